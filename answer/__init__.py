@@ -1,0 +1,1 @@
+"""Answers composed from retrieved passages, every sentence carrying its citation."""

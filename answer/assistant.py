@@ -1,0 +1,22 @@
+"""The assistant the UI talks to: search the library, compose a cited answer."""
+from __future__ import annotations
+
+from answer.compose import Answer, compose_answer
+from index.search import EmptyLibrary, Searcher
+from settings import Settings
+
+
+class Assistant:
+    def __init__(self, settings: Settings, searcher: Searcher | None = None) -> None:
+        self.settings = settings
+        self.searcher = searcher or Searcher(settings)
+
+    def ask(self, question: str, k: int | None = None) -> Answer:
+        question = question.strip()
+        if not question:
+            return Answer(question, [], [], abstained=True, notice="Skriv en fråga.")
+        try:
+            hits = self.searcher.search(question, k)
+        except EmptyLibrary as exc:
+            return Answer(question, [], [], abstained=True, notice=str(exc))
+        return compose_answer(question, hits, min_dense_score=self.settings.min_score)

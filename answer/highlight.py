@@ -1,0 +1,40 @@
+"""Document text made safe for display, with the question's words marked.
+
+Every character of document text is escaped (HTML, and Markdown punctuation as numeric entities), so
+nothing a document contains is ever rendered as markup; only our own <mark> tags are added."""
+from __future__ import annotations
+
+from answer.terms import WORD, stem, stems
+
+SAFE = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ,åäöÅÄÖéÉüÜ")
+
+
+def escape_text(text: str) -> str:
+    """Escape everything but letters, digits, spaces and commas as numeric character references."""
+    return "".join(ch if ch in SAFE else ("<br>" if ch == "\n" else f"&#{ord(ch)};") for ch in text)
+
+
+def highlight(text: str, question: str) -> str:
+    """Escaped `text` with words sharing a stem with the question wrapped in <mark>."""
+    wanted = stems(question)
+    out, cursor = [], 0
+    for match in WORD.finditer(text):
+        out.append(escape_text(text[cursor:match.start()]))
+        word = match.group(0)
+        parts = word.split("-")
+        if any(len(p) >= 3 and stem(p) in wanted for p in parts):
+            out.append(f"<mark>{escape_text(word)}</mark>")
+        else:
+            out.append(escape_text(word))
+        cursor = match.end()
+    out.append(escape_text(text[cursor:]))
+    return "".join(out)
+
+
+MARKDOWN_PUNCTUATION = set("\\`*_{}[]()<>#+-.!|~$:&")
+
+
+def escape_label(text: str) -> str:
+    """Backslash-escape Markdown punctuation for widget labels (which render Markdown but no HTML)."""
+    flat = " ".join(text.split())
+    return "".join("\\" + ch if ch in MARKDOWN_PUNCTUATION else ch for ch in flat)

@@ -1,0 +1,1 @@
+"""The catalogue: SQLite system of record for documents, passages, embeddings and ingest runs."""

@@ -1,0 +1,48 @@
+"""The content-addressed store of original files, so every cited document can be opened."""
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+CHUNK = 1 << 20
+
+
+def file_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while block := handle.read(CHUNK):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class Library:
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+
+    def relative_path(self, content_hash: str, suffix: str) -> str:
+        return f"{content_hash[:2]}/{content_hash}{suffix.lower()}"
+
+    def store(self, source: Path, content_hash: str) -> str:
+        """Copy `source` in (once: same content, same place) and return its path inside the library."""
+        relative = self.relative_path(content_hash, Path(source).suffix)
+        target = self.root / relative
+        if target.exists():
+            return relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+        try:
+            with os.fdopen(fd, "wb") as out, open(source, "rb") as src:
+                while block := src.read(CHUNK):
+                    out.write(block)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return relative
+
+    def path(self, relative: str) -> Path:
+        return self.root / relative

@@ -1,0 +1,85 @@
+"""Numbered schema migrations. Append new ones; never edit one that has shipped."""
+from __future__ import annotations
+
+import sqlite3
+
+
+def m001_create_tables(db: sqlite3.Connection) -> None:
+    db.executescript(
+        """
+        CREATE TABLE documents (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            content_hash TEXT NOT NULL,
+            source_path TEXT NOT NULL,
+            stored_path TEXT NOT NULL,
+            file_name TEXT NOT NULL,
+            media_type TEXT NOT NULL,
+            size_bytes INTEGER NOT NULL,
+            title TEXT,
+            authority TEXT,
+            series TEXT,
+            published TEXT,
+            identifier TEXT,
+            source_url TEXT,
+            language TEXT,
+            page_count INTEGER,
+            extractor TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'active',
+            added_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            added_by TEXT
+        );
+        CREATE INDEX documents_hash ON documents(content_hash);
+        CREATE INDEX documents_source ON documents(source_path);
+
+        CREATE TABLE document_tags (
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            tag TEXT NOT NULL,
+            PRIMARY KEY (document_id, tag)
+        );
+
+        CREATE TABLE passages (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            ordinal INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            page_number INTEGER,
+            page_label TEXT,
+            char_start INTEGER NOT NULL,
+            char_end INTEGER NOT NULL,
+            language TEXT
+        );
+        CREATE INDEX passages_document ON passages(document_id, ordinal);
+
+        CREATE TABLE embeddings (
+            passage_id INTEGER NOT NULL REFERENCES passages(id) ON DELETE CASCADE,
+            model TEXT NOT NULL,
+            vector BLOB NOT NULL,
+            PRIMARY KEY (passage_id, model)
+        );
+
+        CREATE TABLE ingest_runs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            user TEXT,
+            arguments TEXT,
+            status TEXT NOT NULL DEFAULT 'running'
+        );
+
+        CREATE TABLE ingest_events (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            run_id INTEGER NOT NULL REFERENCES ingest_runs(id),
+            path TEXT NOT NULL,
+            content_hash TEXT,
+            outcome TEXT NOT NULL,
+            message TEXT,
+            document_id INTEGER,
+            at TEXT NOT NULL
+        );
+        CREATE INDEX ingest_events_document ON ingest_events(document_id);
+        """
+    )
+
+
+MIGRATIONS = [m001_create_tables]

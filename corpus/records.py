@@ -1,0 +1,127 @@
+"""Typed records that carry provenance from the file on disk to the citation on screen."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class DocumentMetadata:
+    """What a librarian would fill in; guessed from the file where nobody did."""
+
+    title: str | None = None
+    authority: str | None = None  # issuing authority or author
+    series: str | None = None  # SOU, Ds, skrivelse, report, opinion, ...
+    published: str | None = None  # ISO date or year
+    identifier: str | None = None  # e.g. "SOU 2017:114", "Skr. 2019/20:82"
+    source_url: str | None = None
+    tags: tuple[str, ...] = ()
+
+    def merged_over(self, fallback: "DocumentMetadata") -> "DocumentMetadata":
+        """These values where set, the fallback's elsewhere (tags are united)."""
+        values = {name: getattr(self, name) or getattr(fallback, name) for name in METADATA_FIELDS}
+        tags = tuple(dict.fromkeys((*fallback.tags, *self.tags)))
+        return DocumentMetadata(**values, tags=tags)
+
+    @property
+    def year(self) -> str | None:
+        return self.published[:4] if self.published and self.published[:4].isdigit() else None
+
+
+METADATA_FIELDS = ("title", "authority", "series", "published", "identifier", "source_url")
+
+
+@dataclass(frozen=True)
+class Page:
+    """One physical page of a source (non-paginated formats have a single page with number None)."""
+
+    number: int | None  # 1-based physical page in the PDF
+    label: str | None  # printed page label, where the PDF defines labels
+    text: str
+
+
+@dataclass(frozen=True)
+class PassageDraft:
+    """A passage before it has an id: text plus where it sits in the source."""
+
+    ordinal: int
+    text: str
+    page_number: int | None
+    page_label: str | None
+    char_start: int  # offsets into the page's text
+    char_end: int
+    language: str | None = None
+
+
+@dataclass(frozen=True)
+class Document:
+    id: int
+    content_hash: str
+    source_path: str
+    stored_path: str
+    file_name: str
+    media_type: str
+    size_bytes: int
+    metadata: DocumentMetadata
+    language: str | None
+    page_count: int | None
+    extractor: str
+    status: str
+    added_at: str
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class Passage:
+    id: int
+    document_id: int
+    ordinal: int
+    text: str
+    page_number: int | None
+    page_label: str | None
+    char_start: int
+    char_end: int
+    language: str | None
+
+    @property
+    def page_display(self) -> str | None:
+        """'s. 12 (PDF-sida 14)' style text, or None for unpaginated sources."""
+        if self.page_number is None:
+            return None
+        if self.page_label and self.page_label != str(self.page_number):
+            return f"s. {self.page_label} (PDF-sida {self.page_number})"
+        return f"s. {self.page_number}"
+
+
+@dataclass(frozen=True)
+class IngestOutcome:
+    """What happened to one file in an ingest run."""
+
+    path: str
+    outcome: str  # added | updated | unchanged | duplicate | failed
+    message: str = ""
+    document_id: int | None = None
+    passages: int = 0
+
+
+@dataclass
+class IngestReport:
+    outcomes: list[IngestOutcome] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for o in self.outcomes if o.outcome == outcome)
+
+    @property
+    def passages_added(self) -> int:
+        return sum(o.passages for o in self.outcomes if o.outcome in ("added", "updated"))
+
+    @property
+    def failed(self) -> bool:
+        return self.count("failed") > 0
+
+    def summary(self) -> str:
+        parts = [f"{self.count(name)} {label}" for name, label in (
+            ("added", "tillagda"), ("updated", "uppdaterade"), ("unchanged", "oförändrade"),
+            ("duplicate", "dubbletter"), ("failed", "misslyckade"))]
+        return (f"{len(self.outcomes)} filer: " + ", ".join(parts)
+                + f"; {self.passages_added} nya passager på {self.seconds:.1f} s")

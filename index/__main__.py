@@ -1,0 +1,3 @@
+from index.cli import cli
+
+cli(prog_name="python -m index")

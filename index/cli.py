@@ -1,0 +1,97 @@
+"""`python -m index`: search the library, inspect or rebuild the published index."""
+from __future__ import annotations
+
+import sys
+import time
+
+import click
+from tqdm import tqdm
+
+from corpus.catalogue import Catalogue
+from embedding import load_embedder
+from embedding.loader import ModelNotPrepared
+from index.manifest import IndexMismatch
+from index.search import EmptyLibrary, Searcher
+from index.store import load_current
+from index.sync import sync_index
+from settings import Settings
+
+
+@click.group()
+def cli() -> None:
+    """Sök i Källas bibliotek och underhåll sökindexet."""
+
+
+@cli.command()
+@click.argument("question")
+@click.option("-k", type=int, help="Antal passager (standard: inställningen KALLA_K).")
+def search(question: str, k: int | None) -> None:
+    """Visa de passager som bäst svarar på QUESTION, med källhänvisningar.
+
+    \b
+    Exempel:
+      python -m index search "Varför är gamla it-system ett problem för myndigheterna?"
+    """
+    settings = Settings.from_env()
+    searcher = Searcher(settings)
+    try:
+        searcher.embedder  # load the model before the clock starts
+        started = time.perf_counter()
+        hits = searcher.search(question, k)
+    except (EmptyLibrary, ModelNotPrepared, IndexMismatch) as exc:
+        raise click.ClickException(str(exc)) from exc
+    elapsed = time.perf_counter() - started
+    for hit in hits:
+        click.echo(format_hit(hit))
+    click.echo(f"{len(hits)} passager på {elapsed * 1000:.0f} ms", err=True)
+
+
+def format_hit(hit) -> str:
+    from answer.citation import citation_line
+
+    text = hit.passage.text
+    excerpt = text if len(text) <= 400 else text[:400].rsplit(" ", 1)[0] + " …"
+    return f"[{hit.rank}] {citation_line(hit.document, hit.passage)}  (likhet {hit.score:.3f})\n    {excerpt}\n"
+
+
+@cli.command()
+def info() -> None:
+    """Visa det publicerade indexets manifest."""
+    settings = Settings.from_env()
+    published = load_current(settings.index_dir)
+    if published is None:
+        raise click.ClickException("Inget index är publicerat än. Lägg till dokument: python -m ingest add SÖKVÄG")
+    click.echo(f"version: {published.version}")
+    click.echo(published.manifest.to_json())
+
+
+@cli.command()
+def rebuild() -> None:
+    """Bygg om indexet från katalogen med den inställda modellen.
+
+    Passager som saknar vektorer för modellen bäddas in på nytt (kan ta tid).
+
+    \b
+    Exempel:
+      KALLA_MODEL=intfloat/multilingual-e5-base python -m index rebuild
+    """
+    settings = Settings.from_env()
+    try:
+        embedder = load_embedder(settings)
+    except ModelNotPrepared as exc:
+        raise click.ClickException(str(exc)) from exc
+    catalogue = Catalogue(settings.catalogue_path)
+    try:
+        missing = catalogue.passages_missing_vectors(embedder.name)
+        with tqdm(total=len(missing), unit="passage", desc="Bäddar in", file=sys.stderr,
+                  disable=not missing) as bar:
+            for start in range(0, len(missing), 256):
+                batch = missing[start:start + 256]
+                vectors = embedder.embed_passages([p.text for p in batch])
+                with catalogue.transaction():
+                    catalogue.store_vectors([p.id for p in batch], vectors, embedder.name)
+                bar.update(len(batch))
+        result = sync_index(catalogue, settings, embedder.name, embedder.dimension, rebuild=True)
+    finally:
+        catalogue.close()
+    click.echo(f"Index {result.version}: {result.total} passager ({embedder.name})")

@@ -1,0 +1,57 @@
+"""The manifest that makes an index self-describing: model, dimension, chunking, versions, counts."""
+from __future__ import annotations
+
+import json
+import platform
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+FORMAT_VERSION = 1
+
+
+class IndexMismatch(RuntimeError):
+    """The published index was built with other settings than the configured ones."""
+
+
+@dataclass(frozen=True)
+class Manifest:
+    model: str
+    dimension: int
+    chunk_chars: int
+    chunk_overlap_sentences: int
+    passages: int
+    documents: int
+    index_type: str = "IDMap2,Flat"
+    metric: str = "inner_product"
+    format_version: int = FORMAT_VERSION
+    created_at: str = ""
+    versions: dict = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=2, ensure_ascii=False)
+
+    @classmethod
+    def read(cls, path: Path) -> "Manifest":
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        known = {name: data[name] for name in cls.__dataclass_fields__ if name in data}
+        return cls(**known)
+
+    def check_model(self, configured_model: str) -> None:
+        if self.model != configured_model:
+            raise IndexMismatch(
+                f"Indexet är byggt med modellen {self.model!r} men inställningen är {configured_model!r}. "
+                f"Bygg om indexet med: python -m index rebuild  (eller sätt KALLA_MODEL={self.model})")
+
+
+def software_versions() -> dict[str, str]:
+    import faiss
+    import numpy
+
+    versions = {"python": platform.python_version(), "faiss": faiss.__version__, "numpy": numpy.__version__}
+    try:
+        import sentence_transformers
+
+        versions["sentence-transformers"] = sentence_transformers.__version__
+    except ImportError:
+        pass
+    return versions

@@ -1,0 +1,99 @@
+"""Publish and load index versions atomically: build in a new folder, then swap the CURRENT pointer."""
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from index.manifest import Manifest
+
+VECTORS_FILE = "vectors.faiss"
+MANIFEST_FILE = "manifest.json"
+POINTER = "CURRENT"
+KEEP_VERSIONS = 2
+
+
+@dataclass
+class PublishedIndex:
+    version: str
+    path: Path
+    index: faiss.Index
+    manifest: Manifest
+
+    def ids(self) -> np.ndarray:
+        if self.index.ntotal == 0:
+            return np.zeros(0, dtype=np.int64)
+        return faiss.vector_to_array(faiss.downcast_index(self.index).id_map).astype(np.int64)
+
+
+def new_flat_index(dimension: int) -> faiss.Index:
+    return faiss.IndexIDMap2(faiss.IndexFlatIP(dimension))
+
+
+def current_version(index_dir: Path) -> str | None:
+    pointer = Path(index_dir) / POINTER
+    if not pointer.is_file():
+        return None
+    version = pointer.read_text(encoding="utf-8").strip()
+    return version if (Path(index_dir) / "versions" / version / MANIFEST_FILE).is_file() else None
+
+
+def load_current(index_dir: Path) -> PublishedIndex | None:
+    version = current_version(index_dir)
+    if version is None:
+        return None
+    folder = Path(index_dir) / "versions" / version
+    manifest = Manifest.read(folder / MANIFEST_FILE)
+    index = faiss.read_index(str(folder / VECTORS_FILE))
+    return PublishedIndex(version, folder, index, manifest)
+
+
+def publish(index_dir: Path, index: faiss.Index, manifest: Manifest) -> str:
+    """Write a new version beside the old ones, then point CURRENT at it in one rename."""
+    index_dir = Path(index_dir)
+    versions = index_dir / "versions"
+    versions.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(timezone.utc)
+    version = f"{stamp:%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}"
+    staging = versions / f".staging-{version}"
+    staging.mkdir()
+    faiss.write_index(index, str(staging / VECTORS_FILE))
+    stamped = Manifest(**{**manifest.__dict__, "created_at": stamp.isoformat(timespec="seconds")})
+    (staging / MANIFEST_FILE).write_text(stamped.to_json(), encoding="utf-8")
+    _fsync_folder(staging)
+    staging.rename(versions / version)
+    _replace_pointer(index_dir, version)
+    _remove_old_versions(versions, keep=version)
+    return version
+
+
+def _replace_pointer(index_dir: Path, version: str) -> None:
+    tmp = index_dir / f".{POINTER}.{uuid.uuid4().hex}"
+    with open(tmp, "w", encoding="utf-8") as handle:
+        handle.write(version + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, index_dir / POINTER)
+
+
+def _fsync_folder(folder: Path) -> None:
+    for item in folder.iterdir():
+        with open(item, "rb") as handle:
+            os.fsync(handle.fileno())
+
+
+def _remove_old_versions(versions: Path, keep: str) -> None:
+    """Keep the newest few versions (a reader may still be loading the previous one)."""
+    finished = sorted(p for p in versions.iterdir() if p.is_dir() and not p.name.startswith("."))
+    for old in finished[:-KEEP_VERSIONS]:
+        if old.name != keep:
+            shutil.rmtree(old, ignore_errors=True)
+    for staging in versions.glob(".staging-*"):
+        if staging.name != f".staging-{keep}":
+            shutil.rmtree(staging, ignore_errors=True)

@@ -1,0 +1,1 @@
+"""Turn files into catalogued, embedded passages: extraction, language, chunking, the ingest pipeline."""

@@ -1,0 +1,26 @@
+"""The shape every format extractor returns, and the error it raises."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from corpus.records import DocumentMetadata, Page
+
+
+class ExtractionError(Exception):
+    """A file that cannot be turned into text; the message is one line, in Swedish, for the user."""
+
+
+@dataclass(frozen=True)
+class Extraction:
+    pages: list[Page]
+    metadata: DocumentMetadata = field(default_factory=DocumentMetadata)
+    extractor: str = ""
+    media_type: str = "text/plain"
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(page.text for page in self.pages)
+
+    @property
+    def page_count(self) -> int | None:
+        return len(self.pages) if self.pages and self.pages[0].number is not None else None

@@ -1,0 +1,87 @@
+"""Metadata from outside the text: sidecar `metadata.jsonl` files, front matter, identifiers in names."""
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, datetime
+from pathlib import Path
+from typing import Mapping
+
+from corpus.records import DocumentMetadata
+
+SIDECAR = "metadata.jsonl"
+ALIASES = {
+    "title": ("title", "titel"),
+    "authority": ("authority", "author", "myndighet", "författare", "publisher"),
+    "series": ("series", "doc_type", "type", "serie", "typ"),
+    "published": ("published", "date", "datum", "year", "år"),
+    "identifier": ("identifier", "id_number", "beteckning", "diarienummer"),
+    "source_url": ("source_url", "url", "källa"),
+}
+# Swedish public-record identifiers: SOU 2017:114, Ds 2019:1, Skr. 2019/20:82, Prop. 2019/20:1, Dir. 2020:12
+IDENTIFIER = re.compile(
+    r"\b(SOU|Ds|Skr\.?|Prop\.?|Dir\.?|RiR)\s?(\d{4}(?:/\d{2})?:\d+)\b", re.IGNORECASE)
+SERIES_OF_PREFIX = {"sou": "SOU", "ds": "Ds", "skr": "skrivelse", "prop": "proposition",
+                    "dir": "kommittédirektiv", "rir": "granskningsrapport"}
+
+
+def metadata_from_mapping(data: Mapping) -> DocumentMetadata:
+    values = {}
+    for field_name, keys in ALIASES.items():
+        for key in keys:
+            value = data.get(key)
+            if value not in (None, "", []):
+                values[field_name] = _as_text(value)
+                break
+    tags = data.get("tags") or data.get("taggar") or ()
+    if isinstance(tags, str):
+        tags = [t.strip() for t in tags.split(",")]
+    return DocumentMetadata(**values, tags=tuple(str(t) for t in tags if str(t).strip()))
+
+
+def _as_text(value) -> str:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()[:10]
+    return str(value).strip()
+
+
+def identifier_in(text: str) -> DocumentMetadata:
+    """A public-record identifier (and its series) named in a file name or a text's opening."""
+    match = IDENTIFIER.search(text)
+    if not match:
+        return DocumentMetadata()
+    prefix = match.group(1).rstrip(".").lower()
+    display = {"skr": "Skr.", "prop": "Prop.", "dir": "Dir."}.get(prefix, match.group(1).rstrip("."))
+    return DocumentMetadata(identifier=f"{display} {match.group(2)}", series=SERIES_OF_PREFIX[prefix])
+
+
+def sidecar_metadata(path: Path) -> DocumentMetadata:
+    """Entry for `path` in a `metadata.jsonl` beside it or in any parent folder (nearest first)."""
+    path = Path(path).resolve()
+    for folder in path.parents:
+        entry = _sidecar_index(folder / SIDECAR).get(path)
+        if entry is not None:
+            return metadata_from_mapping(entry)
+    return DocumentMetadata()
+
+
+_SIDECAR_CACHE: dict[Path, tuple[float, dict[Path, dict]]] = {}
+
+
+def _sidecar_index(sidecar: Path) -> dict[Path, dict]:
+    if not sidecar.is_file():
+        return {}
+    mtime = sidecar.stat().st_mtime
+    cached = _SIDECAR_CACHE.get(sidecar)
+    if cached and cached[0] == mtime:
+        return cached[1]
+    index = {}
+    for line in sidecar.read_text(encoding="utf-8", errors="replace").splitlines():
+        try:
+            entry = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(entry, dict) and entry.get("file"):
+            index[(sidecar.parent / entry["file"]).resolve()] = entry
+    _SIDECAR_CACHE[sidecar] = (mtime, index)
+    return index

@@ -1,0 +1,148 @@
+"""The ingest pipeline: file -> text -> passages -> vectors -> catalogue, then publish the index."""
+from __future__ import annotations
+
+import dataclasses
+import time
+from pathlib import Path
+from typing import Callable, Iterable
+
+from corpus.catalogue import Catalogue, NewDocument
+from corpus.library import Library, file_hash
+from corpus.records import DocumentMetadata, IngestOutcome, IngestReport, PassageDraft
+from embedding import Embedder, load_embedder
+from embedding.loader import model_identity
+from index.sync import SyncResult, sync_index
+from ingest.chunking import chunk_pages
+from ingest.extraction import Extraction, ExtractionError
+from ingest.formats import extract, is_supported
+from ingest.language import detect_language
+from ingest.metadata import identifier_in, sidecar_metadata
+from settings import Settings
+
+ProgressCallback = Callable[[Path, IngestOutcome], None]
+
+
+def find_files(paths: Iterable[Path]) -> list[Path]:
+    """Files named directly, and supported files found recursively in named folders (sorted, no hidden)."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw).expanduser().resolve()
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
+                if child.is_file() and not hidden and is_supported(child):
+                    found.append(child)
+        else:
+            found.append(path)
+    return list(dict.fromkeys(found))
+
+
+class Ingester:
+    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+        self.settings = settings
+        self._embedder = embedder
+        self.model = embedder.name if embedder else model_identity(settings)
+        self.library = Library(settings.library_dir)
+
+    @property
+    def embedder(self) -> Embedder:
+        """Loaded on first need, so a run with nothing new never loads the model."""
+        if self._embedder is None:
+            self._embedder = load_embedder(self.settings)
+        return self._embedder
+
+    def add(self, paths: Iterable[Path], metadata: DocumentMetadata = DocumentMetadata(),
+            on_file: ProgressCallback | None = None, arguments: str = "") -> IngestReport:
+        started = time.perf_counter()
+        candidates = find_files(paths)
+        report = IngestReport()
+        catalogue = Catalogue(self.settings.catalogue_path)
+        run_id = catalogue.start_run(self.settings.user, arguments)
+        try:
+            for path in candidates:
+                outcome = self._ingest_one(catalogue, run_id, path, metadata)
+                report.outcomes.append(outcome)
+                if on_file:
+                    on_file(path, outcome)
+            self.last_sync = self.publish(catalogue)
+            catalogue.finish_run(run_id, "failed" if report.failed else "ok")
+        except BaseException:
+            catalogue.finish_run(run_id, "interrupted")
+            raise
+        finally:
+            catalogue.close()
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def publish(self, catalogue: Catalogue) -> SyncResult:
+        dimension = self._embedder.dimension if self._embedder else None
+        return sync_index(catalogue, self.settings, self.model, dimension)
+
+    def _ingest_one(self, catalogue: Catalogue, run_id: int, path: Path,
+                    given: DocumentMetadata) -> IngestOutcome:
+        source = str(path)
+        content_hash = None
+        try:
+            if not path.is_file():
+                raise ExtractionError("filen finns inte")
+            content_hash = file_hash(path)
+            outcome = self._skip_reason(catalogue, source, content_hash)
+            if outcome is None:
+                outcome = self._store(catalogue, path, content_hash, given)
+        except ExtractionError as exc:
+            outcome = IngestOutcome(source, "failed", str(exc))
+        except Exception as exc:  # one bad file never aborts the batch
+            outcome = IngestOutcome(source, "failed", f"oväntat fel: {type(exc).__name__}: {exc}")
+        catalogue.record_event(run_id, source, content_hash, outcome.outcome, outcome.message,
+                               outcome.document_id)
+        return outcome
+
+    def _skip_reason(self, catalogue: Catalogue, source: str, content_hash: str) -> IngestOutcome | None:
+        same_file = catalogue.find_active_by_source(source)
+        if same_file and same_file.content_hash == content_hash:
+            return IngestOutcome(source, "unchanged", "oförändrad", same_file.id)
+        twin = catalogue.find_active_by_hash(content_hash)
+        if twin:
+            return IngestOutcome(source, "duplicate",
+                                 f"samma innehåll som dokument #{twin.id} ({twin.source_path})", twin.id)
+        return None
+
+    def _store(self, catalogue: Catalogue, path: Path, content_hash: str,
+               given: DocumentMetadata) -> IngestOutcome:
+        extraction = extract(path)
+        metadata = self._metadata(path, extraction, given)
+        language = detect_language(extraction.text)
+        drafts = self._passages(extraction, language)
+        if not drafts:
+            raise ExtractionError("ingen text att dela upp i passager")
+        vectors = self.embedder.embed_passages([d.text for d in drafts])
+        stored = self.library.store(path, content_hash)
+        new = NewDocument(content_hash=content_hash, source_path=str(path), stored_path=stored,
+                          file_name=path.name, media_type=extraction.media_type,
+                          size_bytes=path.stat().st_size, metadata=metadata, language=language,
+                          page_count=extraction.page_count, extractor=extraction.extractor)
+        with catalogue.transaction():
+            previous = catalogue.find_active_by_source(str(path))
+            if previous:  # a changed file: the librarian's metadata stays unless given anew
+                kept = given.merged_over(previous.metadata)
+                catalogue.replace_content(previous.id, dataclasses.replace(new, metadata=kept))
+                document_id, kind = previous.id, "updated"
+            else:
+                document_id, kind = catalogue.insert_document(new, self.settings.user), "added"
+            catalogue.insert_passages(document_id, drafts, vectors, self.model)
+        return IngestOutcome(str(path), kind, f"{len(drafts)} passager", document_id, len(drafts))
+
+    def _metadata(self, path: Path, extraction: Extraction, given: DocumentMetadata) -> DocumentMetadata:
+        guessed = (sidecar_metadata(path)
+                   .merged_over(extraction.metadata)
+                   .merged_over(identifier_in(path.name + " " + extraction.text[:500])))
+        metadata = given.merged_over(guessed)
+        if not metadata.title:
+            metadata = DocumentMetadata(title=path.stem.replace("_", " ")).merged_over(metadata)
+        return metadata
+
+    def _passages(self, extraction: Extraction, language: str | None) -> list[PassageDraft]:
+        drafts = chunk_pages(extraction.pages, self.settings.chunk_chars,
+                             self.settings.chunk_overlap_sentences)
+        return [PassageDraft(**{**d.__dict__, "language": detect_language(d.text, language)})
+                for d in drafts]

