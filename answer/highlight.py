@@ -31,7 +31,7 @@ def highlight(text: str, question: str) -> str:
     return "".join(out)
 
 
-MARKDOWN_PUNCTUATION = set("\\`*_{}[]()<>#+-.!|~$:&")
+MARKDOWN_PUNCTUATION = set("\\`*_[]<>|~$:")
 
 
 def escape_label(text: str) -> str:

@@ -1,0 +1,65 @@
+"""The real Streamlit app driven by AppTest, over a small real library (hashing embedder)."""
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from conftest import SWEDISH_PAGES, make_pdf
+from ingest.pipeline import Ingester
+from settings import PROJECT_ROOT, Settings
+
+APP = str(PROJECT_ROOT / "app.py")
+
+
+def run_app() -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=120)
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def ask(app: AppTest, question: str) -> AppTest:
+    app.chat_input[0].set_value(question).run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def all_markdown(app: AppTest) -> str:
+    return "\n".join(m.value for m in app.markdown)
+
+
+def test_empty_library_shows_how_to_add_documents(hashing_env):
+    app = run_app()
+    assert "python -m ingest add" in app.info[0].value
+    assert app.title[0].value == "Källa"
+
+
+def test_question_gets_a_cited_answer_with_page(hashing_env, tmp_path):
+    make_pdf(tmp_path / "rapport.pdf", SWEDISH_PAGES, labels=[(0, "/r", 1), (1, "/D", 1)])
+    Ingester(Settings.from_env()).add([tmp_path / "rapport.pdf"])
+    app = ask(run_app(), "Varför är föråldrade it-system dyra att underhålla?")
+    text = all_markdown(app)
+    assert "[1]" in text and "dyra att underhålla" in text
+    labels = [e.label.replace("\\", "") for e in app.expander]
+    assert any("s. 1 (PDF-sida 2)" in label for label in labels), labels
+    assert app.get("download_button"), "each source can be opened"
+
+
+def test_document_markup_is_shown_as_text_never_rendered(hashing_env, tmp_path):
+    hostile = tmp_path / "elak.md"
+    hostile.write_text("# Elak sida\n\nGamla system <script>alert('x')</script> och "
+                       "<img src=x onerror=alert(1)> i staten [klicka](javascript:alert(1)).\n",
+                       encoding="utf-8")
+    Ingester(Settings.from_env()).add([hostile])
+    app = ask(run_app(), "gamla system i staten")
+    text = all_markdown(app)
+    assert "<script" not in text and "<img" not in text and "](javascript" not in text
+    assert "&#60;script&#62;" in text  # shown, escaped
+
+
+def test_new_conversation_clears_history(hashing_env, tmp_path):
+    (tmp_path / "a.txt").write_text("Kommunerna digitaliserar sina tjänster snabbt.", encoding="utf-8")
+    Ingester(Settings.from_env()).add([tmp_path / "a.txt"])
+    app = ask(run_app(), "digitaliserar kommunerna?")
+    assert len(app.chat_message) == 2
+    app.sidebar.button[0].click().run()
+    assert len(app.chat_message) == 0

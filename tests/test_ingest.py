@@ -1,0 +1,122 @@
+"""The ingest pipeline on real files, real SQLite and real FAISS, with the hashing embedder."""
+import sqlite3
+
+from click.testing import CliRunner
+
+from conftest import SWEDISH_PAGES, make_pdf
+from corpus.catalogue import Catalogue
+from corpus.db import connect
+from corpus.migrations import MIGRATIONS
+from corpus.records import DocumentMetadata
+from index.store import current_version, load_current
+from ingest.cli import cli
+from ingest.pipeline import Ingester
+
+
+def write_folder(folder):
+    folder.mkdir()
+    make_pdf(folder / "rapport.pdf", SWEDISH_PAGES, labels=[(0, "/r", 1), (1, "/D", 1)])
+    (folder / "artikel.md").write_text("# Gamla system\n\nOffentlig sektor sitter fast i gamla system.\n",
+                                       encoding="utf-8")
+    (folder / "anteckning.txt").write_text("Kommunerna digitaliserar sina tjänster.", encoding="utf-8")
+    return folder
+
+
+def test_migrations_are_numbered_and_recorded_once(tmp_path):
+    db = connect(tmp_path / "c.sqlite")
+    connect(tmp_path / "c.sqlite")  # second open applies nothing
+    names = [row[0] for row in db.execute("SELECT name FROM _migrations")]
+    assert names == [m.__name__ for m in MIGRATIONS] and names[0].startswith("m001_")
+
+
+def test_adding_a_folder_catalogues_and_indexes_everything(settings, tmp_path):
+    report = Ingester(settings).add([write_folder(tmp_path / "docs")])
+    assert report.count("added") == 3 and not report.failed
+    catalogue = Catalogue(settings.catalogue_path)
+    assert catalogue.counts()["documents"] == 3
+    published = load_current(settings.index_dir)
+    assert published.manifest.model == "hashing"
+    assert published.manifest.passages == published.index.ntotal == catalogue.counts()["passages"]
+    assert set(published.ids()) == set(catalogue.indexable_passage_ids("hashing"))
+    pdf = next(d for d in catalogue.documents() if d.file_name == "rapport.pdf")
+    assert pdf.page_count == 3 and pdf.language == "sv"
+    assert (settings.library_dir / pdf.stored_path).read_bytes() == (tmp_path / "docs/rapport.pdf").read_bytes()
+    pages = [(p.page_number, p.page_label) for p in catalogue.document_passages(pdf.id)]
+    assert pages == [(1, "i"), (2, "1"), (3, "2")]
+
+
+def test_re_adding_unchanged_files_adds_nothing(settings, tmp_path):
+    folder = write_folder(tmp_path / "docs")
+    Ingester(settings).add([folder])
+    version = current_version(settings.index_dir)
+    counts = Catalogue(settings.catalogue_path).counts()
+
+    report = Ingester(settings).add([folder])
+    assert report.count("unchanged") == 3 and report.passages_added == 0
+    assert Catalogue(settings.catalogue_path).counts() == counts
+    assert current_version(settings.index_dir) == version  # no new index published
+
+
+def test_a_changed_file_replaces_its_passages(settings, tmp_path):
+    folder = write_folder(tmp_path / "docs")
+    Ingester(settings).add([folder], DocumentMetadata(series="rapport"))
+    note = folder / "anteckning.txt"
+    note.write_text("Helt ny text om e-legitimation. Den ersätter den gamla.", encoding="utf-8")
+    report = Ingester(settings).add([note])
+    assert [o.outcome for o in report.outcomes] == ["updated"]
+    catalogue = Catalogue(settings.catalogue_path)
+    document = catalogue.find_active_by_source(str(note))
+    texts = [p.text for p in catalogue.document_passages(document.id)]
+    assert texts == ["Helt ny text om e-legitimation. Den ersätter den gamla."]
+    assert document.metadata.series == "rapport"  # metadata kept
+    published = load_current(settings.index_dir)
+    assert set(published.ids()) == set(catalogue.indexable_passage_ids("hashing"))
+
+
+def test_same_content_elsewhere_is_a_duplicate(settings, tmp_path):
+    folder = write_folder(tmp_path / "docs")
+    Ingester(settings).add([folder])
+    copy = tmp_path / "kopia.txt"
+    copy.write_bytes((folder / "anteckning.txt").read_bytes())
+    outcome = Ingester(settings).add([copy]).outcomes[0]
+    assert outcome.outcome == "duplicate" and "anteckning.txt" in outcome.message
+
+
+def test_one_bad_file_fails_alone_and_is_recorded(settings, tmp_path):
+    folder = write_folder(tmp_path / "docs")
+    (folder / "trasig.pdf").write_bytes(b"%PDF-1.4 trasig")
+    report = Ingester(settings).add([folder])
+    assert report.count("added") == 3 and report.count("failed") == 1
+    failures = Catalogue(settings.catalogue_path).failures()
+    assert failures[0]["path"].endswith("trasig.pdf") and failures[0]["message"]
+
+
+def test_metadata_from_command_line_and_sidecar(settings, tmp_path):
+    folder = write_folder(tmp_path / "docs")
+    (folder / "metadata.jsonl").write_text(
+        '{"file": "artikel.md", "title": "Sidovagnens titel", "doc_type": "debattartikel", '
+        '"identifier": "Skr. 2019/20:82", "published": "2020-02-11"}\n', encoding="utf-8")
+    Ingester(settings).add([folder], DocumentMetadata(authority="Riksrevisionen", tags=("arv",)))
+    catalogue = Catalogue(settings.catalogue_path)
+    article = next(d for d in catalogue.documents() if d.file_name == "artikel.md")
+    meta = article.metadata
+    assert (meta.title, meta.series, meta.identifier, meta.year) == (
+        "Sidovagnens titel", "debattartikel", "Skr. 2019/20:82", "2020")
+    assert meta.authority == "Riksrevisionen" and meta.tags == ("arv",)
+
+
+def test_cli_add_prints_summary_and_fails_on_bad_file(hashing_env, tmp_path):
+    folder = write_folder(tmp_path / "docs")
+    bad = tmp_path / "fel.pdf"
+    bad.write_bytes(b"inte en pdf")
+    result = CliRunner().invoke(cli, ["add", str(folder), str(bad)])
+    assert result.exit_code == 1
+    assert "FEL" in result.stderr and "ingen PDF" in result.stderr
+    assert result.stdout.strip().splitlines()[-1].startswith("4 filer: 3 tillagda")
+    again = CliRunner().invoke(cli, ["add", str(folder)])
+    assert again.exit_code == 0 and "3 oförändrade" in again.stdout
+
+
+def test_cli_help_has_an_example():
+    result = CliRunner().invoke(cli, ["add", "--help"])
+    assert result.exit_code == 0 and "Exempel" in result.output and "--identifier" in result.output
