@@ -1,0 +1,85 @@
+"""Benchmark: ingest ../shared/corpus with the real default model, then query latency.
+
+Prints the machine, corpus size and figures, and writes bench/results/ingest_and_query.json.
+Run: make bench   (or .venv/bin/python bench/ingest_and_query.py [CORPUS_DIR])
+"""
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from corpus.catalogue import Catalogue  # noqa: E402
+from embedding import load_embedder  # noqa: E402
+from index.search import Searcher  # noqa: E402
+from ingest.pipeline import Ingester  # noqa: E402
+from settings import PROJECT_ROOT, Settings  # noqa: E402
+
+QUESTIONS = [
+    "Varför är gamla it-system ett problem för myndigheterna?",
+    "Vad gör Myndigheten för digital förvaltning?",
+    "Hur ska den statliga it-driften samordnas?",
+    "Vilka risker medför föråldrade system för informationssäkerheten?",
+    "Hur är ett personnummer uppbyggt?",
+    "Vad är ett tillitsramverk för svensk e-legitimation?",
+    "Hur följer regeringen upp digitaliseringen av den offentliga förvaltningen?",
+    "What does the government say about outdated IT systems?",
+]
+
+
+def machine() -> dict:
+    return {"cpu": platform.processor() or platform.machine(), "cores": os.cpu_count(),
+            "python": platform.python_version(), "system": platform.platform()}
+
+
+def main() -> None:
+    corpus = Path(sys.argv[1]) if len(sys.argv) > 1 else PROJECT_ROOT.parent / "shared" / "corpus"
+    if not corpus.is_dir():
+        sys.exit(f"{corpus} finns inte")
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = replace(Settings.from_env(), data_dir=Path(tmp) / "data")
+        started = time.perf_counter()
+        embedder = load_embedder(settings)
+        model_load = time.perf_counter() - started
+
+        report = Ingester(settings, embedder).add([corpus])
+        counts = Catalogue(settings.catalogue_path).counts()
+        pages = sum(d.page_count or 0 for d in Catalogue(settings.catalogue_path).documents())
+
+        searcher = Searcher(settings, embedder)
+        searcher.search(QUESTIONS[0])  # load the index
+        latencies = []
+        for _ in range(5):
+            for question in QUESTIONS:
+                t = time.perf_counter()
+                searcher.search(question)
+                latencies.append((time.perf_counter() - t) * 1000)
+    latencies.sort()
+    result = {
+        "machine": machine(), "model": embedder.name, "dtype": settings.dtype,
+        "corpus": str(corpus), "files": len(report.outcomes), "documents": counts["documents"],
+        "pdf_pages": pages, "passages": counts["passages"], "failed": report.count("failed"),
+        "model_load_s": round(model_load, 2), "ingest_s": round(report.seconds, 2),
+        "passages_per_s": round(counts["passages"] / report.seconds, 1),
+        "query_ms_p50": round(statistics.median(latencies), 1),
+        "query_ms_p95": round(latencies[int(0.95 * (len(latencies) - 1))], 1),
+        "queries": len(latencies),
+    }
+    for key, value in result.items():
+        print(f"{key:>16}: {value}")
+    out = PROJECT_ROOT / "bench" / "results" / "ingest_and_query.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"skrev {out}")
+
+
+if __name__ == "__main__":
+    main()
