@@ -39,7 +39,7 @@ def migrate(db: sqlite3.Connection) -> list[str]:
             if db.execute("SELECT 1 FROM _migrations WHERE name = ?", (name,)).fetchone():
                 db.execute("ROLLBACK")
                 continue
-            _run_statements(db, migration)
+            migration(db)
             db.execute("INSERT INTO _migrations (name, applied_at) VALUES (?, ?)", (name, utc_now()))
             db.execute("COMMIT")
         except BaseException:
@@ -47,31 +47,3 @@ def migrate(db: sqlite3.Connection) -> list[str]:
             raise
         applied.append(name)
     return applied
-
-
-def _run_statements(db: sqlite3.Connection, migration) -> None:
-    """Run a migration inside the open transaction (executescript would commit it early)."""
-
-    class _InTransaction:
-        def executescript(self, script: str) -> None:
-            for statement in _split_sql(script):
-                db.execute(statement)
-
-        def execute(self, *args):
-            return db.execute(*args)
-
-    migration(_InTransaction())
-
-
-def _split_sql(script: str) -> list[str]:
-    statements, current = [], []
-    for line in script.splitlines():
-        current.append(line)
-        candidate = "\n".join(current).strip()
-        if candidate.endswith(";") and sqlite3.complete_statement(candidate):
-            statements.append(candidate)
-            current = []
-    rest = "\n".join(current).strip()
-    if rest:
-        statements.append(rest)
-    return statements

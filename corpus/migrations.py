@@ -4,8 +4,20 @@ from __future__ import annotations
 import sqlite3
 
 
+def run_script(db: sqlite3.Connection, script: str) -> None:
+    """Run each statement inside the caller's transaction (executescript would commit it early)."""
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            db.execute(statement)
+            statement = ""
+    if statement.strip():
+        raise ValueError(f"ofullständig SQL-sats i migrering: {statement.strip()[:60]}")
+
+
 def m001_create_tables(db: sqlite3.Connection) -> None:
-    db.executescript(
+    run_script(db,
         """
         CREATE TABLE documents (
             id INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -64,7 +64,7 @@ class Ingester:
                 report.outcomes.append(outcome)
                 if on_file:
                     on_file(path, outcome)
-            self.last_sync = self.publish(catalogue)
+            self.publish(catalogue)
             catalogue.finish_run(run_id, "failed" if report.failed else "ok")
         except BaseException:
             catalogue.finish_run(run_id, "interrupted")
