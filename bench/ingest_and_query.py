@@ -51,8 +51,10 @@ def main() -> None:
         model_load = time.perf_counter() - started
 
         report = Ingester(settings, embedder).add([corpus])
-        counts = Catalogue(settings.catalogue_path).counts()
-        pages = sum(d.page_count or 0 for d in Catalogue(settings.catalogue_path).documents())
+        catalogue = Catalogue(settings.catalogue_path)
+        counts = catalogue.counts()
+        pages = sum(d.page_count or 0 for d in catalogue.documents())
+        catalogue.close()
 
         searcher = Searcher(settings, embedder)
         searcher.search(QUESTIONS[0])  # load the index
