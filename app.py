@@ -56,7 +56,7 @@ def render_source(hit: Hit, answer: Answer, message_key: str, settings: Settings
         passage_html = highlight(hit.passage.text, answer.question)
         st.markdown(f'<div class="kalla-passage">{passage_html}</div>', unsafe_allow_html=True)
         meta = hit.document.metadata
-        details = [f"Likhet {hit.score:.2f}"]
+        details = [] if hit.similarity is None else [f"Likhet {hit.similarity:.2f}"]
         if meta.series:
             details.append(f"Typ: {meta.series}")
         if meta.source_url:

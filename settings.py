@@ -25,13 +25,20 @@ class Settings:
     chunk_overlap_sentences: int = 1
     # Passages returned by a search.
     k: int = 5
+    # How passages are found: "hybrid" (dense + BM25 keywords), "dense" or "bm25".
+    search_mode: str = "hybrid"
+    # Weight of the keyword side in hybrid search (0 = dense only, 1 = keywords only).
+    keyword_weight: float = 0.3
+    # How the two sides are combined: "weighted" (normalised scores) or "rrf" (reciprocal rank fusion).
+    fusion: str = "weighted"
     # Below this similarity, an answer with no word in common with the question abstains.
     # (Provisional: e5 scores bunch between 0.8 and 0.9; calibrated on ../shared/eval in issue 4.)
     min_score: float = 0.8
     # Texts embedded per batch.
     batch_size: int = 32
-    # Embedding precision for sentence-transformers on CPU: "bfloat16" or "float32".
-    dtype: str = "bfloat16"
+    # Embedding precision for sentence-transformers on CPU: "auto" (bfloat16 where the CPU has native
+    # bfloat16 support, else float32), "bfloat16" or "float32".
+    dtype: str = "auto"
     # Who is acting, written to the ingest and audit records.
     user: str = os.environ.get("USER", "okänd")
 

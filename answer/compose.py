@@ -49,7 +49,7 @@ def compose_answer(question: str, hits: list[Hit], max_sentences: int = 3,
     wanted = stems(question)
     candidates = sorted(_candidates(hits, wanted), key=lambda c: -c.score)
     lexical_support = any(c.score >= 1.0 for c in candidates)
-    if not lexical_support and hits[0].score < min_dense_score:
+    if not lexical_support and max(hit.similarity or 0.0 for hit in hits) < min_dense_score:
         return Answer(question, [], hits, abstained=True,
                       notice="Jag hittar inget stöd i biblioteket för att besvara frågan. "
                              "Passagerna nedan är möjligen relaterade.")
@@ -76,7 +76,7 @@ def _candidates(hits: list[Hit], wanted: set[str]) -> list[_Candidate]:
                 continue
             overlap = len(wanted & {stem(w) for w in content_words(sentence)})
             # word overlap dominates; the passage's rank and similarity break ties
-            score = overlap + hit.score - 0.05 * hit.rank - 0.01 * position
+            score = overlap + (hit.similarity or 0.0) - 0.05 * hit.rank - 0.01 * position
             found.append(_Candidate(sentence, hit, position, score))
     return found
 

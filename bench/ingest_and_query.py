@@ -66,7 +66,7 @@ def main() -> None:
                 latencies.append((time.perf_counter() - t) * 1000)
     latencies.sort()
     result = {
-        "machine": machine(), "model": embedder.name, "dtype": settings.dtype,
+        "machine": machine(), "model": embedder.name, "dtype": getattr(embedder, "dtype", settings.dtype),
         "corpus": str(corpus), "files": len(report.outcomes), "documents": counts["documents"],
         "pdf_pages": pages, "passages": counts["passages"], "failed": report.count("failed"),
         "model_load_s": round(model_load, 2), "ingest_s": round(report.seconds, 2),

@@ -10,6 +10,7 @@ from typing import Iterable, Iterator, Sequence
 import numpy as np
 
 from corpus.db import connect, utc_now
+from corpus.filters import SearchFilters
 from corpus.records import METADATA_FIELDS, Document, DocumentMetadata, Passage, PassageDraft
 
 
@@ -155,6 +156,14 @@ class Catalogue:
             """SELECT p.id FROM passages p JOIN documents d ON d.id = p.document_id
                JOIN embeddings e ON e.passage_id = p.id AND e.model = ?
                WHERE d.status = 'active' ORDER BY p.id""", (model,))
+        return np.fromiter((row[0] for row in rows), dtype=np.int64)
+
+    def passage_ids_matching(self, filters: SearchFilters) -> np.ndarray:
+        """Ids of passages of active documents that pass the search filters."""
+        where, parameters = filters.sql()
+        rows = self.db.execute(
+            f"SELECT p.id FROM passages p JOIN documents d ON d.id = p.document_id WHERE {where} ORDER BY p.id",
+            parameters)
         return np.fromiter((row[0] for row in rows), dtype=np.int64)
 
     def passages_missing_vectors(self, model: str) -> list[Passage]:

@@ -13,7 +13,7 @@ E5_PROMPTS = {"query": "query: ", "passage": "passage: "}
 
 
 class SentenceTransformerEmbedder:
-    def __init__(self, name_or_path: str, name: str | None = None, dtype: str = "bfloat16",
+    def __init__(self, name_or_path: str, name: str | None = None, dtype: str = "auto",
                  batch_size: int = 32) -> None:
         import torch
         import transformers
@@ -22,9 +22,10 @@ class SentenceTransformerEmbedder:
         transformers.logging.set_verbosity_error()
         transformers.logging.disable_progress_bar()
 
-        torch_dtype = {"bfloat16": torch.bfloat16, "float32": torch.float32}.get(dtype)
+        torch_dtype = {"bfloat16": torch.bfloat16, "float32": torch.float32}.get(resolve_dtype(dtype))
         if torch_dtype is None:
-            raise ValueError(f"okänd precision {dtype!r}: välj bfloat16 eller float32")
+            raise ValueError(f"okänd precision {dtype!r}: välj auto, bfloat16 eller float32")
+        self.dtype = resolve_dtype(dtype)
         self._model = SentenceTransformer(str(name_or_path), device="cpu",
                                           model_kwargs={"dtype": torch_dtype})
         self.name = name or _model_identity(name_or_path)
@@ -48,6 +49,22 @@ class SentenceTransformerEmbedder:
         vector = self._model.encode([text], prompt_name=self._prompt("query"), convert_to_numpy=True,
                                     show_progress_bar=False)
         return normalise_rows(vector)[0]
+
+
+def resolve_dtype(dtype: str) -> str:
+    """"auto" is bfloat16 where the CPU computes it natively (AVX512-BF16 or AMX), else float32:
+    without such support bfloat16 matrix products are several times slower than float32."""
+    if dtype != "auto":
+        return dtype
+    return "bfloat16" if cpu_has_native_bfloat16() else "float32"
+
+
+def cpu_has_native_bfloat16() -> bool:
+    try:
+        flags = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace").split()
+    except OSError:
+        return False
+    return "avx512_bf16" in flags or "amx_bf16" in flags
 
 
 def _model_identity(name_or_path: str) -> str:

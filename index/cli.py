@@ -51,7 +51,10 @@ def format_hit(hit) -> str:
 
     text = hit.passage.text
     excerpt = text if len(text) <= 400 else text[:400].rsplit(" ", 1)[0] + " …"
-    return f"[{hit.rank}] {citation_line(hit.document, hit.passage)}  (likhet {hit.score:.3f})\n    {excerpt}\n"
+    scores = [f"poäng {hit.score:.3f}"]
+    if hit.similarity is not None:
+        scores.append(f"likhet {hit.similarity:.3f}")
+    return f"[{hit.rank}] {citation_line(hit.document, hit.passage)}  ({', '.join(scores)})\n    {excerpt}\n"
 
 
 @cli.command()

@@ -22,7 +22,7 @@ from tqdm import tqdm
 from embedding import load_embedder
 from index.beir import BeirSet, load_beir
 from index.metrics import evaluate_run
-from index.search import Searcher
+from index.search import MODES, Searcher
 from ingest.pipeline import Ingester
 from settings import Settings
 
@@ -48,31 +48,43 @@ def build_library(beir: BeirSet, settings: Settings, folder: Path) -> dict[int, 
     return mapping
 
 
-def run_queries(beir: BeirSet, searcher: Searcher, mapping: dict[int, list[str]],
+def ranked_documents(document_ids: list[int], mapping: dict[int, list[str]]) -> list[str]:
+    """The set's document ids in the order their passages were ranked (first occurrence wins)."""
+    ranked: dict[str, None] = {}
+    for document_id in document_ids:
+        for doc_id in mapping.get(document_id, []):
+            ranked.setdefault(doc_id)
+    return list(ranked)
+
+
+def run_queries(beir: BeirSet, searcher: Searcher, mapping: dict[int, list[str]], mode: str,
                 limit: int | None = None) -> tuple[dict[str, list[str]], float]:
     queries = list(beir.queries.items())[:limit]
     run, started = {}, time.perf_counter()
-    for query_id, question in tqdm(queries, unit="fråga", desc="Söker", file=sys.stderr):
-        ranked: list[str] = []
-        for hit in searcher.search(question, PASSAGES_PER_QUERY):
-            for doc_id in mapping.get(hit.document.id, []):
-                if doc_id not in ranked:
-                    ranked.append(doc_id)
-        run[query_id] = ranked
+    for query_id, question in tqdm(queries, unit="fråga", desc=f"Söker ({mode})", file=sys.stderr):
+        hits = searcher.search(question, PASSAGES_PER_QUERY, mode=mode)
+        run[query_id] = ranked_documents([hit.document.id for hit in hits], mapping)
     return run, len(queries) / (time.perf_counter() - started)
 
 
-def evaluate(folder: Path, split: str, settings: Settings, limit: int | None = None) -> dict:
+def evaluate(folder: Path, split: str, settings: Settings, limit: int | None = None,
+             modes: tuple[str, ...] = MODES) -> list[dict]:
+    """One result per search mode; the set is indexed once."""
     beir = load_beir(folder, split)
+    results = []
     with tempfile.TemporaryDirectory() as tmp:
         settings = replace(settings, data_dir=Path(tmp) / "data")
         mapping = build_library(beir, settings, Path(tmp))
-        run, qps = run_queries(beir, Searcher(settings, load_embedder(settings)), mapping, limit)
-    qrels = {q: beir.qrels[q] for q in run}
-    scores = evaluate_run(run, qrels, k=10)
-    return {"set": beir.name, "split": split, "model": settings.model, "mode": "dense",
-            "documents": len(beir.corpus), "queries": len(run), **{k: round(v, 4) for k, v in scores.items()},
-            "queries_per_s": round(qps, 1), "chunk_chars": settings.chunk_chars}
+        searcher = Searcher(settings, load_embedder(settings))
+        for mode in modes:
+            run, qps = run_queries(beir, searcher, mapping, mode, limit)
+            scores = evaluate_run(run, {q: beir.qrels[q] for q in run}, k=10)
+            results.append({"set": beir.name, "split": split, "mode": mode, "model": settings.model,
+                            "documents": len(beir.corpus), "queries": len(run),
+                            **{k: round(v, 4) for k, v in scores.items()}, "queries_per_s": round(qps, 1),
+                            "chunk_chars": settings.chunk_chars, "fusion": settings.fusion,
+                            "keyword_weight": settings.keyword_weight})
+    return results
 
 
 @click.command()
@@ -80,20 +92,32 @@ def evaluate(folder: Path, split: str, settings: Settings, limit: int | None = N
               help="Mapp i BEIR-format (corpus.jsonl, queries.jsonl, qrels/<split>.tsv).")
 @click.option("--split", default="dev", show_default=True, help="Vilken qrels-del som ska användas.")
 @click.option("--limit", type=int, help="Använd bara de N första frågorna.")
-@click.option("--json", "as_json", is_flag=True, help="Skriv resultatet som JSON (för skript).")
-def main(folder: Path, split: str, limit: int | None, as_json: bool) -> None:
+@click.option("--mode", "mode", type=click.Choice(["all", *MODES]), default="all", show_default=True,
+              help="Sökläge att mäta: hybrid, dense (bara vektorer), bm25 (bara nyckelord) eller alla tre.")
+@click.option("--json", "as_json", is_flag=True, help="Skriv en JSON-rad per sökläge (för skript).")
+def main(folder: Path, split: str, limit: int | None, mode: str, as_json: bool) -> None:
     """Mät sökkvaliteten (nDCG@10, recall@10, MRR@10, frågor/s) på en BEIR-mapp.
+
+    Mängdens dokument läggs in i ett tillfälligt bibliotek med projektets egen inläsning och
+    sökning (modell och inställningar från KALLA_*), och varje bedömd fråga ställs.
 
     \b
     Exempel:
       python -m index.evaluate --beir ../shared/eval/swefaq_superlim2 --split dev
+      python -m index.evaluate --beir ../shared/eval/swequad_mc --mode hybrid --json
     """
-    result = evaluate(folder, split, Settings.from_env(), limit)
+    modes = MODES if mode == "all" else (mode,)
+    results = evaluate(folder, split, Settings.from_env(), limit, modes)
     if as_json:
-        click.echo(json.dumps(result, ensure_ascii=False))
+        for result in results:
+            click.echo(json.dumps(result, ensure_ascii=False))
         return
-    for key, value in result.items():
-        click.echo(f"{key:>14}: {value}")
+    click.echo(f"{results[0]['set']} ({split}): {results[0]['documents']} dokument, "
+               f"{results[0]['queries']} frågor, modell {results[0]['model']}")
+    click.echo(f"{'läge':<8} {'nDCG@10':>8} {'recall@10':>10} {'MRR@10':>8} {'frågor/s':>9}")
+    for result in results:
+        click.echo(f"{result['mode']:<8} {result['ndcg@10']:>8.3f} {result['recall@10']:>10.3f} "
+                   f"{result['mrr@10']:>8.3f} {result['queries_per_s']:>9.1f}")
 
 
 if __name__ == "__main__":

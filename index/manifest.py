@@ -6,7 +6,7 @@ import platform
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 class IndexMismatch(RuntimeError):
@@ -22,6 +22,8 @@ class Manifest:
     passages: int
     documents: int
     index_type: str = "IDMap2,Flat"
+    analyzer: str = ""
+    keyword_terms: int = 0
     metric: str = "inner_product"
     format_version: int = FORMAT_VERSION
     created_at: str = ""

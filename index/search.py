@@ -1,27 +1,63 @@
-"""Dense search: embed the question, ask FAISS, return passages with their documents for citation."""
+"""Hybrid search: dense FAISS results and BM25 keyword results, fused, with filters applied first.
+
+Filters (language, series, tags, dates) become the set of passage ids a search may return: FAISS
+searches only those ids (an ID selector) and BM25 scores only those rows, so filtering never costs
+recall the way dropping hits after top-k would.
+"""
 from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
 
+import faiss
 import numpy as np
 
 from corpus.catalogue import Catalogue
+from corpus.filters import SearchFilters
 from corpus.records import Document, Passage
 from embedding import Embedder, load_embedder
 from embedding.loader import model_identity
+from index.analysis import default_analyzer
+from index.fusion import FUSIONS
+from index.keywords import top_rows
 from index.store import PublishedIndex, current_version, load_current
 from settings import Settings
 
+MODES = ("hybrid", "dense", "bm25")
+CANDIDATES = 50  # taken from each side before fusion (at least; more when more hits are asked for)
 OVERFETCH = 4
 
 
 @dataclass(frozen=True)
 class Hit:
     rank: int
-    score: float
+    score: float                # the ranking score of the mode used (fused, cosine or BM25)
     passage: Passage
     document: Document
+    similarity: float | None = None  # cosine similarity to the question (not in bm25 mode)
+    keyword_score: float | None = None
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """Candidate passages with their exact cosine similarity and BM25 score (None for a side not used)."""
+
+    ids: np.ndarray
+    similarity: np.ndarray | None
+    keyword: np.ndarray | None
+
+    def ranking(self, mode: str, fusion: str = "weighted", keyword_weight: float = 0.3) -> np.ndarray:
+        if mode == "dense" or self.keyword is None:
+            return self.similarity
+        if mode == "bm25" or self.similarity is None:
+            return self.keyword
+        return FUSIONS[fusion](self.similarity, self.keyword, keyword_weight)
+
+    def similarity_of(self, position: int) -> float | None:
+        return None if self.similarity is None else float(self.similarity[position])
+
+    def keyword_of(self, position: int) -> float | None:
+        return None if self.keyword is None else float(self.keyword[position])
 
 
 class EmptyLibrary(RuntimeError):
@@ -56,35 +92,85 @@ class Searcher:
                 self._published = published
             return self._published
 
-    def search(self, question: str, k: int | None = None) -> list[Hit]:
+    def search(self, question: str, k: int | None = None, filters: SearchFilters | None = None,
+               mode: str | None = None) -> list[Hit]:
+        """The `k` best passages for the question, among those the filters allow."""
         k = k or self.settings.k
+        mode = mode or self.settings.search_mode
+        candidates = self.candidates(question, max(CANDIDATES, k * OVERFETCH), filters, mode)
+        ranking = candidates.ranking(mode, self.settings.fusion, self.settings.keyword_weight)
+        return self._hits(candidates, ranking, k)
+
+    def candidates(self, question: str, depth: int = CANDIDATES, filters: SearchFilters | None = None,
+                   mode: str = "hybrid") -> Candidates:
+        """Up to `depth` passages from each side the mode uses, each scored exactly by both."""
+        if mode not in MODES:
+            raise ValueError(f"Okänt sökläge {mode!r}; välj ett av {', '.join(MODES)}")
         published = self.published()
         if published is None or published.index.ntotal == 0:
             raise EmptyLibrary("Biblioteket är tomt. Lägg till dokument med: python -m ingest add SÖKVÄG")
-        query = self.embedder.embed_query(question)
-        fetch = min(published.index.ntotal, k * OVERFETCH)
-        scores, ids = published.index.search(np.asarray(query, dtype=np.float32)[None, :], fetch)
-        return self._hits(scores[0], ids[0], k)
+        allowed = None
+        if filters is not None and not filters.is_empty:
+            allowed = self._allowed_ids(filters)
+            if not len(allowed):
+                return Candidates(np.zeros(0, np.int64), np.zeros(0, np.float32), np.zeros(0, np.float32))
+        depth = min(published.index.ntotal, depth)
+        found: list[np.ndarray] = []
+        query = None
+        if mode != "bm25":
+            query = np.asarray(self.embedder.embed_query(question), dtype=np.float32)
+            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed)) if allowed is not None else None
+            _, ids = published.index.search(query[None, :], depth, params=params)
+            found.append(ids[0][ids[0] >= 0])
+        keyword_scores = None
+        if mode != "dense":
+            keywords = published.keywords
+            mask = np.isin(keywords.ids, allowed) if allowed is not None else None
+            keyword_scores = keywords.scores(default_analyzer().terms(question), mask)
+            found.append(keywords.ids[top_rows(keyword_scores, depth)])
+        ids = np.unique(np.concatenate(found))
+        similarity = None if query is None else _vectors(published, ids) @ query
+        keyword = None
+        if keyword_scores is not None:
+            rows = published.keywords.rows_of(ids)
+            keyword = np.where(rows >= 0, keyword_scores[rows.clip(0)], 0.0).astype(np.float32)
+        return Candidates(ids, similarity, keyword)
 
-    def _hits(self, scores: np.ndarray, ids: np.ndarray, k: int) -> list[Hit]:
+    def _allowed_ids(self, filters: SearchFilters) -> np.ndarray:
         catalogue = Catalogue(self.settings.catalogue_path)
         try:
-            valid = [int(i) for i in ids if i >= 0]
-            passages = catalogue.passages(valid)
+            return catalogue.passage_ids_matching(filters)
+        finally:
+            catalogue.close()
+
+    def _hits(self, candidates: Candidates, ranking: np.ndarray, k: int) -> list[Hit]:
+        order = np.argsort(-ranking, kind="stable")
+        if candidates.similarity is None:  # bm25 only: passages without a matching word are no hits
+            order = order[candidates.keyword[order] > 0]
+        catalogue = Catalogue(self.settings.catalogue_path)
+        try:
+            passages = catalogue.passages([int(i) for i in candidates.ids[order[:k * OVERFETCH]]])
             documents: dict[int, Document | None] = {}
             hits: list[Hit] = []
-            for score, passage_id in zip(scores, ids):
-                passage = passages.get(int(passage_id))
+            for position in order:
+                passage = passages.get(int(candidates.ids[position]))
                 if passage is None:
-                    continue
+                    continue  # removed from the catalogue since the index was published
                 if passage.document_id not in documents:
                     documents[passage.document_id] = catalogue.document(passage.document_id)
                 document = documents[passage.document_id]
                 if document is None or document.status != "active":
                     continue
-                hits.append(Hit(len(hits) + 1, float(score), passage, document))
+                hits.append(Hit(len(hits) + 1, float(ranking[position]), passage, document,
+                                candidates.similarity_of(position), candidates.keyword_of(position)))
                 if len(hits) == k:
                     break
             return hits
         finally:
             catalogue.close()
+
+
+def _vectors(published: PublishedIndex, ids: np.ndarray) -> np.ndarray:
+    if not len(ids):
+        return np.zeros((0, published.index.d), np.float32)
+    return np.vstack([published.index.reconstruct(int(i)) for i in ids])

@@ -1,4 +1,8 @@
-"""Publish and load index versions atomically: build in a new folder, then swap the CURRENT pointer."""
+"""Publish and load index versions atomically: build in a new folder, then swap the CURRENT pointer.
+
+A version folder holds the FAISS vectors, the BM25 keyword index and the manifest describing both;
+readers always see one consistent pair.
+"""
 from __future__ import annotations
 
 import os
@@ -11,6 +15,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
+from index.keywords import KeywordIndex
 from index.manifest import Manifest
 
 VECTORS_FILE = "vectors.faiss"
@@ -25,6 +30,7 @@ class PublishedIndex:
     path: Path
     index: faiss.Index
     manifest: Manifest
+    keywords: KeywordIndex
 
     def ids(self) -> np.ndarray:
         if self.index.ntotal == 0:
@@ -51,10 +57,11 @@ def load_current(index_dir: Path) -> PublishedIndex | None:
     folder = Path(index_dir) / "versions" / version
     manifest = Manifest.read(folder / MANIFEST_FILE)
     index = faiss.read_index(str(folder / VECTORS_FILE))
-    return PublishedIndex(version, folder, index, manifest)
+    keywords = KeywordIndex.read(folder) if KeywordIndex.exists(folder) else KeywordIndex.empty()
+    return PublishedIndex(version, folder, index, manifest, keywords)
 
 
-def publish(index_dir: Path, index: faiss.Index, manifest: Manifest) -> str:
+def publish(index_dir: Path, index: faiss.Index, manifest: Manifest, keywords: KeywordIndex) -> str:
     """Write a new version beside the old ones, then point CURRENT at it in one rename."""
     index_dir = Path(index_dir)
     versions = index_dir / "versions"
@@ -64,6 +71,7 @@ def publish(index_dir: Path, index: faiss.Index, manifest: Manifest) -> str:
     staging = versions / f".staging-{version}"
     staging.mkdir()
     faiss.write_index(index, str(staging / VECTORS_FILE))
+    keywords.write(staging)
     stamped = Manifest(**{**manifest.__dict__, "created_at": stamp.isoformat(timespec="seconds")})
     (staging / MANIFEST_FILE).write_text(stamped.to_json(), encoding="utf-8")
     _fsync_folder(staging)

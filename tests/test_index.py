@@ -8,6 +8,7 @@ from click.testing import CliRunner
 
 from conftest import SWEDISH_PAGES, make_pdf
 from index.cli import cli
+from index.keywords import KeywordIndex
 from index.manifest import IndexMismatch, Manifest
 from index.search import EmptyLibrary, Searcher
 from index.store import load_current, new_flat_index, publish
@@ -19,10 +20,12 @@ def test_publish_swaps_versions_atomically_and_keeps_few(tmp_path):
     index.add_with_ids(np.eye(4, dtype=np.float32), np.array([10, 11, 12, 13]))
     manifest = Manifest(model="m", dimension=4, chunk_chars=100, chunk_overlap_sentences=1,
                         passages=4, documents=1)
-    versions = [publish(tmp_path, index, manifest) for _ in range(4)]
+    keywords = KeywordIndex.empty().updated([], [(10, ["gaml", "system"]), (11, ["system"])])
+    versions = [publish(tmp_path, index, manifest, keywords) for _ in range(4)]
     loaded = load_current(tmp_path)
     assert loaded.version == versions[-1]
     assert sorted(loaded.ids()) == [10, 11, 12, 13]
+    assert loaded.keywords.terms == ["gaml", "system"] and list(loaded.keywords.ids) == [10, 11]
     stored = json.loads((loaded.path / "manifest.json").read_text())
     assert stored["model"] == "m" and stored["dimension"] == 4 and stored["created_at"]
     assert len([p for p in (tmp_path / "versions").iterdir()]) == 2

@@ -62,5 +62,7 @@ def test_harness_runs_through_ingest_and_search(tmp_path, hashing_env):
     (folder / "qrels" / "dev.tsv").write_text("query-id\tcorpus-id\tscore\nq1\td1\t1\nq2\td2\t1\n")
     result = CliRunner().invoke(main, ["--beir", str(folder), "--json"])
     assert result.exit_code == 0, result.output
-    scores = _json.loads(result.stdout.strip().splitlines()[-1])
-    assert scores["ndcg@10"] == 1.0 and scores["mrr@10"] == 1.0 and scores["queries"] == 2
+    results = [_json.loads(line) for line in result.stdout.strip().splitlines()]
+    assert [r["mode"] for r in results] == ["hybrid", "dense", "bm25"]
+    for scores in results:
+        assert scores["ndcg@10"] == 1.0 and scores["mrr@10"] == 1.0 and scores["queries"] == 2, scores
