@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 CORPUS ?=
 
-.PHONY: setup model run test bench clean
+.PHONY: setup model run test bench bench-retrieval clean
 
 setup: $(VENV)/.installed model
 
@@ -27,6 +27,13 @@ test: setup
 
 bench: setup
 	$(PY) bench/ingest_and_query.py
+
+EVAL_SETS := swefaq_superlim2 swequad_mc squad_v2_sv
+bench-retrieval: setup
+	rm -f bench/results/retrieval.jsonl
+	for set in $(EVAL_SETS); do \
+		$(PY) -m index.evaluate --beir ../shared/eval/$$set --split dev --json >> bench/results/retrieval.jsonl || exit 1; \
+	done
 
 clean:
 	rm -rf $(VENV) .models

@@ -9,7 +9,8 @@ from answer.assistant import Assistant
 from answer.citation import citation_line
 from answer.compose import Answer
 from answer.highlight import escape_label, escape_text, highlight
-from corpus.catalogue import Catalogue
+from corpus.catalogue import Catalogue, Facets
+from corpus.filters import SearchFilters
 from corpus.library import Library
 from corpus.pages import render_pdf_page
 from embedding.loader import ModelNotPrepared
@@ -28,12 +29,32 @@ def get_assistant(settings: Settings) -> Assistant:
     return assistant
 
 
-def library_counts(settings: Settings) -> dict[str, int]:
+def library_overview(settings: Settings) -> tuple[dict[str, int], Facets]:
     catalogue = Catalogue(settings.catalogue_path)
     try:
-        return catalogue.counts()
+        return catalogue.counts(), catalogue.facets()
     finally:
         catalogue.close()
+
+
+LANGUAGE_NAMES = {"sv": "svenska", "en": "engelska", "no": "norska", "da": "danska", "fi": "finska",
+                  "de": "tyska", "fr": "franska"}
+
+
+def filter_panel(facets: Facets) -> SearchFilters:
+    """Sidebar controls that limit which documents answers may come from."""
+    with st.expander("Avgränsa sökningen", icon="🔎"):
+        languages = st.multiselect("Språk", facets.languages,
+                                   format_func=lambda code: LANGUAGE_NAMES.get(code, code), key="filter_languages")
+        series = st.multiselect("Dokumenttyp/serie", facets.series, key="filter_series")
+        tags = st.multiselect("Taggar och samlingar", facets.tags, key="filter_tags")
+        published_from = published_to = None
+        if len(facets.years) > 1:
+            first, last = st.select_slider("Utgivningsår", options=facets.years,
+                                           value=(facets.years[0], facets.years[-1]), key="filter_years")
+            if (first, last) != (facets.years[0], facets.years[-1]):
+                published_from, published_to = str(first), str(last)
+    return SearchFilters(tuple(languages), tuple(series), tuple(tags), published_from, published_to)
 
 
 def render_answer(answer: Answer, message_key: str, settings: Settings) -> None:
@@ -86,11 +107,12 @@ def main() -> None:
     st.title("Källa")
     st.caption("Frågor till forskningstexter och offentliga utredningar – varje påstående med källa, ned till sidan.")
 
-    counts = library_counts(settings)
+    counts, facets = library_overview(settings)
     with st.sidebar:
         st.header("Biblioteket")
         st.metric("Dokument", counts["documents"])
         st.metric("Passager", counts["passages"])
+        filters = filter_panel(facets)
         if st.button("Ny konversation", icon="🗑️"):
             st.session_state.messages = []
 
@@ -120,7 +142,7 @@ def main() -> None:
         with st.chat_message("assistant"):
             with st.spinner("Söker i biblioteket …"):
                 try:
-                    answer = assistant.ask(question)
+                    answer = assistant.ask(question, filters=filters)
                 except IndexMismatch as exc:
                     st.error(str(exc))
                     st.stop()

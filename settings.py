@@ -28,7 +28,7 @@ class Settings:
     # How passages are found: "hybrid" (dense + BM25 keywords), "dense" or "bm25".
     search_mode: str = "hybrid"
     # Weight of the keyword side in hybrid search (0 = dense only, 1 = keywords only).
-    keyword_weight: float = 0.3
+    keyword_weight: float = 0.6
     # How the two sides are combined: "weighted" (normalised scores) or "rrf" (reciprocal rank fusion).
     fusion: str = "weighted"
     # Below this similarity, an answer with no word in common with the question abstains.

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from answer.compose import Answer, compose_answer
+from corpus.filters import SearchFilters
 from index.search import EmptyLibrary, Searcher
 from settings import Settings
 
@@ -11,12 +12,15 @@ class Assistant:
         self.settings = settings
         self.searcher = searcher or Searcher(settings)
 
-    def ask(self, question: str, k: int | None = None) -> Answer:
+    def ask(self, question: str, k: int | None = None, filters: SearchFilters | None = None) -> Answer:
         question = question.strip()
         if not question:
             return Answer(question, [], [], abstained=True, notice="Skriv en fråga.")
         try:
-            hits = self.searcher.search(question, k)
+            hits = self.searcher.search(question, k, filters)
         except EmptyLibrary as exc:
             return Answer(question, [], [], abstained=True, notice=str(exc))
+        if not hits and filters is not None and not filters.is_empty:
+            return Answer(question, [], [], abstained=True,
+                          notice="Inga dokument matchar de valda avgränsningarna. Ändra eller ta bort filtren.")
         return compose_answer(question, hits, min_dense_score=self.settings.min_score)

@@ -6,8 +6,6 @@ Run: make bench   (or .venv/bin/python bench/ingest_and_query.py [CORPUS_DIR])
 from __future__ import annotations
 
 import json
-import os
-import platform
 import statistics
 import sys
 import tempfile
@@ -19,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from corpus.catalogue import Catalogue  # noqa: E402
 from embedding import load_embedder  # noqa: E402
+from index.manifest import machine  # noqa: E402
 from index.search import Searcher  # noqa: E402
 from ingest.pipeline import Ingester  # noqa: E402
 from settings import PROJECT_ROOT, Settings  # noqa: E402
@@ -33,11 +32,6 @@ QUESTIONS = [
     "Hur följer regeringen upp digitaliseringen av den offentliga förvaltningen?",
     "What does the government say about outdated IT systems?",
 ]
-
-
-def machine() -> dict:
-    return {"cpu": platform.processor() or platform.machine(), "cores": os.cpu_count(),
-            "python": platform.python_version(), "system": platform.platform()}
 
 
 def main() -> None:

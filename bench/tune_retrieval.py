@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
 import sys
 import tempfile
 from dataclasses import replace
@@ -28,6 +27,7 @@ from embedding import load_embedder  # noqa: E402
 from index.beir import load_beir  # noqa: E402
 from index.evaluate import PASSAGES_PER_QUERY, build_library, ranked_documents  # noqa: E402
 from index.fusion import FUSIONS  # noqa: E402
+from index.manifest import machine  # noqa: E402
 from index.metrics import evaluate_run  # noqa: E402
 from index.search import Searcher  # noqa: E402
 from settings import Settings  # noqa: E402
@@ -82,7 +82,7 @@ def main() -> None:
             settings_here = replace(settings, data_dir=Path(tmp) / "data")
             beir, mapping, runs = candidate_runs(set_name, split, settings_here, Path(tmp))
         base = {"set": set_name, "split": split, "queries": len(runs), "chunk_chars": settings.chunk_chars,
-                "model": settings.model, "machine": f"{platform.machine()} {platform.node()}"}
+                "model": settings.model, "machine": machine()}
         for mode in ("dense", "bm25"):
             rows.append({**base, "mode": mode, **score(beir, mapping, runs, mode)})
         for fusion in FUSIONS:

@@ -226,6 +226,27 @@ class Catalogue:
                             "WHERE d.status = 'active'"),
         }
 
+    def facets(self) -> Facets:
+        """The values search filters can take in the active library."""
+        column = lambda sql: [row[0] for row in self.db.execute(sql) if row[0]]  # noqa: E731
+        years = column("SELECT DISTINCT substr(published, 1, 4) FROM documents "
+                       "WHERE status = 'active' AND published GLOB '[0-9][0-9][0-9][0-9]*' ORDER BY 1")
+        return Facets(
+            languages=column("SELECT DISTINCT COALESCE(p.language, d.language) FROM passages p "
+                             "JOIN documents d ON d.id = p.document_id WHERE d.status = 'active' ORDER BY 1"),
+            series=column("SELECT DISTINCT series FROM documents WHERE status = 'active' ORDER BY lower(series)"),
+            tags=column("SELECT DISTINCT t.tag FROM document_tags t JOIN documents d ON d.id = t.document_id "
+                        "WHERE d.status = 'active' ORDER BY lower(t.tag)"),
+            years=[int(year) for year in years])
+
+
+@dataclass(frozen=True)
+class Facets:
+    languages: list[str]
+    series: list[str]
+    tags: list[str]
+    years: list[int]
+
 
 def _passage(row: sqlite3.Row) -> Passage:
     return Passage(id=row["id"], document_id=row["document_id"], ordinal=row["ordinal"], text=row["text"],

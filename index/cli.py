@@ -8,10 +8,11 @@ import click
 from tqdm import tqdm
 
 from corpus.catalogue import Catalogue
+from corpus.filters import SearchFilters
 from embedding import load_embedder
 from embedding.loader import ModelNotPrepared
 from index.manifest import IndexMismatch
-from index.search import EmptyLibrary, Searcher
+from index.search import MODES, EmptyLibrary, Searcher
 from index.store import load_current
 from index.sync import sync_index
 from settings import Settings
@@ -25,22 +26,36 @@ def cli() -> None:
 @cli.command()
 @click.argument("question")
 @click.option("-k", type=int, help="Antal passager (standard: inställningen KALLA_K).")
-def search(question: str, k: int | None) -> None:
+@click.option("--mode", type=click.Choice(MODES), help="Sökläge (standard: KALLA_SEARCH_MODE, hybrid).")
+@click.option("--language", "languages", multiple=True, help="Bara passager på detta språk (sv, en ...).")
+@click.option("--series", multiple=True, help="Bara dokument i denna serie/typ (SOU, Ds, rapport ...).")
+@click.option("--tag", "tags", multiple=True, help="Bara dokument med denna tagg/samling.")
+@click.option("--from", "published_from", help="Publicerade från och med (2019, 2019-05 eller 2019-05-01).")
+@click.option("--to", "published_to", help="Publicerade till och med (2021, 2021-12 ...).")
+def search(question: str, k: int | None, mode: str | None, languages: tuple[str, ...], series: tuple[str, ...],
+           tags: tuple[str, ...], published_from: str | None, published_to: str | None) -> None:
     """Visa de passager som bäst svarar på QUESTION, med källhänvisningar.
+
+    Filtren väljer vilka passager som får sökas, innan rangordningen. Flaggor kan upprepas.
 
     \b
     Exempel:
       python -m index search "Varför är gamla it-system ett problem för myndigheterna?"
+      python -m index search "informationssäkerhet" --series SOU --from 2018 --language sv
     """
     settings = Settings.from_env()
     searcher = Searcher(settings)
+    filters = SearchFilters(languages, series, tags, published_from, published_to)
     try:
-        searcher.embedder  # load the model before the clock starts
+        if (mode or settings.search_mode) != "bm25":
+            searcher.embedder  # load the model before the clock starts
         started = time.perf_counter()
-        hits = searcher.search(question, k)
+        hits = searcher.search(question, k, filters, mode)
     except (EmptyLibrary, ModelNotPrepared, IndexMismatch) as exc:
         raise click.ClickException(str(exc)) from exc
     elapsed = time.perf_counter() - started
+    if not hits:
+        click.echo("Inga passager matchar frågan och filtren.", err=True)
     for hit in hits:
         click.echo(format_hit(hit))
     click.echo(f"{len(hits)} passager på {elapsed * 1000:.0f} ms", err=True)

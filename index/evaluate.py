@@ -21,6 +21,7 @@ from tqdm import tqdm
 
 from embedding import load_embedder
 from index.beir import BeirSet, load_beir
+from index.manifest import machine
 from index.metrics import evaluate_run
 from index.search import MODES, Searcher
 from ingest.pipeline import Ingester
@@ -83,7 +84,7 @@ def evaluate(folder: Path, split: str, settings: Settings, limit: int | None = N
                             "documents": len(beir.corpus), "queries": len(run),
                             **{k: round(v, 4) for k, v in scores.items()}, "queries_per_s": round(qps, 1),
                             "chunk_chars": settings.chunk_chars, "fusion": settings.fusion,
-                            "keyword_weight": settings.keyword_weight})
+                            "keyword_weight": settings.keyword_weight, "machine": machine()})
     return results
 
 
@@ -112,8 +113,9 @@ def main(folder: Path, split: str, limit: int | None, mode: str, as_json: bool) 
         for result in results:
             click.echo(json.dumps(result, ensure_ascii=False))
         return
-    click.echo(f"{results[0]['set']} ({split}): {results[0]['documents']} dokument, "
-               f"{results[0]['queries']} frågor, modell {results[0]['model']}")
+    first = results[0]
+    click.echo(f"{first['set']} ({split}): {first['documents']} dokument, {first['queries']} frågor, "
+               f"modell {first['model']}; {first['machine']['cores']} kärnor, {first['machine']['cpu']}")
     click.echo(f"{'läge':<8} {'nDCG@10':>8} {'recall@10':>10} {'MRR@10':>8} {'frågor/s':>9}")
     for result in results:
         click.echo(f"{result['mode']:<8} {result['ndcg@10']:>8.3f} {result['recall@10']:>10.3f} "

@@ -57,3 +57,19 @@ def software_versions() -> dict[str, str]:
     except ImportError:
         pass
     return versions
+
+
+def machine() -> dict[str, object]:
+    """The machine a figure was measured on, printed with every benchmark result."""
+    import os
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in open("/proc/cpuinfo", encoding="utf-8"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(),
+            "system": platform.platform()}

@@ -46,7 +46,7 @@ class Candidates:
     similarity: np.ndarray | None
     keyword: np.ndarray | None
 
-    def ranking(self, mode: str, fusion: str = "weighted", keyword_weight: float = 0.3) -> np.ndarray:
+    def ranking(self, mode: str, fusion: str, keyword_weight: float) -> np.ndarray:
         if mode == "dense" or self.keyword is None:
             return self.similarity
         if mode == "bm25" or self.similarity is None:

@@ -63,3 +63,18 @@ def test_new_conversation_clears_history(hashing_env, tmp_path):
     assert len(app.chat_message) == 2
     app.sidebar.button[0].click().run()
     assert len(app.chat_message) == 0
+
+
+def test_sidebar_filter_limits_the_sources(hashing_env, tmp_path):
+    (tmp_path / "svensk.txt").write_text("Föråldrade it-system hos myndigheterna är dyra att förvalta.",
+                                         encoding="utf-8")
+    (tmp_path / "english.txt").write_text("Legacy IT systems in government agencies are costly to maintain.",
+                                          encoding="utf-8")
+    Ingester(Settings.from_env()).add([tmp_path])
+    app = run_app()
+    languages = app.sidebar.multiselect(key="filter_languages")
+    assert set(languages.options) == {"svenska", "engelska"}
+    languages.set_value(["en"]).run()
+    app = ask(app, "Varför är gamla it-system dyra?")
+    sources = [e.label for e in app.expander if e.label.startswith("\\[")]
+    assert sources and all("english" in label for label in sources), sources

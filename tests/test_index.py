@@ -64,7 +64,9 @@ def test_search_cli_prints_citations(hashing_env, tmp_path):
     assert result.exit_code == 0, result.output
     assert "[1] rapport" in result.stdout and "s. 1 (PDF-sida 2)" in result.stdout
     info = CliRunner().invoke(cli, ["info"])
-    assert '"model": "hashing"' in info.stdout
+    assert '"model": "hashing"' in info.stdout and '"analyzer": "sv-' in info.stdout
+    filtered = CliRunner().invoke(cli, ["search", "föråldrade it-system", "--language", "en", "--mode", "bm25"])
+    assert filtered.exit_code == 0 and "Inga passager" in filtered.stderr and "[1]" not in filtered.stdout
 
 
 def test_rebuild_reindexes_from_catalogue(hashing_env, tmp_path):
