@@ -20,15 +20,17 @@ class Settings:
     # a folder with a sentence-transformers model, or any sentence-transformers hub name.
     model: str = DEFAULT_MODEL
     # Passage size in characters (~4 characters per XLM-R token for Swedish: well under 512 tokens).
-    chunk_chars: int = 1000
+    # 600 was tuned on SweQUAD-MC train and SweFAQ dev (bench/results/tuning.jsonl): better than 1000.
+    chunk_chars: int = 600
     # Sentences repeated from the end of one passage at the start of the next.
     chunk_overlap_sentences: int = 1
     # Passages returned by a search.
     k: int = 5
     # How passages are found: "hybrid" (dense + BM25 keywords), "dense" or "bm25".
     search_mode: str = "hybrid"
-    # Weight of the keyword side in hybrid search (0 = dense only, 1 = keywords only).
-    keyword_weight: float = 0.6
+    # Weight of the keyword side in hybrid search (0 = dense only, 1 = keywords only), tuned with
+    # bench/tune_retrieval.py on the dev/train splits of ../shared/eval.
+    keyword_weight: float = 0.4
     # How the two sides are combined: "weighted" (normalised scores) or "rrf" (reciprocal rank fusion).
     fusion: str = "weighted"
     # Below this similarity, an answer with no word in common with the question abstains.
