@@ -9,6 +9,7 @@ from tqdm import tqdm
 
 from corpus.catalogue import Catalogue
 from corpus.filters import SearchFilters
+from corpus.lock import writer_lock
 from embedding import load_embedder
 from embedding.loader import ModelNotPrepared
 from index.manifest import IndexMismatch
@@ -98,18 +99,19 @@ def rebuild() -> None:
         embedder = load_embedder(settings)
     except ModelNotPrepared as exc:
         raise click.ClickException(str(exc)) from exc
-    catalogue = Catalogue(settings.catalogue_path)
-    try:
-        missing = catalogue.passages_missing_vectors(embedder.name)
-        with tqdm(total=len(missing), unit="passage", desc="Bäddar in", file=sys.stderr,
-                  disable=not missing) as bar:
-            for start in range(0, len(missing), 256):
-                batch = missing[start:start + 256]
-                vectors = embedder.embed_passages([p.text for p in batch])
-                with catalogue.transaction():
-                    catalogue.store_vectors([p.id for p in batch], vectors, embedder.name)
-                bar.update(len(batch))
-        result = sync_index(catalogue, settings, embedder.name, embedder.dimension, rebuild=True)
-    finally:
-        catalogue.close()
+    with writer_lock(settings.data_dir, on_wait=lambda message: click.echo(message, err=True)):
+        catalogue = Catalogue(settings.catalogue_path)
+        try:
+            missing = catalogue.passages_missing_vectors(embedder.name)
+            with tqdm(total=len(missing), unit="passage", desc="Bäddar in", file=sys.stderr,
+                      disable=not missing) as bar:
+                for start in range(0, len(missing), 256):
+                    batch = missing[start:start + 256]
+                    vectors = embedder.embed_passages([p.text for p in batch])
+                    with catalogue.transaction():
+                        catalogue.store_vectors([p.id for p in batch], vectors, embedder.name)
+                    bar.update(len(batch))
+            result = sync_index(catalogue, settings, embedder.name, embedder.dimension, rebuild=True)
+        finally:
+            catalogue.close()
     click.echo(f"Index {result.version}: {result.total} passager ({embedder.name})")

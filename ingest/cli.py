@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from tqdm import tqdm
 
+from corpus.lock import LibraryBusy
 from corpus.records import DocumentMetadata
 from embedding.loader import ModelNotPrepared
 from index.manifest import IndexMismatch
@@ -30,7 +31,9 @@ def cli() -> None:
 @click.option("--identifier", help='Beteckning, t.ex. "SOU 2017:114" eller ett diarienummer.')
 @click.option("--url", "source_url", help="Källans webbadress.")
 @click.option("--tag", "tags", multiple=True, help="Tagg (kan anges flera gånger).")
-def add(paths: tuple[Path, ...], tags: tuple[str, ...], **fields: str | None) -> None:
+@click.option("--no-wait", is_flag=True,
+              help="Avbryt direkt om en annan inläsning pågår (annars väntar kommandot på den).")
+def add(paths: tuple[Path, ...], tags: tuple[str, ...], no_wait: bool, **fields: str | None) -> None:
     """Lägg till filer och mappar (rekursivt).
 
     Stöder: PDF, text, Markdown, HTML och Word (.docx). Oförändrade filer hoppas över utan
@@ -56,8 +59,9 @@ def add(paths: tuple[Path, ...], tags: tuple[str, ...], **fields: str | None) ->
 
         try:
             report = ingester.add(paths, metadata, on_file=on_file,
-                                  arguments=shlex.join(["add", *map(str, paths)]))
-        except (ModelNotPrepared, IndexMismatch) as exc:
+                                  arguments=shlex.join(["add", *map(str, paths)]), wait=not no_wait,
+                                  on_wait=lambda message: tqdm.write(message, file=sys.stderr))
+        except (ModelNotPrepared, IndexMismatch, LibraryBusy) as exc:
             raise click.ClickException(str(exc)) from exc
     click.echo(report.summary())
     if report.failed:

@@ -8,6 +8,7 @@ from typing import Callable, Iterable
 
 from corpus.catalogue import Catalogue, NewDocument
 from corpus.library import Library, file_hash
+from corpus.lock import writer_lock
 from corpus.records import DocumentMetadata, IngestOutcome, IngestReport, PassageDraft
 from embedding import Embedder, load_embedder
 from embedding.loader import model_identity
@@ -52,7 +53,15 @@ class Ingester:
         return self._embedder
 
     def add(self, paths: Iterable[Path], metadata: DocumentMetadata = DocumentMetadata(),
-            on_file: ProgressCallback | None = None, arguments: str = "") -> IngestReport:
+            on_file: ProgressCallback | None = None, arguments: str = "", wait: bool = True,
+            on_wait: Callable[[str], None] | None = None) -> IngestReport:
+        """Add files and folders; one ingest at a time per library (a second one waits, or with
+        `wait=False` raises LibraryBusy)."""
+        with writer_lock(self.settings.data_dir, wait, on_wait):
+            return self._add(paths, metadata, on_file, arguments)
+
+    def _add(self, paths: Iterable[Path], metadata: DocumentMetadata, on_file: ProgressCallback | None,
+             arguments: str) -> IngestReport:
         started = time.perf_counter()
         candidates = find_files(paths)
         report = IngestReport()
