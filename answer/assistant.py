@@ -7,6 +7,9 @@ from index.search import EmptyLibrary, Searcher
 from settings import Settings
 
 
+MAX_QUESTION_CHARS = 2000
+
+
 class Assistant:
     def __init__(self, settings: Settings, searcher: Searcher | None = None) -> None:
         self.settings = settings
@@ -16,6 +19,14 @@ class Assistant:
         question = question.strip()
         if not question:
             return Answer(question, [], [], abstained=True, notice="Skriv en fråga.")
+        if len(question) > MAX_QUESTION_CHARS:
+            return Answer(question[:200] + " …", [], [], abstained=True,
+                          notice=f"Frågan är för lång ({len(question):,} tecken). Korta den till högst "
+                                 f"{MAX_QUESTION_CHARS:,} tecken, gärna en fråga i taget.".replace(",", " "))
+        if not any(character.isalnum() for character in question):
+            return Answer(question, [], [], abstained=True,
+                          notice="Frågan innehåller inga ord. Skriv en fråga med ord, till exempel "
+                                 "”Varför är gamla it-system ett problem?”")
         try:
             hits = self.searcher.search(question, k, filters)
         except EmptyLibrary as exc:
