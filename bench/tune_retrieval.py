@@ -59,9 +59,7 @@ def candidate_runs(set_name: str, split: str, settings: Settings, tmp: Path):
 def score(beir, mapping, runs, mode: str, fusion: str = "weighted", weight: float = 0.0) -> dict:
     run = {}
     for query_id, (candidates, documents) in runs.items():
-        order = np.argsort(-candidates.ranking(mode, fusion, weight), kind="stable")
-        if mode == "bm25":
-            order = order[candidates.keyword[order] > 0]
+        order, _ = candidates.ranked(mode, fusion, weight)
         run[query_id] = ranked_documents(list(documents[order][:PASSAGES_PER_QUERY]), mapping)
     return {k: round(v, 4) for k, v in evaluate_run(run, {q: beir.qrels[q] for q in run}, k=10).items()}
 

@@ -53,6 +53,15 @@ class Candidates:
             return self.keyword
         return FUSIONS[fusion](self.similarity, self.keyword, keyword_weight)
 
+    def ranked(self, mode: str, fusion: str, keyword_weight: float) -> tuple[np.ndarray, np.ndarray]:
+        """Candidate positions best first, with the ranking scores. In bm25 mode a passage that shares
+        no word with the question is no hit."""
+        ranking = self.ranking(mode, fusion, keyword_weight)
+        order = np.argsort(-ranking, kind="stable")
+        if mode == "bm25" or self.similarity is None:
+            order = order[self.keyword[order] > 0]
+        return order, ranking
+
     def similarity_of(self, position: int) -> float | None:
         return None if self.similarity is None else float(self.similarity[position])
 
@@ -98,8 +107,8 @@ class Searcher:
         k = k or self.settings.k
         mode = mode or self.settings.search_mode
         candidates = self.candidates(question, max(CANDIDATES, k * OVERFETCH), filters, mode)
-        ranking = candidates.ranking(mode, self.settings.fusion, self.settings.keyword_weight)
-        return self._hits(candidates, ranking, k)
+        order, ranking = candidates.ranked(mode, self.settings.fusion, self.settings.keyword_weight)
+        return self._hits(candidates, order[:k * OVERFETCH], ranking, k)
 
     def candidates(self, question: str, depth: int = CANDIDATES, filters: SearchFilters | None = None,
                    mode: str = "hybrid") -> Candidates:
@@ -143,13 +152,11 @@ class Searcher:
         finally:
             catalogue.close()
 
-    def _hits(self, candidates: Candidates, ranking: np.ndarray, k: int) -> list[Hit]:
-        order = np.argsort(-ranking, kind="stable")
-        if candidates.similarity is None:  # bm25 only: passages without a matching word are no hits
-            order = order[candidates.keyword[order] > 0]
+    def _hits(self, candidates: Candidates, order: np.ndarray, ranking: np.ndarray, k: int) -> list[Hit]:
+        """The first `k` of the ordered candidates whose passage and active document still exist."""
         catalogue = Catalogue(self.settings.catalogue_path)
         try:
-            passages = catalogue.passages([int(i) for i in candidates.ids[order[:k * OVERFETCH]]])
+            passages = catalogue.passages([int(i) for i in candidates.ids[order]])
             documents: dict[int, Document | None] = {}
             hits: list[Hit] = []
             for position in order:
