@@ -21,8 +21,8 @@ class Assistant:
             return Answer(question, [], [], abstained=True, notice="Skriv en fråga.")
         if len(question) > MAX_QUESTION_CHARS:
             return Answer(question[:200] + " …", [], [], abstained=True,
-                          notice=f"Frågan är för lång ({len(question):,} tecken). Korta den till högst "
-                                 f"{MAX_QUESTION_CHARS:,} tecken, gärna en fråga i taget.".replace(",", " "))
+                          notice=f"Frågan är för lång ({_swedish_number(len(question))} tecken). Korta den "
+                                 f"till högst {_swedish_number(MAX_QUESTION_CHARS)} tecken, gärna en fråga i taget.")
         if not any(character.isalnum() for character in question):
             return Answer(question, [], [], abstained=True,
                           notice="Frågan innehåller inga ord. Skriv en fråga med ord, till exempel "
@@ -35,3 +35,8 @@ class Assistant:
             return Answer(question, [], [], abstained=True,
                           notice="Inga dokument matchar de valda avgränsningarna. Ändra eller ta bort filtren.")
         return compose_answer(question, hits, min_dense_score=self.settings.min_score)
+
+
+def _swedish_number(n: int) -> str:
+    """Thousands separated by a space, as Swedish writes them: 128 000."""
+    return f"{n:,}".replace(",", " ")
