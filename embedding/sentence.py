@@ -22,10 +22,10 @@ class SentenceTransformerEmbedder:
         transformers.logging.set_verbosity_error()
         transformers.logging.disable_progress_bar()
 
-        torch_dtype = {"bfloat16": torch.bfloat16, "float32": torch.float32}.get(resolve_dtype(dtype))
+        self.dtype = resolve_dtype(dtype)
+        torch_dtype = {"bfloat16": torch.bfloat16, "float32": torch.float32}.get(self.dtype)
         if torch_dtype is None:
             raise ValueError(f"okänd precision {dtype!r}: välj auto, bfloat16 eller float32")
-        self.dtype = resolve_dtype(dtype)
         self._model = SentenceTransformer(str(name_or_path), device="cpu",
                                           model_kwargs={"dtype": torch_dtype})
         self.name = name or _model_identity(name_or_path)
