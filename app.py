@@ -8,24 +8,40 @@ import streamlit as st
 from answer.assistant import Assistant
 from answer.citation import citation_line
 from answer.compose import Answer
+from answer.export import to_markdown, to_pdf
+from answer.feedback import record_feedback
 from answer.highlight import escape_label, escape_text, highlight
+from answer.messages import message
 from corpus.catalogue import Catalogue, Facets
 from corpus.filters import SearchFilters
-from corpus.library import Library
-from corpus.pages import render_pdf_page
 from embedding.loader import ModelNotPrepared
 from index.manifest import IndexMismatch
 from index.search import Hit
 from settings import Settings
+from ui.strings import UI_LANGUAGES, t
+from ui.viewer import show_source
 
 st.set_page_config(page_title="Källa", page_icon="📚", layout="centered")
 
+# Marks and cited spans keep a text contrast of at least 4.5:1 (WCAG 2.1 AA) in light and dark themes.
+STYLE = """
+<style>
+mark { background: #ffe45c; color: #111; padding: 0 .1em; }
+.kalla-cited { background: #e6f0ff; color: #111; border-left: 4px solid #1f4e9c; padding: 0 .2em; }
+.kalla-context { line-height: 1.6; }
+.kalla-sentence-source { font-weight: 700; }
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p, .stCaption, .stCaption p { color: #4a4a55 !important; opacity: 1 !important; }
+.kalla-figure img { width: 100%; border: 1px solid #888; }
+.kalla-figure figcaption { color: #4a4a55; font-size: .875rem; }
+</style>
+"""
 
-@st.cache_resource(show_spinner="Läser in språkmodellen …")
+
+@st.cache_resource(show_spinner=False)
 def get_assistant(settings: Settings) -> Assistant:
     """One assistant (and so one model and one loaded index) per process, shared by all sessions."""
     assistant = Assistant(settings)
-    assistant.searcher.embedder  # load the model now, not on the first question
+    _ = assistant.searcher.embedder  # load the model now, not on the first question (and no Streamlit "magic")
     return assistant
 
 
@@ -37,118 +53,144 @@ def library_overview(settings: Settings) -> tuple[dict[str, int], Facets]:
         catalogue.close()
 
 
-LANGUAGE_NAMES = {"sv": "svenska", "en": "engelska", "no": "norska", "da": "danska", "fi": "finska",
-                  "de": "tyska", "fr": "franska"}
+LANGUAGE_NAMES = {"sv": {"sv": "svenska", "en": "engelska", "no": "norska", "da": "danska", "fi": "finska",
+                         "de": "tyska", "fr": "franska"},
+                  "en": {"sv": "Swedish", "en": "English", "no": "Norwegian", "da": "Danish", "fi": "Finnish",
+                         "de": "German", "fr": "French"}}
 
 
-def filter_panel(facets: Facets) -> SearchFilters:
+def filter_panel(facets: Facets, ui: str) -> SearchFilters:
     """Sidebar controls that limit which documents answers may come from."""
-    with st.expander("Avgränsa sökningen", icon="🔎"):
-        languages = st.multiselect("Språk", facets.languages,
-                                   format_func=lambda code: LANGUAGE_NAMES.get(code, code), key="filter_languages")
-        series = st.multiselect("Dokumenttyp/serie", facets.series, key="filter_series")
-        tags = st.multiselect("Taggar och samlingar", facets.tags, key="filter_tags")
+    with st.expander(t("filters", ui), icon=":material/filter_alt:"):
+        names = LANGUAGE_NAMES[ui]
+        languages = st.multiselect(t("filter_language", ui), facets.languages,
+                                   format_func=lambda code: names.get(code, code), key="filter_languages")
+        series = st.multiselect(t("filter_series", ui), facets.series, key="filter_series")
+        tags = st.multiselect(t("filter_tags", ui), facets.tags, key="filter_tags")
         published_from = published_to = None
         if len(facets.years) > 1:
-            first, last = st.select_slider("Utgivningsår", options=facets.years,
+            first, last = st.select_slider(t("filter_years", ui), options=facets.years,
                                            value=(facets.years[0], facets.years[-1]), key="filter_years")
             if (first, last) != (facets.years[0], facets.years[-1]):
                 published_from, published_to = str(first), str(last)
     return SearchFilters(tuple(languages), tuple(series), tuple(tags), published_from, published_to)
 
 
-def render_answer(answer: Answer, message_key: str, settings: Settings) -> None:
+def render_answer(answer: Answer, message_key: str, settings: Settings, ui: str) -> None:
+    if answer.search_query:
+        st.caption(escape_text(message("follow_up", ui, query=answer.search_query)), unsafe_allow_html=True)
     if answer.notice:
-        (st.warning if answer.hits else st.info)(answer.notice)
+        (st.warning if answer.hits else st.info)(escape_label(answer.notice))
     if answer.sentences:
-        body = " ".join(f"{escape_text(s.text)} **[{s.source}]**" for s in answer.sentences)
-        st.markdown(body, unsafe_allow_html=True)
+        body = " ".join(f"{escape_text(s.text)} <span class=\"kalla-sentence-source\">[{s.source}]</span>"
+                        for s in answer.sentences)
+        st.markdown(f'<p class="kalla-answer">{body}</p>', unsafe_allow_html=True)
+        for note in answer.notes:
+            st.info(escape_label(note), icon=":material/balance:")
+        provenance = t("extractive", ui) if answer.written_by == "extractive" else \
+            t("written_by", ui, name=escape_label(answer.written_by))
+        confidence = "" if answer.confidence is None else " · " + t("confidence", ui, value=answer.confidence)
+        st.caption(provenance + confidence)
     if answer.hits:
-        heading = "Källor" if answer.sentences else "Möjligen relaterade passager"
-        st.markdown(f"##### {heading}")
+        st.markdown(f"##### {t('sources', ui) if answer.sentences else t('related', ui)}")
         for hit in answer.hits:
-            render_source(hit, answer, message_key, settings)
+            render_source(hit, answer, message_key, settings, ui)
+    if answer.hits or answer.sentences:
+        answer_actions(answer, message_key, settings, ui)
 
 
-def render_source(hit: Hit, answer: Answer, message_key: str, settings: Settings) -> None:
+def render_source(hit: Hit, answer: Answer, message_key: str, settings: Settings, ui: str) -> None:
     cited = hit.rank in answer.cited
     label = f"\\[{hit.rank}\\] {escape_label(citation_line(hit.document, hit.passage))}"
-    with st.expander(label + ("" if cited else " (ej citerad)"), expanded=cited):
-        passage_html = highlight(hit.passage.text, answer.question)
-        st.markdown(f'<div class="kalla-passage">{passage_html}</div>', unsafe_allow_html=True)
+    with st.expander(label + ("" if cited else f" ({t('not_cited', ui)})"), expanded=cited):
+        st.markdown(f'<div class="kalla-passage">{highlight(hit.passage.text, answer.question)}</div>',
+                    unsafe_allow_html=True)
         meta = hit.document.metadata
-        details = [] if hit.similarity is None else [f"Likhet {hit.similarity:.2f}"]
+        details = [] if hit.similarity is None else [f"{t('similarity', ui)} {hit.similarity:.2f}"]
         if meta.series:
-            details.append(f"Typ: {meta.series}")
+            details.append(f"{t('kind', ui)}: {meta.series}")
         if meta.source_url:
-            details.append(f"Webbkälla: {meta.source_url}")
+            details.append(f"{t('web_source', ui)}: {meta.source_url}")
         st.caption(escape_text(" · ".join(details)), unsafe_allow_html=True)
-        render_open_document(hit, f"{message_key}-{hit.rank}", settings)
+        show_source(hit, answer.question, f"{message_key}-{hit.rank}", settings, ui)
 
 
-def render_open_document(hit: Hit, key: str, settings: Settings) -> None:
-    path = Library(settings.library_dir).path(hit.document.stored_path)
-    if not path.is_file():
-        st.error("Originalfilen saknas i biblioteket. Kör en integritetskontroll.")
+def answer_actions(answer: Answer, key: str, settings: Settings, ui: str) -> None:
+    """Export for a memo, and the official's verdict stored for later evaluation."""
+    stem = f"kalla-svar-{key}"
+    export_md, export_pdf, useful, not_useful = st.columns([1.2, 1.1, 1, 1.1])
+    export_md.download_button(t("export_markdown", ui), data=lambda: to_markdown(answer), file_name=f"{stem}.md",
+                              mime="text/markdown", key=f"md-{key}", on_click="ignore", icon=":material/description:")
+    export_pdf.download_button(t("export_pdf", ui), data=lambda: to_pdf(answer), file_name=f"{stem}.pdf",
+                               mime="application/pdf", key=f"pdf-{key}", on_click="ignore", icon=":material/picture_as_pdf:")
+    given = st.session_state.setdefault("feedback", {})
+    if key in given:
+        st.caption(t("feedback_thanks", ui))
         return
-    left, right = st.columns(2)
-    left.download_button("Öppna dokumentet", data=path.read_bytes(), file_name=hit.document.file_name,
-                         mime=hit.document.media_type, key=f"open-{key}", on_click="ignore")
-    page = hit.passage.page_number
-    if page is not None and right.toggle(f"Visa sidan {hit.passage.page_label or page}", key=f"page-{key}"):
-        try:
-            st.image(render_pdf_page(path, page), caption=f"{escape_label(hit.document.file_name)}, PDF-sida {page}")
-        except Exception as exc:  # a page that cannot be drawn must not break the chat
-            st.error(f"Sidan kunde inte visas: {exc}")
+    for column, is_useful, label, icon in ((useful, True, t("useful", ui), ":material/thumb_up:"),
+                                           (not_useful, False, t("not_useful", ui), ":material/thumb_down:")):
+        if column.button(label, key=f"feedback-{key}-{int(is_useful)}", icon=icon, help=t("feedback_question", ui)):
+            record_feedback(settings.catalogue_path, answer, is_useful, session=session_id(), user=settings.user)
+            given[key] = is_useful
+            st.rerun()
+
+
+def session_id() -> str:
+    return st.session_state.setdefault("session_id", uuid.uuid4().hex)
 
 
 def main() -> None:
     settings = Settings.from_env()
+    st.html(STYLE)
+    ui = st.session_state.get("ui_language", "sv")
     st.title("Källa")
-    st.caption("Frågor till forskningstexter och offentliga utredningar – varje påstående med källa, ned till sidan.")
+    st.caption(t("tagline", ui))
 
     counts, facets = library_overview(settings)
     with st.sidebar:
-        st.header("Biblioteket")
-        st.metric("Dokument", counts["documents"])
-        st.metric("Passager", counts["passages"])
-        filters = filter_panel(facets)
-        if st.button("Ny konversation", icon="🗑️"):
+        ui = st.radio(t("interface_language", ui), list(UI_LANGUAGES), format_func=UI_LANGUAGES.get,
+                      horizontal=True, key="ui_language")
+        st.header(t("library", ui))
+        st.metric(t("documents", ui), counts["documents"])
+        st.metric(t("passages", ui), counts["passages"])
+        filters = filter_panel(facets, ui)
+        if st.button(t("new_conversation", ui), icon=":material/restart_alt:", key="new_conversation"):
             st.session_state.messages = []
 
     if counts["documents"] == 0:
-        st.info("Biblioteket är tomt. Lägg till dokument från kommandoraden, till exempel:\n\n"
-                "`python -m ingest add mina_dokument/`\n\nStöds: PDF, text, Markdown, HTML och Word.")
+        st.info(t("empty_library", ui))
 
     try:
-        assistant = get_assistant(settings)
+        with st.spinner(t("loading_model", ui)):
+            assistant = get_assistant(settings)
     except (ModelNotPrepared, IndexMismatch) as exc:
         st.error(str(exc))
         st.stop()
 
     messages = st.session_state.setdefault("messages", [])
-    for message in messages:
-        with st.chat_message(message["role"]):
-            if message["role"] == "user":
-                st.markdown(escape_text(message["content"]), unsafe_allow_html=True)
+    for entry in messages:
+        with st.chat_message(entry["role"]):
+            if entry["role"] == "user":
+                st.markdown(escape_text(entry["content"]), unsafe_allow_html=True)
             else:
-                render_answer(message["answer"], message["key"], settings)
+                render_answer(entry["answer"], entry["key"], settings, ui)
 
-    question = st.chat_input("Ställ en fråga om dokumenten …")
+    question = st.chat_input(t("ask", ui))
     if question:
+        history = [m["answer"].turn for m in messages if m["role"] == "assistant" and m["answer"].turn]
         messages.append({"role": "user", "content": question})
         with st.chat_message("user"):
             st.markdown(escape_text(question), unsafe_allow_html=True)
         with st.chat_message("assistant"):
-            with st.spinner("Söker i biblioteket …"):
+            with st.spinner(t("searching", ui)):
                 try:
-                    answer = assistant.ask(question, filters=filters)
+                    answer = assistant.ask(question, filters=filters, history=history)
                 except IndexMismatch as exc:
                     st.error(str(exc))
                     st.stop()
             key = uuid.uuid4().hex[:8]
             messages.append({"role": "assistant", "answer": answer, "key": key})
-            render_answer(answer, key, settings)
+            render_answer(answer, key, settings, ui)
 
 
 main()

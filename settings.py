@@ -33,9 +33,20 @@ class Settings:
     keyword_weight: float = 0.4
     # How the two sides are combined: "weighted" (normalised scores) or "rrf" (reciprocal rank fusion).
     fusion: str = "weighted"
-    # Below this similarity, an answer with no word in common with the question abstains.
-    # (Provisional: e5 scores bunch between 0.8 and 0.9; calibrated on ../shared/eval in issue 4.)
-    min_score: float = 0.8
+    # Answer only when the abstention model's confidence (0-1) is at least this. 0 = the threshold
+    # calibrated on ../shared/eval (answer/abstention.json); raise it for a more cautious assistant.
+    min_confidence: float = 0.0
+    # Who writes the answer: "extractive" (sentences copied from the passages; default, offline),
+    # "openai" (an OpenAI-compatible chat endpoint) or "llama-cpp" (a local GGUF model).
+    generator: str = "extractive"
+    # OpenAI-compatible endpoint, e.g. http://localhost:8000/v1, its model name and key (KALLA_GENERATOR_API_KEY).
+    generator_url: str = ""
+    generator_model: str = ""
+    generator_api_key: str = ""
+    # Path of a GGUF file for "llama-cpp".
+    generator_model_path: str = ""
+    # Seconds to wait for the language model before falling back to the extractive answer.
+    generator_timeout: float = 60.0
     # Texts embedded per batch.
     batch_size: int = 32
     # Embedding precision for sentence-transformers on CPU: "auto" (bfloat16 where the CPU has native

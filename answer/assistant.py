@@ -1,42 +1,79 @@
-"""The assistant the UI talks to: search the library, compose a cited answer."""
+"""The assistant the UI talks to: understand the turn, search, decide whether the library answers it,
+compose a cited answer (extractively, or with a language model held to the same grounding)."""
 from __future__ import annotations
 
-from answer.compose import Answer, compose_answer
+from dataclasses import replace
+
+import numpy as np
+
+from answer.abstention import AbstentionModel, load_abstention_model
+from answer.compose import Answer, abstaining, compose_answer
+from answer.conversation import Turn, next_turn
+from answer.evidence import gather_evidence
+from answer.language import question_language
+from answer.messages import message, number
 from corpus.filters import SearchFilters
+from embedding.loader import model_identity
 from index.search import EmptyLibrary, Searcher
 from settings import Settings
-
 
 MAX_QUESTION_CHARS = 2000
 
 
 class Assistant:
-    def __init__(self, settings: Settings, searcher: Searcher | None = None) -> None:
+    def __init__(self, settings: Settings, searcher: Searcher | None = None,
+                 abstention: AbstentionModel | None = None, writer=None) -> None:
         self.settings = settings
         self.searcher = searcher or Searcher(settings)
+        self.abstention = abstention or load_abstention_model()
+        self.rule = self.abstention.rule_for(model_identity(settings))
+        if writer is None and settings.generator != "extractive":
+            from answer.generate import writer_from_settings
+            writer = writer_from_settings(settings)
+        self.writer = writer
 
-    def ask(self, question: str, k: int | None = None, filters: SearchFilters | None = None) -> Answer:
+    def ask(self, question: str, k: int | None = None, filters: SearchFilters | None = None,
+            history: list[Turn] | None = None) -> Answer:
         question = question.strip()
-        if not question:
-            return Answer(question, [], [], abstained=True, notice="Skriv en fråga.")
-        if len(question) > MAX_QUESTION_CHARS:
-            return Answer(question[:200] + " …", [], [], abstained=True,
-                          notice=f"Frågan är för lång ({_swedish_number(len(question))} tecken). Korta den "
-                                 f"till högst {_swedish_number(MAX_QUESTION_CHARS)} tecken, gärna en fråga i taget.")
-        if not any(character.isalnum() for character in question):
-            return Answer(question, [], [], abstained=True,
-                          notice="Frågan innehåller inga ord. Skriv en fråga med ord, till exempel "
-                                 "”Varför är gamla it-system ett problem?”")
+        language = question_language(question)
+        refusal = self._refusal(question, language)
+        if refusal is not None:
+            return refusal
+        turn = next_turn(question, history or [])
+        follow_up = turn.search_query if turn.search_query != question else None
         try:
-            hits = self.searcher.search(question, k, filters)
-        except EmptyLibrary as exc:
-            return Answer(question, [], [], abstained=True, notice=str(exc))
+            hits = self.searcher.search(turn.search_query, k, filters)
+        except EmptyLibrary:
+            return abstaining(question, [], "empty_library", language, turn=turn)
         if not hits and filters is not None and not filters.is_empty:
-            return Answer(question, [], [], abstained=True,
-                          notice="Inga dokument matchar de valda avgränsningarna. Ändra eller ta bort filtren.")
-        return compose_answer(question, hits, min_dense_score=self.settings.min_score)
+            return abstaining(question, [], "no_filter_match", language, turn=turn)
+        idf = self._idf()
+        confidence = self.rule.confidence(gather_evidence(turn.search_query, hits, idf))
+        threshold = self.settings.min_confidence or self.rule.threshold
+        common = dict(search_query=follow_up, confidence=confidence, turn=turn)
+        if not hits or confidence < threshold:
+            return abstaining(question, hits, "no_support" if hits else "nothing_found", language, **common)
+        answer = compose_answer(question, hits, idf, context=turn.search_query if follow_up else "",
+                                language=language)
+        answer = replace(answer, **common)
+        if self.writer is not None:
+            from answer.generate import write_grounded
+            answer = write_grounded(self.writer, answer)
+        return answer
 
+    def _refusal(self, question: str, language: str) -> Answer | None:
+        if not question:
+            return abstaining(question, [], "empty_question", language)
+        if len(question) > MAX_QUESTION_CHARS:
+            return replace(abstaining(question[:200] + " …", [], "empty_question", language),
+                           notice=message("too_long", language, length=number(len(question), language),
+                                          limit=number(MAX_QUESTION_CHARS, language)))
+        if not any(character.isalnum() for character in question):
+            return abstaining(question, [], "wordless", language)
+        return None
 
-def _swedish_number(n: int) -> str:
-    """Thousands separated by a space, as Swedish writes them: 128 000."""
-    return f"{n:,}".replace(",", " ")
+    def _idf(self):
+        published = self.searcher.published()
+        if published is None:
+            return lambda terms: np.ones(len(terms), dtype=np.float32)
+        return published.keywords.idf

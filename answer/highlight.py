@@ -4,7 +4,11 @@ Every character of document text is escaped (HTML, and Markdown punctuation as n
 nothing a document contains is ever rendered as markup; only our own <mark> tags are added."""
 from __future__ import annotations
 
-from answer.terms import WORD, stem, stems
+import re
+
+from index.analysis import default_analyzer
+
+WORD = re.compile(r"\w+(?:-\w+)*")
 
 SAFE = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ,åäöÅÄÖéÉüÜ")
 
@@ -15,14 +19,14 @@ def escape_text(text: str) -> str:
 
 
 def highlight(text: str, question: str) -> str:
-    """Escaped `text` with words sharing a stem with the question wrapped in <mark>."""
-    wanted = stems(question)
+    """Escaped `text` with the words that share an analysed term with the question wrapped in <mark>."""
+    analyzer = default_analyzer()
+    wanted = set(analyzer.terms(question))
     out, cursor = [], 0
     for match in WORD.finditer(text):
         out.append(escape_text(text[cursor:match.start()]))
         word = match.group(0)
-        parts = word.split("-")
-        if any(len(p) >= 3 and stem(p) in wanted for p in parts):
+        if wanted.intersection(analyzer.terms(word)):
             out.append(f"<mark>{escape_text(word)}</mark>")
         else:
             out.append(escape_text(word))

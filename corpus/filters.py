@@ -13,10 +13,12 @@ class SearchFilters:
     tags: tuple[str, ...] = ()
     published_from: str | None = None
     published_to: str | None = None
+    exclude_documents: tuple[int, ...] = ()  # catalogue ids never to answer from
 
     @property
     def is_empty(self) -> bool:
-        return not (self.languages or self.series or self.tags or self.published_from or self.published_to)
+        return not (self.languages or self.series or self.tags or self.published_from or self.published_to
+                    or self.exclude_documents)
 
     def sql(self) -> tuple[str, list[object]]:
         """A WHERE clause over `passages p JOIN documents d`, with its parameters."""
@@ -37,6 +39,9 @@ class SearchFilters:
         if self.published_to:
             clauses.append("substr(d.published, 1, ?) <= ?")
             parameters += [len(self.published_to), self.published_to]
+        if self.exclude_documents:
+            clauses.append(f"d.id NOT IN ({_marks(self.exclude_documents)})")
+            parameters += [int(document_id) for document_id in self.exclude_documents]
         return " AND ".join(clauses), parameters
 
 

@@ -94,4 +94,28 @@ def m001_create_tables(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS = [m001_create_tables]
+def m002_answer_feedback(db: sqlite3.Connection) -> None:
+    """Officials' verdicts on answers, kept with what was asked and cited, for later evaluation."""
+    run_script(db,
+        """
+        CREATE TABLE answer_feedback (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            session TEXT,
+            user TEXT,
+            useful INTEGER NOT NULL CHECK (useful IN (0, 1)),
+            question TEXT NOT NULL,
+            search_query TEXT,
+            answer TEXT NOT NULL,
+            abstained INTEGER NOT NULL,
+            confidence REAL,
+            written_by TEXT,
+            cited_passage_ids TEXT NOT NULL,
+            shown_passage_ids TEXT NOT NULL,
+            comment TEXT
+        );
+        """
+    )
+
+
+MIGRATIONS = [m001_create_tables, m002_answer_feedback]

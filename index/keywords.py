@@ -86,12 +86,20 @@ class KeywordIndex:
                 continue
             start, end = self.counts.indptr[column], self.counts.indptr[column + 1]
             rows, tf = self.counts.indices[start:end], self.counts.data[start:end]
-            frequency = end - start
-            idf = np.log(1 + (self.size - frequency + 0.5) / (frequency + 0.5))
+            idf = self._idf(end - start)
             scores[rows] += query_count * idf * tf * (self.k1 + 1) / (tf + norm[rows])
         if allowed is not None:
             scores[~allowed] = 0
         return scores
+
+    def idf(self, terms: list[str]) -> np.ndarray:
+        """Inverse document frequency of each term; a term no passage has gets the highest idf."""
+        vocabulary, indptr = self._vocabulary(), self.counts.indptr
+        frequencies = [0 if (c := vocabulary.get(t)) is None else indptr[c + 1] - indptr[c] for t in terms]
+        return np.asarray([self._idf(f) for f in frequencies], dtype=np.float32)
+
+    def _idf(self, frequency: int) -> float:
+        return float(np.log(1 + (self.size - frequency + 0.5) / (frequency + 0.5)))
 
     def rows_of(self, passage_ids: np.ndarray) -> np.ndarray:
         """Row of each passage id (-1 where the id is not in the index)."""

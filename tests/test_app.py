@@ -78,3 +78,74 @@ def test_sidebar_filter_limits_the_sources(hashing_env, tmp_path):
     app = ask(app, "Varför är gamla it-system dyra?")
     sources = [e.label for e in app.expander if e.label.startswith("\\[")]
     assert sources and all("english" in label for label in sources), sources
+
+
+def chat_library(tmp_path) -> None:
+    (tmp_path / "legacy.txt").write_text(
+        "Många statliga myndigheter har föråldrade it-system. De gamla systemen försvårar digitaliseringen. "
+        "Underhållet av de föråldrade it-systemen kostar staten över en miljard kronor per år.", encoding="utf-8")
+    (tmp_path / "roads.txt").write_text(
+        "Kommunernas vägnät behöver underhållas. Kostnaderna för vägunderhåll har ökat kraftigt de senaste åren.",
+        encoding="utf-8")
+    make_pdf(tmp_path / "rapport.pdf", SWEDISH_PAGES)
+    Ingester(Settings.from_env()).add([tmp_path / "legacy.txt", tmp_path / "roads.txt", tmp_path / "rapport.pdf"])
+
+
+def test_follow_up_uses_the_first_question(hashing_env, tmp_path):
+    chat_library(tmp_path)
+    app = ask(run_app(), "Vilka problem ger föråldrade it-system i staten?")
+    app = ask(app, "Vad säger de om kostnaderna?")
+    assert len(app.chat_message) == 4
+    last = app.chat_message[3]
+    captions = " ".join(c.value for c in last.caption)
+    assert "Tolkad som följdfråga" in captions and "it" in captions
+    answer = " ".join(m.value for m in last.markdown)
+    assert "miljard kronor" in answer
+
+
+def test_english_interface(hashing_env, tmp_path):
+    chat_library(tmp_path)
+    app = run_app()
+    app.sidebar.radio(key="ui_language").set_value("en").run()
+    assert app.sidebar.header[0].value == "The library"
+    app = ask(app, "How much does maintaining the old IT systems cost?")
+    assert any(e.label.startswith("\\[1\\]") for e in app.expander)
+    assert "Export (Markdown)" in [b.label for b in app.get("download_button")]
+
+
+def test_feedback_is_stored(hashing_env, tmp_path):
+    from answer.feedback import all_feedback
+
+    chat_library(tmp_path)
+    app = ask(run_app(), "Vad kostar underhållet av de föråldrade it-systemen?")
+    useful = [b for b in app.button if b.label == "Användbart"]
+    useful[0].click().run()
+    assert not app.exception
+    [stored] = all_feedback(Settings.from_env().catalogue_path)
+    assert stored.useful and stored.question.startswith("Vad kostar") and stored.cited_passage_ids
+    assert any("Tack" in c.value for c in app.caption)
+
+
+def test_cited_pdf_page_opens_with_the_passage_marked(hashing_env, tmp_path):
+    chat_library(tmp_path)
+    app = ask(run_app(), "Varför är föråldrade it-system dyra att underhålla och vad försvårar de?")
+    toggles = [t for t in app.toggle if t.label.startswith("Visa sidan")]
+    assert toggles, [t.label for t in app.toggle]
+    toggles[0].set_value(True).run()
+    assert not app.exception
+    figures = [m.value for m in app.markdown if "kalla-figure" in m.value]
+    assert figures and "data:image/png;base64," in figures[0] and 'alt="' in figures[0]
+
+
+def test_text_source_shows_the_passage_in_context_as_text(hashing_env, tmp_path):
+    (tmp_path / "elak.md").write_text(
+        "# Elak\n\n" + "Inledning om kommunernas arbete. " * 20 +
+        "\n\nGamla it-system <script>alert(1)</script> kostar mycket <img src=x onerror=alert(2)>.\n\n" +
+        "Avslutning om framtiden. " * 20, encoding="utf-8")
+    Ingester(Settings.from_env()).add([tmp_path / "elak.md"])
+    app = ask(run_app(), "Vad kostar gamla it-system?")
+    [toggle] = [t for t in app.toggle if t.label == "Visa i källan"][:1]
+    toggle.set_value(True).run()
+    context = [m.value for m in app.markdown if "kalla-context" in m.value]
+    assert context and "kalla-cited" in context[0]
+    assert "<script" not in context[0] and "<img" not in context[0] and "&#60;script&#62;" in context[0]

@@ -1,0 +1,93 @@
+"""When to say "the library does not answer this": a logistic model over the evidence, calibrated on
+real questions (bench/calibrate_abstention.py writes answer/abstention.json from ../shared/eval).
+
+The similarity scale belongs to the embedding model, so the calibration records which model it was fitted
+with; under another model only the model-independent coverage rule is used.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from answer.evidence import FEATURES, Evidence
+
+CALIBRATION_FILE = Path(__file__).with_name("abstention.json")
+
+
+@dataclass(frozen=True)
+class Rule:
+    features: tuple[str, ...]
+    weights: tuple[float, ...]
+    bias: float
+    threshold: float  # answer when the confidence is at least this
+
+    def confidence(self, evidence: Evidence) -> float:
+        x = np.asarray([getattr(evidence, name) for name in self.features], dtype=np.float64)
+        return float(1 / (1 + np.exp(-(x @ np.asarray(self.weights) + self.bias))))
+
+
+@dataclass(frozen=True)
+class AbstentionModel:
+    model: str              # the embedding model the full rule was calibrated with
+    full: Rule              # all features
+    lexical: Rule     # coverage, missing, keyword_gap: for any other embedding model
+    report: dict = field(default_factory=dict)
+
+    def rule_for(self, embedding_model: str) -> Rule:
+        return self.full if embedding_model == self.model else self.lexical
+
+    def to_json(self) -> str:
+        rule = lambda r: {"features": list(r.features), "weights": list(r.weights), "bias": r.bias,
+                          "threshold": r.threshold}
+        return json.dumps({"model": self.model, "full": rule(self.full), "lexical": rule(self.lexical),
+                           "report": self.report}, ensure_ascii=False, indent=1)
+
+
+def load_abstention_model(path: Path = CALIBRATION_FILE) -> AbstentionModel:
+    raw = json.loads(Path(path).read_text(encoding="utf-8"))
+    rule = lambda r: Rule(tuple(r["features"]), tuple(r["weights"]), float(r["bias"]), float(r["threshold"]))
+    return AbstentionModel(raw["model"], rule(raw["full"]), rule(raw["lexical"]), raw.get("report", {}))
+
+
+def fit_rule(x: np.ndarray, answerable: np.ndarray, features: tuple[str, ...]) -> Rule:
+    """Logistic regression (L2, on standardised features), then the threshold that decides most questions
+    right (abstain when unanswerable, answer when answerable: both mistakes count the same)."""
+    from scipy.optimize import minimize
+
+    mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-9
+    z, y = (x - mean) / scale, answerable.astype(np.float64)
+
+    def loss(theta: np.ndarray) -> float:
+        logits = z @ theta[:-1] + theta[-1]
+        return float(np.mean(np.logaddexp(0, logits) - y * logits) + 1e-3 * theta[:-1] @ theta[:-1])
+
+    theta = minimize(loss, np.zeros(z.shape[1] + 1), method="L-BFGS-B").x
+    weights = theta[:-1] / scale
+    bias = float(theta[-1] - (mean / scale) @ theta[:-1])
+    confidence = 1 / (1 + np.exp(-(x @ weights + bias)))
+    threshold = best_threshold(confidence, answerable)
+    return Rule(features, tuple(float(w) for w in weights), bias, threshold)
+
+
+def best_threshold(confidence: np.ndarray, answerable: np.ndarray) -> float:
+    best, best_accuracy = 0.5, -1.0
+    for threshold in np.unique(np.round(confidence, 4)):
+        accuracy = float(np.mean((confidence >= threshold) == answerable))
+        if accuracy > best_accuracy:
+            best, best_accuracy = float(threshold), accuracy
+    return best
+
+
+def abstention_scores(abstained: np.ndarray, answerable: np.ndarray) -> dict[str, float]:
+    """Precision/recall/F1 of abstaining (the positive class is 'the library cannot answer')."""
+    abstained, unanswerable = np.asarray(abstained, bool), ~np.asarray(answerable, bool)
+    true = float(np.sum(abstained & unanswerable))
+    precision = true / max(float(abstained.sum()), 1.0)
+    recall = true / max(float(unanswerable.sum()), 1.0)
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": precision, "recall": recall, "f1": f1,
+            "accuracy": float(np.mean(abstained == unanswerable)),
+            "answered_when_answerable": float(np.mean(~abstained[~unanswerable])) if (~unanswerable).any() else 0.0}

@@ -1,0 +1,139 @@
+"""The real app in a real browser: Streamlit started as a server, Debian's headless Chromium driven by
+Playwright. Ask a question, see cited sources, open the cited PDF page with the passage marked, check that
+document markup stays text, and save screenshots and an accessibility (axe-core) report to
+test-artifacts/browser/."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import SWEDISH_PAGES, make_pdf
+from settings import PROJECT_ROOT
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "browser"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+pytestmark = [
+    pytest.mark.skipif(CHROMIUM is None, reason="Debians chromium saknas (make setup installerar den som root: "
+                                                "apt-get install chromium)"),
+]
+playwright = pytest.importorskip("playwright.sync_api", reason="playwright saknas (pip install -r requirements.txt)")
+
+HOSTILE = ("# Varning\n\nGamla it-system i kommunerna <script>window.__hacked = 1</script> är ett problem "
+           "<img src=x onerror=\"window.__hacked = 2\"> för säkerheten.\n")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def running_app(tmp_path):
+    """A small real library (a PDF and a hostile Markdown page) and the app serving it."""
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("KALLA_")},
+           "KALLA_DATA_DIR": str(tmp_path / "data"), "KALLA_MODEL": "hashing", "KALLA_CHUNK_CHARS": "400"}
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    make_pdf(docs / "rapport.pdf", SWEDISH_PAGES, title="Gamla it-system i staten", author="Testmyndigheten")
+    (docs / "varning.md").write_text(HOSTILE, encoding="utf-8")
+    subprocess.run([sys.executable, "-m", "ingest", "add", str(docs)], env=env, cwd=PROJECT_ROOT, check=True,
+                   capture_output=True)
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+                               "--server.address", "127.0.0.1", "--server.port", str(port),
+                               "--browser.gatherUsageStats", "false"],
+                              env=env, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError(f"appen startade inte: {server.stdout.read().decode()[-2000:]}")
+                time.sleep(0.5)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+@pytest.fixture
+def browser_page(tmp_path):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with playwright.sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            str(tmp_path / "chromium-profile"), executable_path=CHROMIUM, headless=True, args=FLAGS,
+            viewport={"width": 1280, "height": 1600}, locale="sv-SE")
+        page = context.new_page()
+        dialogs: list[str] = []
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.dialogs = dialogs
+        try:
+            yield page
+        finally:
+            context.close()
+
+
+def ask(page, question: str) -> None:
+    box = page.get_by_placeholder("Ställ en fråga om dokumenten …")
+    box.fill(question)
+    box.press("Enter")
+    page.get_by_text(question).first.wait_for()
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stSpinner\"]')", timeout=60_000)
+
+
+def test_question_cited_sources_and_pdf_page_in_a_real_browser(running_app, browser_page):
+    page = browser_page
+    page.goto(running_app, wait_until="networkidle")
+    page.get_by_role("heading", name="Källa").wait_for(timeout=60_000)
+
+    ask(page, "Varför är föråldrade it-system dyra att underhålla?")
+    page.get_by_text("Källor", exact=True).wait_for(timeout=60_000)
+    answer = page.locator(".kalla-answer").first
+    assert "dyra att underhålla" in answer.inner_text() and "[1]" in answer.inner_text()
+    first_source = page.locator('[data-testid="stExpander"]').filter(has_text="[1]").first
+    assert "Gamla it-system i staten" in first_source.inner_text()
+    assert "s. 2" in first_source.inner_text()
+
+    first_source.get_by_text("Visa sidan 2 med stycket markerat").click()
+    image = first_source.locator("figure.kalla-figure img").first
+    image.wait_for(timeout=60_000)
+    page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+    assert "PDF-sida 2" in first_source.inner_text()
+    image.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "answer-with-pdf-page.png"), full_page=True)
+
+    ask(page, "Vilka problem har kommunernas gamla it-system för säkerheten?")
+    page.get_by_text("script").first.wait_for(timeout=60_000)
+    assert page.locator(".kalla-passage script, .kalla-answer script").count() == 0
+    assert page.locator(".kalla-passage img, .kalla-answer img").count() == 0
+    assert "<script>" in page.locator(".kalla-passage").last.inner_text() \
+        or "<script>" in page.locator(".kalla-answer").last.inner_text()
+    assert page.evaluate("() => window.__hacked === undefined"), "document markup ran in the page"
+    assert not page.dialogs
+    page.screenshot(path=str(ARTIFACTS / "hostile-document-as-text.png"), full_page=True)
+
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]})
+    violations = results.response["violations"]
+    (ARTIFACTS / "axe-report.json").write_text(json.dumps(violations, ensure_ascii=False, indent=1), encoding="utf-8")
+    serious = [v for v in violations if v["impact"] in ("serious", "critical")]
+    assert not serious, [(v["id"], v["help"], v["nodes"][0]["html"][:120]) for v in serious]

@@ -1,0 +1,1 @@
+"""Pieces of the Streamlit app (app.py): its words in two languages and the source viewer."""
