@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 CORPUS ?=
 
-.PHONY: setup model run test bench bench-retrieval clean
+.PHONY: setup model browser run test bench bench-retrieval calibrate bench-answers clean
 
 setup: $(VENV)/.installed model
 
@@ -22,7 +22,15 @@ run: setup
 	$(PY) -m streamlit run app.py --server.headless true --server.address localhost \
 		--server.port $(PORT) --browser.gatherUsageStats false
 
-test: setup
+# Debian's chromium, for the real-browser test (needs root or passwordless sudo; otherwise that test skips).
+APT_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ]; then (apt-get update -qq && $(APT_INSTALL)) >/dev/null; \
+		elif sudo -n true 2>/dev/null; then (sudo apt-get update -qq && sudo $(APT_INSTALL)) >/dev/null; fi; \
+		command -v chromium >/dev/null 2>&1 || echo "Obs: chromium saknas, webbläsartestet hoppas över (sudo apt-get install chromium)."; }
+
+test: setup browser
 	$(PY) -m pytest
 
 bench: setup
@@ -34,6 +42,13 @@ bench-retrieval: setup
 	for set in $(EVAL_SETS); do \
 		$(PY) -m index.evaluate --beir ../shared/eval/$$set --split dev --json >> bench/results/retrieval.jsonl || exit 1; \
 	done
+
+# Refit when the assistant abstains, on ../shared/eval (writes answer/abstention.json and bench/results/).
+calibrate: setup
+	$(PY) bench/calibrate_abstention.py
+
+bench-answers: setup
+	$(PY) bench/answer_latency.py
 
 clean:
 	rm -rf $(VENV) .models

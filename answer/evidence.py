@@ -6,8 +6,9 @@
 - sentence_coverage: the same for the best single sentence (answers tend to sit in one sentence);
 - missing: the idf of the rarest question term that no passage contains, relative to the rarest term
   of the question (0 when every term is found somewhere);
-- similarity_gap / keyword_gap: how far the best passage stands out from the others (a passage that
-  answers the question tends to stand out; near misses bunch together).
+- similarity_gap / keyword_gap: how far the best passage stands out from the last of the k (passages
+  that answer the question tend to stand out; near misses bunch together). Measured against the last
+  rather than the second, so that two sources saying the same thing do not count against each other.
 """
 from __future__ import annotations
 
@@ -62,10 +63,10 @@ def gather_evidence(question: str, hits: Sequence[Hit], idf: Callable[[list[str]
 
 
 def _relative_gap(scores: list[float]) -> float:
-    """(best - second) / best, 1 for a single positive score, 0 for none."""
+    """(best - last) / best, 1 for a single positive score, 0 for none."""
     if not scores or scores[0] <= 0:
         return 0.0
-    return (scores[0] - (scores[1] if len(scores) > 1 else 0.0)) / scores[0]
+    return (scores[0] - (scores[-1] if len(scores) > 1 else 0.0)) / scores[0]
 
 
 def sentences(text: str) -> list[str]:

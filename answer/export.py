@@ -20,12 +20,13 @@ HEADINGS = {
 }
 FONT_CANDIDATES = (Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
                    Path("/usr/share/fonts/dejavu/DejaVuSans.ttf"))
-MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~$])")
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|#~$])")
 
 
 def markdown_text(text: str) -> str:
-    """Plain text that Markdown renders as itself: &, < and Markdown punctuation escaped."""
-    return MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.replace("&", "&amp;").split()))
+    """Plain text that Markdown renders as itself: &, <, > as entities, Markdown punctuation backslashed."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
 
 
 def references(answer: Answer) -> list[Hit]:

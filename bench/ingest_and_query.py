@@ -22,16 +22,7 @@ from index.search import Searcher  # noqa: E402
 from ingest.pipeline import Ingester  # noqa: E402
 from settings import PROJECT_ROOT, Settings  # noqa: E402
 
-QUESTIONS = [
-    "Varför är gamla it-system ett problem för myndigheterna?",
-    "Vad gör Myndigheten för digital förvaltning?",
-    "Hur ska den statliga it-driften samordnas?",
-    "Vilka risker medför föråldrade system för informationssäkerheten?",
-    "Hur är ett personnummer uppbyggt?",
-    "Vad är ett tillitsramverk för svensk e-legitimation?",
-    "Hur följer regeringen upp digitaliseringen av den offentliga förvaltningen?",
-    "What does the government say about outdated IT systems?",
-]
+from questions import QUESTIONS  # noqa: E402
 
 
 def main() -> None:

@@ -43,8 +43,8 @@ def library(hashing_env, tmp_path):
     return Settings.from_env()
 
 
-QUESTIONS = ["Varför är föråldrade it-system ett problem för staten?", "Vad kostar underhållet av gamla system?",
-             "Vad bör myndigheterna göra med sina system?", "Varför har kostnaderna för vägunderhåll ökat?",
+QUESTIONS = ["Varför försvårar föråldrade it-system digitaliseringen?", "Vad kostar underhållet av gamla system?",
+             "Vad bör myndigheterna inventera?", "Varför har kostnaderna för vägunderhåll ökat?",
              "Vad skriver debattörerna om att byta ut systemen?"]
 
 
@@ -82,7 +82,7 @@ def test_english_question_gets_english_notices(library):
 
 def test_follow_up_is_searched_with_the_topic_of_the_first_question(library):
     assistant = Assistant(library)
-    first = assistant.ask("Vilka problem ger föråldrade it-system i staten?")
+    first = assistant.ask("Varför försvårar föråldrade it-system digitaliseringen i staten?")
     assert not first.abstained
     follow_up = assistant.ask("Vad säger de om kostnaderna?", history=[first.turn])
     assert follow_up.search_query and "it-system" in follow_up.search_query
@@ -132,7 +132,7 @@ def test_markdown_export_quotes_sources_and_escapes_markup(hashing_env, tmp_path
     answer = Assistant(Settings.from_env()).ask("Varför är gamla it-system dyra?")
     exported = to_markdown(answer)
     assert "# Fråga: Varför är gamla it\\-system dyra?" not in exported  # hyphen is not special
-    assert "<script>" not in exported and "<img" not in exported and "\\<script\\>" in exported
+    assert "<script>" not in exported and "<img" not in exported and "&lt;script&gt;" in exported
     assert "## Källor" in exported and "[1\\]" in exported
 
 

@@ -93,7 +93,7 @@ def chat_library(tmp_path) -> None:
 
 def test_follow_up_uses_the_first_question(hashing_env, tmp_path):
     chat_library(tmp_path)
-    app = ask(run_app(), "Vilka problem ger föråldrade it-system i staten?")
+    app = ask(run_app(), "Varför försvårar föråldrade it-system digitaliseringen i staten?")
     app = ask(app, "Vad säger de om kostnaderna?")
     assert len(app.chat_message) == 4
     last = app.chat_message[3]

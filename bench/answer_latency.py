@@ -1,0 +1,78 @@
+"""Benchmark: end-to-end answer latency of the extractive path (search + evidence + abstention + compose).
+
+    make bench-answers    (or .venv/bin/python bench/answer_latency.py [CORPUS_DIR])
+
+The library of ../shared/corpus is kept in bench/results/tmp/answers (re-adding unchanged files costs
+nothing, so only the first run ingests). Every question, and a follow-up after each, is asked through
+`Assistant.ask` three times; p50/p95 are printed with the machine and corpus size and written to
+bench/results/answer_latency.json.
+"""
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from answer.assistant import Assistant  # noqa: E402
+from corpus.catalogue import Catalogue  # noqa: E402
+from embedding import load_embedder  # noqa: E402
+from index.manifest import machine  # noqa: E402
+from index.search import Searcher  # noqa: E402
+from ingest.pipeline import Ingester  # noqa: E402
+from settings import PROJECT_ROOT, Settings  # noqa: E402
+
+from questions import QUESTIONS, UNANSWERABLE  # noqa: E402
+
+FOLLOW_UP = "Vad säger de om kostnaderna?"
+ROUNDS = 3
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    corpus = Path(sys.argv[1]) if len(sys.argv) > 1 else PROJECT_ROOT.parent / "shared" / "corpus"
+    if not corpus.is_dir():
+        sys.exit(f"{corpus} finns inte")
+    settings = replace(Settings.from_env(), data_dir=PROJECT_ROOT / "bench" / "results" / "tmp" / "answers")
+    embedder = load_embedder(settings)
+    Ingester(settings, embedder).add([corpus])
+    catalogue = Catalogue(settings.catalogue_path)
+    counts = catalogue.counts()
+    catalogue.close()
+    assistant = Assistant(settings, Searcher(settings, embedder))
+    assistant.ask(QUESTIONS[0])  # load the index
+    first, follow, abstained = [], [], 0
+    for _ in range(ROUNDS):
+        for question in QUESTIONS + UNANSWERABLE:
+            started = time.perf_counter()
+            answer = assistant.ask(question)
+            first.append((time.perf_counter() - started) * 1000)
+            abstained += answer.abstained
+            started = time.perf_counter()
+            assistant.ask(FOLLOW_UP, history=[answer.turn])
+            follow.append((time.perf_counter() - started) * 1000)
+    everything = first + follow
+    result = {"machine": machine(), "model": embedder.name, "dtype": getattr(embedder, "dtype", settings.dtype),
+              "documents": counts["documents"], "passages": counts["passages"], "k": settings.k,
+              "answers": len(everything), "questions": len(QUESTIONS + UNANSWERABLE), "abstained": abstained // ROUNDS,
+              "answer_ms_p50": round(statistics.median(everything), 1),
+              "answer_ms_p95": round(percentile(everything, 0.95), 1),
+              "question_ms_p50": round(statistics.median(first), 1),
+              "follow_up_ms_p50": round(statistics.median(follow), 1)}
+    for key, value in result.items():
+        print(f"{key:>26}: {value}")
+    out = PROJECT_ROOT / "bench" / "results" / "answer_latency.json"
+    out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"skrev {out}")
+
+
+if __name__ == "__main__":
+    main()
