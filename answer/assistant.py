@@ -48,13 +48,13 @@ class Assistant:
         if not hits and filters is not None and not filters.is_empty:
             return abstaining(question, [], "no_filter_match", language, turn=turn)
         idf = self._idf()
-        confidence = self.rule.confidence(gather_evidence(turn.search_query, hits, idf))
+        context = turn.search_query if follow_up else ""
+        confidence = self.rule.confidence(gather_evidence(question, hits, idf, context))
         threshold = self.settings.min_confidence or self.rule.threshold
         common = dict(search_query=follow_up, confidence=confidence, turn=turn)
         if not hits or confidence < threshold:
             return abstaining(question, hits, "no_support" if hits else "nothing_found", language, **common)
-        answer = compose_answer(question, hits, idf, context=turn.search_query if follow_up else "",
-                                language=language)
+        answer = compose_answer(question, hits, idf, context=context, language=language)
         answer = replace(answer, **common)
         if self.writer is not None:
             from answer.generate import write_grounded

@@ -11,7 +11,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from answer.conversation import Turn
-from answer.evidence import weighted_coverage
+from answer.evidence import weighted_coverage, weighted_terms
 from answer.messages import message
 from index.analysis import default_analyzer
 from index.search import Hit
@@ -20,7 +20,6 @@ from ingest.chunking import sentence_spans
 MIN_SENTENCE_CHARS = 25
 MAX_SENTENCE_CHARS = 600
 NEAR_DUPLICATE = 0.6
-CONTEXT_WEIGHT = 0.5  # a follow-up's borrowed topic counts half as much as its own words
 
 
 @dataclass(frozen=True)
@@ -72,12 +71,7 @@ def compose_answer(question: str, hits: Sequence[Hit], idf: Callable[[list[str]]
     hits = list(hits)
     if not hits:
         return abstaining(question, hits, "nothing_found", language)
-    analyzer = default_analyzer()
-    own = list(dict.fromkeys(analyzer.terms(question)))
-    borrowed = [t for t in dict.fromkeys(analyzer.terms(context)) if t not in own]
-    terms = own + borrowed
-    weights = idf(terms) if terms else np.zeros(0)
-    weights[len(own):] *= CONTEXT_WEIGHT
+    terms, weights = weighted_terms(question, context, idf)
     candidates = sorted(_candidates(hits, terms, weights), key=lambda c: -c.score)
     chosen: list[_Candidate] = []
     for candidate in candidates:

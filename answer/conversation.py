@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from answer.evidence import QUESTION_FRAME
 from index.analysis import STOPWORDS, words
 
 # Words that point back to something said before. "det"/"den"/"it"/"this" are too often dummies
@@ -16,8 +17,6 @@ REFERRING = frozenset("de dem deras dessa denna där sådana dom they them their
 WEAK_REFERRING = frozenset("det detta den då it this that".split())
 OPENINGS = ("och ", "men ", "även ", "också ", "än ", "hur är det med", "vad gäller", "gäller det",
             "and ", "but ", "also ", "what about", "how about")
-QUESTION_WORDS = frozenset("vad hur varför vilka vilken vilket när vem säger sägs what how why which when who say says "
-                           "said tell".split())
 SHORT_QUESTION_TERMS = 3
 MAX_CONTEXT_WORDS = 8
 
@@ -34,7 +33,7 @@ def topic_words(text: str) -> tuple[str, ...]:
     """Content words in order of appearance, without duplicates, stopwords or question words."""
     seen: dict[str, None] = {}
     for word in words(text):
-        if len(word) >= 2 and word not in STOPWORDS and word not in QUESTION_WORDS and not word.isdigit():
+        if len(word) >= 2 and word not in STOPWORDS and word not in QUESTION_FRAME and not word.isdigit():
             seen.setdefault(word)
     return tuple(seen)
 

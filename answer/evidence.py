@@ -43,10 +43,35 @@ def weighted_coverage(question_terms: Sequence[str], passage_terms: set[str], id
     return float(sum(w for term, w in zip(question_terms, idf) if term in passage_terms) / total)
 
 
-def gather_evidence(question: str, hits: Sequence[Hit], idf: Callable[[list[str]], np.ndarray]) -> Evidence:
+CONTEXT_WEIGHT = 0.5  # a follow-up's borrowed topic counts half as much as its own words
+# Words that frame a question rather than say what it is about ("Vad säger de om kostnaderna?").
+QUESTION_FRAME = frozenset("""
+vad hur varför vilka vilken vilket när vem säger sägs sa sade skriver skrev anser menar tycker tror beskriver
+göra gör gjort handlar berätta förklara finns fanns kan kunde
+what how why which when who say says said write writes wrote think thinks tell explain describe
+""".split())
+
+
+def frame_terms() -> set[str]:
     analyzer = default_analyzer()
-    terms = list(dict.fromkeys(analyzer.terms(question)))
-    weights = idf(terms) if terms else np.zeros(0)
+    return {term for word in QUESTION_FRAME for term in analyzer.terms(word)}
+
+
+def weighted_terms(question: str, context: str, idf: Callable[[list[str]], np.ndarray]) -> tuple[list[str], np.ndarray]:
+    """The question's analysed terms with their idf, then the context's other terms at half weight."""
+    analyzer, frame = default_analyzer(), frame_terms()
+    own = [t for t in dict.fromkeys(analyzer.terms(question)) if t not in frame]
+    borrowed = [t for t in dict.fromkeys(analyzer.terms(context)) if t not in own and t not in frame]
+    terms = own + borrowed
+    weights = np.asarray(idf(terms), dtype=np.float64) if terms else np.zeros(0)
+    weights[len(own):] *= CONTEXT_WEIGHT
+    return terms, weights
+
+
+def gather_evidence(question: str, hits: Sequence[Hit], idf: Callable[[list[str]], np.ndarray],
+                    context: str = "") -> Evidence:
+    analyzer = default_analyzer()
+    terms, weights = weighted_terms(question, context, idf)
     passages = [set(analyzer.terms(hit.passage.text)) for hit in hits]
     coverage = max((weighted_coverage(terms, found, weights) for found in passages), default=0.0)
     sentence_coverage = max((weighted_coverage(terms, set(analyzer.terms(sentence)), weights)

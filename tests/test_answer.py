@@ -20,7 +20,8 @@ from settings import Settings
 
 LEGACY = ("Många statliga myndigheter har föråldrade it-system. De gamla systemen är svåra att byta ut och "
           "försvårar digitaliseringen. Underhållet av de föråldrade it-systemen kostar staten över en miljard "
-          "kronor per år. Riksrevisionen har granskat hur myndigheterna hanterar sina gamla system.")
+          "kronor per år. Kostnaderna för att förvalta de gamla systemen ökar varje år. Riksrevisionen har "
+          "granskat hur myndigheterna hanterar sina gamla system.")
 ROADS = ("Kommunernas vägnät behöver underhållas. Kostnaderna för vägunderhåll har ökat kraftigt de senaste "
          "åren. Asfalt och snöröjning står för de största utgifterna i budgeten.")
 OPINION = ("Debatt: Staten måste sluta lappa och laga gamla it-system. Att byta ut de föråldrade systemen är "
@@ -89,7 +90,7 @@ def test_follow_up_is_searched_with_the_topic_of_the_first_question(library):
     assert not follow_up.abstained, follow_up.notice
     top = follow_up.hits[follow_up.sentences[0].source - 1]
     assert top.document.file_name == "legacy.txt"
-    assert any("miljard kronor" in s.text for s in follow_up.sentences)
+    assert any("systemen" in s.text for s in follow_up.sentences)
     # without the conversation the same words are about any costs, roads included
     alone = assistant.ask("Vad säger de om kostnaderna?")
     assert alone.search_query is None

@@ -83,7 +83,8 @@ def test_sidebar_filter_limits_the_sources(hashing_env, tmp_path):
 def chat_library(tmp_path) -> None:
     (tmp_path / "legacy.txt").write_text(
         "Många statliga myndigheter har föråldrade it-system. De gamla systemen försvårar digitaliseringen. "
-        "Underhållet av de föråldrade it-systemen kostar staten över en miljard kronor per år.", encoding="utf-8")
+        "Underhållet av de föråldrade it-systemen kostar staten över en miljard kronor per år. "
+        "Kostnaderna för att förvalta de gamla systemen ökar varje år.", encoding="utf-8")
     (tmp_path / "roads.txt").write_text(
         "Kommunernas vägnät behöver underhållas. Kostnaderna för vägunderhåll har ökat kraftigt de senaste åren.",
         encoding="utf-8")
