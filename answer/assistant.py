@@ -11,7 +11,7 @@ from answer.compose import Answer, abstaining, compose_answer
 from answer.conversation import Turn, next_turn
 from answer.evidence import gather_evidence
 from answer.language import question_language
-from answer.messages import message, number
+from answer.messages import number
 from corpus.filters import SearchFilters
 from embedding.loader import model_identity
 from index.search import EmptyLibrary, Searcher
@@ -65,9 +65,9 @@ class Assistant:
         if not question:
             return abstaining(question, [], "empty_question", language)
         if len(question) > MAX_QUESTION_CHARS:
-            return replace(abstaining(question[:200] + " …", [], "empty_question", language),
-                           notice=message("too_long", language, length=number(len(question), language),
-                                          limit=number(MAX_QUESTION_CHARS, language)))
+            return abstaining(question[:200] + " …", [], "too_long", language,
+                              values={"length": number(len(question), language),
+                                      "limit": number(MAX_QUESTION_CHARS, language)})
         if not any(character.isalnum() for character in question):
             return abstaining(question, [], "wordless", language)
         return None

@@ -11,11 +11,10 @@ from typing import Callable, Sequence
 import numpy as np
 
 from answer.conversation import Turn
-from answer.evidence import weighted_coverage, weighted_terms
+from answer.evidence import sentences, weighted_coverage, weighted_terms
 from answer.messages import message
 from index.analysis import default_analyzer
 from index.search import Hit
-from ingest.chunking import sentence_spans
 
 MIN_SENTENCE_CHARS = 25
 MAX_SENTENCE_CHARS = 600
@@ -53,8 +52,11 @@ class Answer:
         return [hit for hit in self.hits if hit.rank in self.cited]
 
 
-def abstaining(question: str, hits: list[Hit], key: str, language: str, **fields) -> Answer:
-    return Answer(question, [], hits, abstained=True, notice=message(key, language), language=language, **fields)
+def abstaining(question: str, hits: list[Hit], key: str, language: str, values: dict | None = None,
+               **fields) -> Answer:
+    """An answer that only gives the notice `key` (formatted with `values`) and, where any, related hits."""
+    return Answer(question, [], hits, abstained=True, notice=message(key, language, **(values or {})),
+                  language=language, **fields)
 
 
 @dataclass(frozen=True)
@@ -92,9 +94,7 @@ def _candidates(hits: list[Hit], terms: list[str], weights: np.ndarray) -> list[
     analyzer = default_analyzer()
     found = []
     for hit in hits:
-        text = hit.passage.text
-        for position, span in enumerate(sentence_spans(text)):
-            sentence = text[span.start:span.end].strip()
+        for position, sentence in enumerate(sentences(hit.passage.text)):
             if not MIN_SENTENCE_CHARS <= len(sentence) <= MAX_SENTENCE_CHARS:
                 continue
             coverage = weighted_coverage(terms, set(analyzer.terms(sentence)), weights)

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Callable, Sequence
 
 import numpy as np
@@ -52,9 +53,10 @@ what how why which when who say says said write writes wrote think thinks tell e
 """.split())
 
 
-def frame_terms() -> set[str]:
+@cache
+def frame_terms() -> frozenset[str]:
     analyzer = default_analyzer()
-    return {term for word in QUESTION_FRAME for term in analyzer.terms(word)}
+    return frozenset(term for word in QUESTION_FRAME for term in analyzer.terms(word))
 
 
 def weighted_terms(question: str, context: str, idf: Callable[[list[str]], np.ndarray]) -> tuple[list[str], np.ndarray]:
@@ -95,4 +97,5 @@ def _relative_gap(scores: list[float]) -> float:
 
 
 def sentences(text: str) -> list[str]:
+    """The text's sentences, stripped, in order (empty ones included, so positions match the spans)."""
     return [text[span.start:span.end].strip() for span in sentence_spans(text)]

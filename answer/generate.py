@@ -21,9 +21,9 @@ from typing import Protocol
 
 from answer.citation import citation_line
 from answer.compose import Answer, AnswerSentence, source_notes
+from answer.evidence import sentences
 from answer.messages import message
 from index.analysis import default_analyzer
-from ingest.chunking import sentence_spans
 from settings import Settings
 
 CITATION = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
@@ -127,8 +127,7 @@ def grounded_sentences(text: str, answer: Answer) -> tuple[list[AnswerSentence],
     analyzer = default_analyzer()
     passages = {hit.rank: set(analyzer.terms(hit.passage.text)) for hit in answer.hits}
     kept, removed = [], 0
-    for span in sentence_spans(text):
-        sentence = text[span.start:span.end].strip()
+    for sentence in sentences(text):
         cited = [int(n) for group in CITATION.findall(sentence) for n in re.split(r"\s*[,;]\s*", group)]
         plain = CITATION.sub("", sentence).strip()
         plain = re.sub(r"\s+([.,;:!?])", r"\1", plain)

@@ -46,9 +46,14 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
-def message(key: str, language: str = "sv", **values: object) -> str:
-    texts = MESSAGES[key]
+def localized(table: dict[str, dict[str, str]], key: str, language: str, **values: object) -> str:
+    """The text for `key` in `language` (Swedish where there is none), with `values` filled in."""
+    texts = table[key]
     return texts.get(language, texts["sv"]).format(**values)
+
+
+def message(key: str, language: str = "sv", **values: object) -> str:
+    return localized(MESSAGES, key, language, **values)
 
 
 def number(n: int, language: str = "sv") -> str:

@@ -1,6 +1,8 @@
 """Every word the app itself shows, in Swedish (default) and English. Document text never passes here."""
 from __future__ import annotations
 
+from answer.messages import localized
+
 UI_LANGUAGES = {"sv": "Svenska", "en": "English"}
 
 STRINGS: dict[str, dict[str, str]] = {
@@ -59,6 +61,4 @@ STRINGS: dict[str, dict[str, str]] = {
 
 
 def t(key: str, language: str = "sv", **values: object) -> str:
-    texts = STRINGS[key]
-    text = texts.get(language, texts["sv"])
-    return text.format(**values) if values else text
+    return localized(STRINGS, key, language, **values)
