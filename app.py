@@ -1,25 +1,12 @@
-"""Källa's chat in the browser: ask in Swedish (or English), get an answer whose every sentence is cited."""
+"""Källa in the browser: the chat for everyone, the librarian's desk behind a login (thin shell over
+answer/, corpus/ and ingest/; each page is a file in ui/pages/)."""
 from __future__ import annotations
-
-import uuid
 
 import streamlit as st
 
-from answer.assistant import Assistant
-from answer.citation import citation_line
-from answer.compose import Answer
-from answer.export import to_markdown, to_pdf
-from answer.feedback import record_feedback
-from answer.highlight import escape_label, escape_text, highlight
-from answer.messages import message
-from corpus.catalogue import Catalogue, Facets
-from corpus.filters import SearchFilters
-from embedding.loader import ModelNotPrepared
-from index.manifest import IndexMismatch
-from index.search import Hit
 from settings import Settings
-from ui.strings import UI_LANGUAGES, t
-from ui.viewer import show_source
+from ui.session import current_viewer, sidebar_header
+from ui.strings import t
 
 st.set_page_config(page_title="Källa", page_icon="📚", layout="centered")
 
@@ -37,160 +24,22 @@ mark { background: #ffe45c; color: #111; padding: 0 .1em; }
 """
 
 
-@st.cache_resource(show_spinner=False)
-def get_assistant(settings: Settings) -> Assistant:
-    """One assistant (and so one model and one loaded index) per process, shared by all sessions."""
-    assistant = Assistant(settings)
-    _ = assistant.searcher.embedder  # load the model now, not on the first question (and no Streamlit "magic")
-    return assistant
+def navigation(ui: str) -> st.navigation:
+    """Readers see the chat; librarians also the desk; admins also the users. Pages a user may not see
+    are not registered at all, so their addresses lead nowhere."""
+    viewer = current_viewer()
+    page = lambda name, key, icon, **kw: st.Page(f"ui/pages/{name}.py", title=t(key, ui),  # noqa: E731
+                                                  icon=f":material/{icon}:", **kw)
+    pages = {t("section_reader", ui): [page("fraga", "page_chat", "chat", default=True)]}
+    if viewer.curates:
+        pages[t("section_librarian", ui)] = [
+            page("katalog", "page_catalogue", "library_books"), page("granskning", "page_review", "rule"),
+            page("ladda_upp", "page_upload", "upload_file"), page("statistik", "page_statistics", "bar_chart"),
+            page("logg", "page_audit", "history")]
+        if viewer.is_admin:
+            pages[t("section_librarian", ui)].append(page("anvandare", "page_users", "group"))
+    return st.navigation(pages)
 
 
-def library_overview(settings: Settings) -> tuple[dict[str, int], Facets]:
-    catalogue = Catalogue(settings.catalogue_path)
-    try:
-        return catalogue.counts(), catalogue.facets()
-    finally:
-        catalogue.close()
-
-
-LANGUAGE_NAMES = {"sv": {"sv": "svenska", "en": "engelska", "no": "norska", "da": "danska", "fi": "finska",
-                         "de": "tyska", "fr": "franska"},
-                  "en": {"sv": "Swedish", "en": "English", "no": "Norwegian", "da": "Danish", "fi": "Finnish",
-                         "de": "German", "fr": "French"}}
-
-
-def filter_panel(facets: Facets, ui: str) -> SearchFilters:
-    """Sidebar controls that limit which documents answers may come from."""
-    with st.expander(t("filters", ui), icon=":material/filter_alt:"):
-        names = LANGUAGE_NAMES[ui]
-        languages = st.multiselect(t("filter_language", ui), facets.languages,
-                                   format_func=lambda code: names.get(code, code), key="filter_languages")
-        series = st.multiselect(t("filter_series", ui), facets.series, key="filter_series")
-        tags = st.multiselect(t("filter_tags", ui), facets.tags, key="filter_tags")
-        published_from = published_to = None
-        if len(facets.years) > 1:
-            first, last = st.select_slider(t("filter_years", ui), options=facets.years,
-                                           value=(facets.years[0], facets.years[-1]), key="filter_years")
-            if (first, last) != (facets.years[0], facets.years[-1]):
-                published_from, published_to = str(first), str(last)
-    return SearchFilters(tuple(languages), tuple(series), tuple(tags), published_from, published_to)
-
-
-def render_answer(answer: Answer, message_key: str, settings: Settings, ui: str) -> None:
-    if answer.search_query:
-        st.caption(escape_text(message("follow_up", ui, query=answer.search_query)), unsafe_allow_html=True)
-    if answer.notice:
-        (st.warning if answer.hits else st.info)(escape_label(answer.notice))
-    if answer.sentences:
-        body = " ".join(f"{escape_text(s.text)} <span class=\"kalla-sentence-source\">[{s.source}]</span>"
-                        for s in answer.sentences)
-        st.markdown(f'<p class="kalla-answer">{body}</p>', unsafe_allow_html=True)
-        for note in answer.notes:
-            st.info(escape_label(note), icon=":material/balance:")
-        provenance = t("extractive", ui) if answer.written_by == "extractive" else \
-            t("written_by", ui, name=escape_label(answer.written_by))
-        confidence = "" if answer.confidence is None else " · " + t("confidence", ui, value=answer.confidence)
-        st.caption(provenance + confidence)
-    if answer.hits:
-        st.markdown(f"##### {t('sources', ui) if answer.sentences else t('related', ui)}")
-        for hit in answer.hits:
-            render_source(hit, answer, message_key, settings, ui)
-    if answer.hits or answer.sentences:
-        answer_actions(answer, message_key, settings, ui)
-
-
-def render_source(hit: Hit, answer: Answer, message_key: str, settings: Settings, ui: str) -> None:
-    cited = hit.rank in answer.cited
-    label = f"\\[{hit.rank}\\] {escape_label(citation_line(hit.document, hit.passage))}"
-    with st.expander(label + ("" if cited else f" ({t('not_cited', ui)})"), expanded=cited):
-        st.markdown(f'<div class="kalla-passage">{highlight(hit.passage.text, answer.question)}</div>',
-                    unsafe_allow_html=True)
-        meta = hit.document.metadata
-        details = [] if hit.similarity is None else [f"{t('similarity', ui)} {hit.similarity:.2f}"]
-        if meta.series:
-            details.append(f"{t('kind', ui)}: {meta.series}")
-        if meta.source_url:
-            details.append(f"{t('web_source', ui)}: {meta.source_url}")
-        st.caption(escape_text(" · ".join(details)), unsafe_allow_html=True)
-        show_source(hit, answer.question, f"{message_key}-{hit.rank}", settings, ui)
-
-
-def answer_actions(answer: Answer, key: str, settings: Settings, ui: str) -> None:
-    """Export for a memo, and the official's verdict stored for later evaluation."""
-    stem = f"kalla-svar-{key}"
-    export_md, export_pdf, useful, not_useful = st.columns([1.2, 1.1, 1, 1.1])
-    export_md.download_button(t("export_markdown", ui), data=lambda: to_markdown(answer), file_name=f"{stem}.md",
-                              mime="text/markdown", key=f"md-{key}", on_click="ignore", icon=":material/description:")
-    export_pdf.download_button(t("export_pdf", ui), data=lambda: to_pdf(answer), file_name=f"{stem}.pdf",
-                               mime="application/pdf", key=f"pdf-{key}", on_click="ignore", icon=":material/picture_as_pdf:")
-    given = st.session_state.setdefault("feedback", {})
-    if key in given:
-        st.caption(t("feedback_thanks", ui))
-        return
-    for column, is_useful, label, icon in ((useful, True, t("useful", ui), ":material/thumb_up:"),
-                                           (not_useful, False, t("not_useful", ui), ":material/thumb_down:")):
-        if column.button(label, key=f"feedback-{key}-{int(is_useful)}", icon=icon, help=t("feedback_question", ui)):
-            record_feedback(settings.catalogue_path, answer, is_useful, session=session_id(), user=settings.user)
-            given[key] = is_useful
-            st.rerun()
-
-
-def session_id() -> str:
-    return st.session_state.setdefault("session_id", uuid.uuid4().hex)
-
-
-def main() -> None:
-    settings = Settings.from_env()
-    st.html(STYLE)
-    ui = st.session_state.get("ui_language", "sv")
-    st.title("Källa")
-    st.caption(t("tagline", ui))
-
-    counts, facets = library_overview(settings)
-    with st.sidebar:
-        ui = st.radio(t("interface_language", ui), list(UI_LANGUAGES), format_func=UI_LANGUAGES.get,
-                      horizontal=True, key="ui_language")
-        st.header(t("library", ui))
-        st.metric(t("documents", ui), counts["documents"])
-        st.metric(t("passages", ui), counts["passages"])
-        filters = filter_panel(facets, ui)
-        if st.button(t("new_conversation", ui), icon=":material/restart_alt:", key="new_conversation"):
-            st.session_state.messages = []
-
-    if counts["documents"] == 0:
-        st.info(t("empty_library", ui))
-
-    try:
-        with st.spinner(t("loading_model", ui)):
-            assistant = get_assistant(settings)
-    except (ModelNotPrepared, IndexMismatch) as exc:
-        st.error(str(exc))
-        st.stop()
-
-    messages = st.session_state.setdefault("messages", [])
-    for entry in messages:
-        with st.chat_message(entry["role"]):
-            if entry["role"] == "user":
-                st.markdown(escape_text(entry["content"]), unsafe_allow_html=True)
-            else:
-                render_answer(entry["answer"], entry["key"], settings, ui)
-
-    question = st.chat_input(t("ask", ui))
-    if question:
-        history = [m["answer"].turn for m in messages if m["role"] == "assistant" and m["answer"].turn]
-        messages.append({"role": "user", "content": question})
-        with st.chat_message("user"):
-            st.markdown(escape_text(question), unsafe_allow_html=True)
-        with st.chat_message("assistant"):
-            with st.spinner(t("searching", ui)):
-                try:
-                    answer = assistant.ask(question, filters=filters, history=history)
-                except IndexMismatch as exc:
-                    st.error(str(exc))
-                    st.stop()
-            key = uuid.uuid4().hex[:8]
-            messages.append({"role": "assistant", "answer": answer, "key": key})
-            render_answer(answer, key, settings, ui)
-
-
-main()
+st.html(STYLE)
+navigation(sidebar_header(Settings.from_env())).run()

@@ -36,6 +36,9 @@ class Settings:
     # Answer only when the abstention model's confidence (0-1) is at least this. 0 = the threshold
     # calibrated on ../shared/eval (answer/abstention.json); raise it for a more cautious assistant.
     min_confidence: float = 0.0
+    # Estimated text resemblance (Jaccard of five-word sequences, 0-1) from which a new document is put in
+    # the review queue as a near-duplicate or new edition of an existing one.
+    near_duplicate_threshold: float = 0.4
     # Who writes the answer: "extractive" (sentences copied from the passages; default, offline),
     # "openai" (an OpenAI-compatible chat endpoint) or "llama-cpp" (a local GGUF model).
     generator: str = "extractive"

@@ -16,3 +16,14 @@ def citation_line(document: Document, passage: Passage) -> str:
     if passage.page_display:
         parts.append(passage.page_display)
     return " · ".join(parts)
+
+
+PROVENANCE_LABELS = {"sv": {"series": "Typ", "edition": "Utgåva", "licence": "Licens"},
+                     "en": {"series": "Type", "edition": "Edition", "licence": "Licence"}}
+
+
+def provenance(document: Document, language: str = "sv") -> list[str]:
+    """'Typ: SOU', 'Utgåva: 2', 'Licens: CC BY 4.0': the record details shown with a citation."""
+    labels = PROVENANCE_LABELS.get(language, PROVENANCE_LABELS["sv"])
+    meta = document.metadata
+    return [f"{label}: {getattr(meta, name)}" for name, label in labels.items() if getattr(meta, name)]

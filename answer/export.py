@@ -8,7 +8,7 @@ import re
 from datetime import datetime
 from pathlib import Path
 
-from answer.citation import citation_line
+from answer.citation import citation_line, provenance
 from answer.compose import Answer
 from index.search import Hit
 
@@ -51,6 +51,9 @@ def to_markdown(answer: Answer, when: datetime | None = None) -> str:
         lines += [f"## {words['sources'] if answer.sentences else words['related']}", ""]
         for hit in hits:
             lines.append(f"\\[{hit.rank}\\] {markdown_text(citation_line(hit.document, hit.passage))}")
+            details = provenance(hit.document, answer.language)
+            if details:
+                lines.append(markdown_text(" · ".join(details)))
             if hit.document.metadata.source_url:
                 lines.append(f"{words['web']}: <{hit.document.metadata.source_url}>")
             lines += ["", f"> {markdown_text(hit.passage.text)}", ""]
@@ -90,6 +93,9 @@ def to_pdf(answer: Answer, when: datetime | None = None) -> bytes:
         paragraph(words["sources"] if answer.sentences else words["related"], 13, "B", 1)
         for hit in hits:
             paragraph(f"[{hit.rank}] {citation_line(hit.document, hit.passage)}", 10, "B", 1)
+            details = provenance(hit.document, answer.language)
+            if details:
+                paragraph(" · ".join(details), 9, gap=1)
             if hit.document.metadata.source_url:
                 paragraph(f"{words['web']}: {hit.document.metadata.source_url}", 9, gap=1)
             paragraph(f"{words['passage']}: “{' '.join(hit.passage.text.split())}”", 9, gap=4)

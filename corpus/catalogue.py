@@ -2,16 +2,16 @@
 from __future__ import annotations
 
 import sqlite3
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import ContextManager, Iterable, Sequence
 
 import numpy as np
 
-from corpus.db import connect, utc_now
+from corpus.access import EVERYTHING, Viewer, visible_clause
+from corpus.db import connect, transaction, utc_now
 from corpus.filters import SearchFilters
-from corpus.records import METADATA_FIELDS, Document, DocumentMetadata, Passage, PassageDraft
+from corpus.records import METADATA_FIELDS, STATUSES, Document, DocumentMetadata, Passage, PassageDraft
 
 
 @dataclass(frozen=True)
@@ -38,31 +38,29 @@ class Catalogue:
     def close(self) -> None:
         self.db.close()
 
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.db
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        self.db.execute("COMMIT")
+    def transaction(self) -> ContextManager[sqlite3.Connection]:
+        return transaction(self.db)
 
     # --- documents -------------------------------------------------------------------------
-    def find_active_by_hash(self, content_hash: str) -> Document | None:
+    def find_by_hash(self, content_hash: str) -> Document | None:
+        """The document with exactly this content, whatever its status (active ones first)."""
         row = self.db.execute(
-            "SELECT * FROM documents WHERE content_hash = ? AND status = 'active' ORDER BY id LIMIT 1",
+            "SELECT * FROM documents WHERE content_hash = ? ORDER BY status != 'active', id LIMIT 1",
             (content_hash,)).fetchone()
         return self._document(row) if row else None
 
-    def find_active_by_source(self, source_path: str) -> Document | None:
+    def find_current_by_source(self, source_path: str) -> Document | None:
+        """The active or pending document last added from this path."""
         row = self.db.execute(
-            "SELECT * FROM documents WHERE source_path = ? AND status = 'active' ORDER BY id LIMIT 1",
-            (source_path,)).fetchone()
+            "SELECT * FROM documents WHERE source_path = ? AND status IN ('active', 'pending') "
+            "ORDER BY id DESC LIMIT 1", (source_path,)).fetchone()
         return self._document(row) if row else None
 
-    def document(self, document_id: int) -> Document | None:
-        row = self.db.execute("SELECT * FROM documents WHERE id = ?", (document_id,)).fetchone()
+    def document(self, document_id: int, viewer: Viewer = EVERYTHING) -> Document | None:
+        """The document, if it exists and the viewer may see it."""
+        visible, parameters = visible_clause(viewer)
+        row = self.db.execute(f"SELECT * FROM documents d WHERE d.id = ? AND {visible}",
+                              (document_id, *parameters)).fetchone()
         return self._document(row) if row else None
 
     def documents(self, status: str | None = "active") -> list[Document]:
@@ -72,17 +70,42 @@ class Catalogue:
             rows = self.db.execute("SELECT * FROM documents WHERE status = ? ORDER BY id", (status,))
         return [self._document(row) for row in rows]
 
-    def insert_document(self, new: NewDocument, user: str | None) -> int:
+    def find_documents(self, text: str | None = None, status: str | None = None, series: str | None = None,
+                       tag: str | None = None, collection: str | None = None, language: str | None = None,
+                       year: str | None = None, viewer: Viewer = EVERYTHING) -> list[Document]:
+        """The catalogue filtered: `text` matches title, authority, identifier or file name (any case)."""
+        visible, parameters = visible_clause(viewer)
+        clauses = [visible]
+        if text:
+            clauses.append("(" + " OR ".join(f"lower(COALESCE(d.{c}, '')) LIKE ?" for c in
+                                             ("title", "authority", "identifier", "file_name")) + ")")
+            parameters += [f"%{text.lower()}%"] * 4
+        for column, value in (("d.status", status), ("lower(d.series)", series and series.lower()),
+                              ("d.language", language), ("substr(d.published, 1, 4)", year)):
+            if value:
+                clauses.append(f"{column} = ?")
+                parameters.append(value)
+        if tag:
+            clauses.append("EXISTS (SELECT 1 FROM document_tags t WHERE t.document_id = d.id AND lower(t.tag) = ?)")
+            parameters.append(tag.lower())
+        if collection:
+            clauses.append("EXISTS (SELECT 1 FROM document_collections dc JOIN collections c ON c.id = "
+                           "dc.collection_id WHERE dc.document_id = d.id AND c.name = ?)")
+            parameters.append(collection)
+        rows = self.db.execute(f"SELECT d.* FROM documents d WHERE {' AND '.join(clauses)} ORDER BY d.id", parameters)
+        return [self._document(row) for row in rows]
+
+    def insert_document(self, new: NewDocument, user: str | None, status: str = "active") -> int:
         now = utc_now()
         meta = new.metadata
         cursor = self.db.execute(
-            """INSERT INTO documents (content_hash, source_path, stored_path, file_name, media_type,
-                   size_bytes, title, authority, series, published, identifier, source_url, language,
+            f"""INSERT INTO documents (content_hash, source_path, stored_path, file_name, media_type,
+                   size_bytes, {", ".join(METADATA_FIELDS)}, language,
                    page_count, extractor, status, added_at, updated_at, added_by)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?)""",
+               VALUES ({", ".join("?" * (len(METADATA_FIELDS) + 13))})""",
             (new.content_hash, new.source_path, new.stored_path, new.file_name, new.media_type,
              new.size_bytes, *(getattr(meta, name) for name in METADATA_FIELDS), new.language,
-             new.page_count, new.extractor, now, now, user))
+             new.page_count, new.extractor, status, now, now, user))
         document_id = int(cursor.lastrowid)
         self._set_tags(document_id, meta.tags)
         return document_id
@@ -101,6 +124,46 @@ class Catalogue:
              *(getattr(meta, name) for name in METADATA_FIELDS), document_id))
         self._set_tags(document_id, meta.tags)
 
+    def update_metadata(self, document_id: int, values: dict[str, str | None]) -> None:
+        """Set the given metadata fields (names from METADATA_FIELDS only)."""
+        unknown = set(values) - set(METADATA_FIELDS)
+        if unknown:
+            raise ValueError(f"okända fält: {', '.join(sorted(unknown))}")
+        if values:
+            self.db.execute(f"UPDATE documents SET {', '.join(f'{name} = ?' for name in values)}, updated_at = ? "
+                            "WHERE id = ?", (*values.values(), utc_now(), document_id))
+
+    def change_tags(self, document_id: int, add: Iterable[str] = (), remove: Iterable[str] = ()) -> None:
+        self._set_tags(document_id, [tag.strip() for tag in add if tag.strip()])
+        self.db.executemany("DELETE FROM document_tags WHERE document_id = ? AND tag = ?",
+                            [(document_id, tag.strip()) for tag in remove])
+
+    def set_status(self, document_id: int, status: str, note: str | None) -> None:
+        if status not in STATUSES:
+            raise ValueError(f"okänd status {status!r}")
+        self.db.execute("UPDATE documents SET status = ?, status_note = ?, updated_at = ? WHERE id = ?",
+                        (status, note, utc_now(), document_id))
+
+    def set_replaces(self, document_id: int, earlier_id: int) -> None:
+        self.db.execute("UPDATE documents SET replaces = ? WHERE id = ?", (earlier_id, document_id))
+
+    def requires_review(self, document_id: int) -> bool:
+        """Whether one of the document's collections holds new documents for review."""
+        return self.db.execute(
+            "SELECT 1 FROM document_collections dc JOIN collections c ON c.id = dc.collection_id "
+            "WHERE dc.document_id = ? AND c.requires_review", (document_id,)).fetchone() is not None
+
+    def editions(self, document_id: int) -> list[Document]:
+        """The document's earlier editions, newest first (following `replaces`)."""
+        found, seen = [], {document_id}
+        document = self.document(document_id)
+        while document and document.replaces and document.replaces not in seen:
+            seen.add(document.replaces)
+            document = self.document(document.replaces)
+            if document:
+                found.append(document)
+        return found
+
     def _set_tags(self, document_id: int, tags: Iterable[str]) -> None:
         self.db.executemany("INSERT OR IGNORE INTO document_tags (document_id, tag) VALUES (?, ?)",
                             [(document_id, tag) for tag in tags])
@@ -108,6 +171,12 @@ class Catalogue:
     def tags(self, document_id: int) -> tuple[str, ...]:
         rows = self.db.execute("SELECT tag FROM document_tags WHERE document_id = ? ORDER BY tag",
                                (document_id,))
+        return tuple(row[0] for row in rows)
+
+    def collections_of(self, document_id: int) -> tuple[str, ...]:
+        rows = self.db.execute(
+            "SELECT c.name FROM collections c JOIN document_collections dc ON dc.collection_id = c.id "
+            "WHERE dc.document_id = ? ORDER BY lower(c.name)", (document_id,))
         return tuple(row[0] for row in rows)
 
     def _document(self, row: sqlite3.Row) -> Document:
@@ -118,7 +187,9 @@ class Catalogue:
             stored_path=row["stored_path"], file_name=row["file_name"], media_type=row["media_type"],
             size_bytes=row["size_bytes"], metadata=meta, language=row["language"],
             page_count=row["page_count"], extractor=row["extractor"], status=row["status"],
-            added_at=row["added_at"], updated_at=row["updated_at"])
+            added_at=row["added_at"], updated_at=row["updated_at"], added_by=row["added_by"],
+            replaces=row["replaces"], status_note=row["status_note"],
+            collections=self.collections_of(row["id"]))
 
     # --- passages and vectors ----------------------------------------------------------------
     def insert_passages(self, document_id: int, drafts: Sequence[PassageDraft], vectors: np.ndarray,
@@ -218,25 +289,32 @@ class Catalogue:
             "SELECT * FROM ingest_events WHERE outcome = 'failed' ORDER BY id DESC LIMIT ?",
             (limit,)).fetchall()
 
-    def counts(self) -> dict[str, int]:
-        one = lambda sql: int(self.db.execute(sql).fetchone()[0])  # noqa: E731
+    def has_restricted_collections(self) -> bool:
+        return self.db.execute("SELECT 1 FROM collection_access LIMIT 1").fetchone() is not None
+
+    def counts(self, viewer: Viewer = EVERYTHING) -> dict[str, int]:
+        """Active documents and passages the viewer may see."""
+        visible, parameters = visible_clause(viewer)
+        one = lambda sql: int(self.db.execute(sql, parameters).fetchone()[0])  # noqa: E731
         return {
-            "documents": one("SELECT COUNT(*) FROM documents WHERE status = 'active'"),
+            "documents": one(f"SELECT COUNT(*) FROM documents d WHERE d.status = 'active' AND {visible}"),
             "passages": one("SELECT COUNT(*) FROM passages p JOIN documents d ON d.id = p.document_id "
-                            "WHERE d.status = 'active'"),
+                            f"WHERE d.status = 'active' AND {visible}"),
         }
 
-    def facets(self) -> Facets:
-        """The values search filters can take in the active library."""
-        column = lambda sql: [row[0] for row in self.db.execute(sql) if row[0]]  # noqa: E731
-        years = column("SELECT DISTINCT substr(published, 1, 4) FROM documents "
-                       "WHERE status = 'active' AND published GLOB '[0-9][0-9][0-9][0-9]*' ORDER BY 1")
+    def facets(self, viewer: Viewer = EVERYTHING) -> Facets:
+        """The values search filters can take in the active library, as far as the viewer may see it."""
+        visible, parameters = visible_clause(viewer)
+        active = f"d.status = 'active' AND {visible}"
+        column = lambda sql: [row[0] for row in self.db.execute(sql, parameters) if row[0]]  # noqa: E731
+        years = column(f"SELECT DISTINCT substr(d.published, 1, 4) FROM documents d "
+                       f"WHERE {active} AND d.published GLOB '[0-9][0-9][0-9][0-9]*' ORDER BY 1")
         return Facets(
             languages=column("SELECT DISTINCT COALESCE(p.language, d.language) FROM passages p "
-                             "JOIN documents d ON d.id = p.document_id WHERE d.status = 'active' ORDER BY 1"),
-            series=column("SELECT DISTINCT series FROM documents WHERE status = 'active' ORDER BY lower(series)"),
+                             f"JOIN documents d ON d.id = p.document_id WHERE {active} ORDER BY 1"),
+            series=column(f"SELECT DISTINCT d.series FROM documents d WHERE {active} ORDER BY lower(d.series)"),
             tags=column("SELECT DISTINCT t.tag FROM document_tags t JOIN documents d ON d.id = t.document_id "
-                        "WHERE d.status = 'active' ORDER BY lower(t.tag)"),
+                        f"WHERE {active} ORDER BY lower(t.tag)"),
             years=[int(year) for year in years])
 
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from corpus.access import Viewer, visible_clause
+
 
 @dataclass(frozen=True)
 class SearchFilters:
@@ -14,11 +16,12 @@ class SearchFilters:
     published_from: str | None = None
     published_to: str | None = None
     exclude_documents: tuple[int, ...] = ()  # catalogue ids never to answer from
+    viewer: Viewer | None = None  # who asks: restricted collections they lack access to are left out
 
     @property
     def is_empty(self) -> bool:
         return not (self.languages or self.series or self.tags or self.published_from or self.published_to
-                    or self.exclude_documents)
+                    or self.exclude_documents or (self.viewer and not self.viewer.curates))
 
     def sql(self) -> tuple[str, list[object]]:
         """A WHERE clause over `passages p JOIN documents d`, with its parameters."""
@@ -42,6 +45,10 @@ class SearchFilters:
         if self.exclude_documents:
             clauses.append(f"d.id NOT IN ({_marks(self.exclude_documents)})")
             parameters += [int(document_id) for document_id in self.exclude_documents]
+        if self.viewer is not None:
+            clause, values = visible_clause(self.viewer)
+            clauses.append(clause)
+            parameters += values
         return " AND ".join(clauses), parameters
 
 

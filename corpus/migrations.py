@@ -118,4 +118,83 @@ def m002_answer_feedback(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS = [m001_create_tables, m002_answer_feedback]
+def m003_curation(db: sqlite3.Connection) -> None:
+    """The librarian's desk: more provenance, editions, collections (reviewed or restricted), near-duplicate
+    signatures, a review queue, users with roles, and an audit log of every curation action.
+
+    Document status: active (searchable), pending (waits for review), withdrawn (hidden, restorable),
+    superseded (an earlier edition, kept)."""
+    run_script(db,
+        """
+        ALTER TABLE documents ADD COLUMN edition TEXT;
+        ALTER TABLE documents ADD COLUMN licence TEXT;
+        ALTER TABLE documents ADD COLUMN replaces INTEGER REFERENCES documents(id) ON DELETE SET NULL;
+        ALTER TABLE documents ADD COLUMN status_note TEXT;
+        CREATE INDEX documents_status ON documents(status);
+
+        CREATE TABLE collections (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            description TEXT,
+            requires_review INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            created_by TEXT
+        );
+        -- a collection with rows here is restricted: only these roles or groups (and curators) see it
+        CREATE TABLE collection_access (
+            collection_id INTEGER NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+            principal TEXT NOT NULL,
+            PRIMARY KEY (collection_id, principal)
+        );
+        CREATE TABLE document_collections (
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            collection_id INTEGER NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+            PRIMARY KEY (document_id, collection_id)
+        );
+        CREATE INDEX document_collections_collection ON document_collections(collection_id);
+
+        CREATE TABLE document_signatures (
+            document_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+            minhash BLOB NOT NULL
+        );
+
+        CREATE TABLE review_items (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN ('pending', 'near_duplicate')),
+            other_document_id INTEGER REFERENCES documents(id) ON DELETE CASCADE,
+            similarity REAL,
+            status TEXT NOT NULL DEFAULT 'open',
+            created_at TEXT NOT NULL,
+            resolved_at TEXT,
+            resolved_by TEXT,
+            resolution TEXT
+        );
+        CREATE INDEX review_items_open ON review_items(status, kind);
+
+        CREATE TABLE users (
+            name TEXT PRIMARY KEY COLLATE NOCASE,
+            password_hash TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('reader', 'librarian', 'admin')),
+            groups TEXT NOT NULL DEFAULT '',
+            disabled INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL
+        );
+
+        -- no foreign key on document_id: the record outlives a deleted document
+        CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            document_id INTEGER,
+            subject TEXT,
+            before TEXT,
+            after TEXT
+        );
+        CREATE INDEX audit_log_document ON audit_log(document_id);
+        """
+    )
+
+
+MIGRATIONS = [m001_create_tables, m002_answer_feedback, m003_curation]

@@ -14,6 +14,8 @@ class DocumentMetadata:
     published: str | None = None  # ISO date or year
     identifier: str | None = None  # e.g. "SOU 2017:114", "Skr. 2019/20:82"
     source_url: str | None = None
+    edition: str | None = None  # "2", "andra upplagan", "rev. 2021-03"
+    licence: str | None = None  # licence or reuse note, e.g. "CC BY 4.0", "Offentlig handling (2 kap. TF)"
     tags: tuple[str, ...] = ()
 
     def merged_over(self, fallback: "DocumentMetadata") -> "DocumentMetadata":
@@ -27,7 +29,8 @@ class DocumentMetadata:
         return self.published[:4] if self.published and self.published[:4].isdigit() else None
 
 
-METADATA_FIELDS = ("title", "authority", "series", "published", "identifier", "source_url")
+METADATA_FIELDS = ("title", "authority", "series", "published", "identifier", "source_url", "edition", "licence")
+STATUSES = ("active", "pending", "withdrawn", "superseded")
 
 
 @dataclass(frozen=True)
@@ -65,9 +68,13 @@ class Document:
     language: str | None
     page_count: int | None
     extractor: str
-    status: str
+    status: str  # active | pending | withdrawn | superseded (see STATUSES)
     added_at: str
     updated_at: str
+    added_by: str | None = None
+    replaces: int | None = None  # the earlier edition this document replaced
+    status_note: str | None = None  # why it was withdrawn or rejected
+    collections: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -101,6 +108,7 @@ class IngestOutcome:
     message: str = ""
     document_id: int | None = None
     passages: int = 0
+    needs_review: bool = False  # waits for approval, or resembles another document
 
 
 @dataclass

@@ -10,6 +10,7 @@ from tqdm import tqdm
 from corpus.catalogue import Catalogue
 from corpus.filters import SearchFilters
 from corpus.lock import writer_lock
+from corpus.users import acting_viewer
 from embedding import load_embedder
 from embedding.loader import ModelNotPrepared
 from index.manifest import IndexMismatch
@@ -46,7 +47,12 @@ def search(question: str, k: int | None, mode: str | None, languages: tuple[str,
     """
     settings = Settings.from_env()
     searcher = Searcher(settings)
-    filters = SearchFilters(languages, series, tags, published_from, published_to)
+    catalogue = Catalogue(settings.catalogue_path)
+    try:
+        viewer = acting_viewer(catalogue.db, settings.user)
+    finally:
+        catalogue.close()
+    filters = SearchFilters(languages, series, tags, published_from, published_to, viewer=viewer)
     try:
         if (mode or settings.search_mode) != "bm25":
             searcher.embedder  # load the model before the clock starts

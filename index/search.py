@@ -7,7 +7,7 @@ recall the way dropping hits after top-k would.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import faiss
 import numpy as np
@@ -119,6 +119,8 @@ class Searcher:
         if published is None or published.index.ntotal == 0:
             raise EmptyLibrary("Biblioteket är tomt. Lägg till dokument med: python -m ingest add SÖKVÄG")
         allowed = None
+        if filters is not None and filters.viewer is not None and not self._restrictions_exist():
+            filters = replace(filters, viewer=None)  # nothing is restricted: no need to list ids
         if filters is not None and not filters.is_empty:
             allowed = self._allowed_ids(filters)
             if not len(allowed):
@@ -144,6 +146,13 @@ class Searcher:
             rows = published.keywords.rows_of(ids)
             keyword = np.where(rows >= 0, keyword_scores[rows.clip(0)], 0.0).astype(np.float32)
         return Candidates(ids, similarity, keyword)
+
+    def _restrictions_exist(self) -> bool:
+        catalogue = Catalogue(self.settings.catalogue_path)
+        try:
+            return catalogue.has_restricted_collections()
+        finally:
+            catalogue.close()
 
     def _allowed_ids(self, filters: SearchFilters) -> np.ndarray:
         catalogue = Catalogue(self.settings.catalogue_path)

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from tqdm import tqdm
 
+from corpus.collections import UnknownCollection
 from corpus.lock import LibraryBusy
 from corpus.records import DocumentMetadata
 from embedding.loader import ModelNotPrepared
@@ -30,10 +31,15 @@ def cli() -> None:
 @click.option("--date", "published", help="Publiceringsdatum (ÅÅÅÅ-MM-DD eller ÅÅÅÅ).")
 @click.option("--identifier", help='Beteckning, t.ex. "SOU 2017:114" eller ett diarienummer.')
 @click.option("--url", "source_url", help="Källans webbadress.")
+@click.option("--edition", help="Utgåva (t.ex. 2).")
+@click.option("--licence", help='Licens eller villkor för återanvändning, t.ex. "CC BY 4.0".')
 @click.option("--tag", "tags", multiple=True, help="Tagg (kan anges flera gånger).")
+@click.option("--collection", help="Lägg dokumenten i denna samling (skapas med python -m corpus collection "
+                                   "create). I en samling med granskning väntar de på godkännande.")
 @click.option("--no-wait", is_flag=True,
               help="Avbryt direkt om en annan inläsning pågår (annars väntar kommandot på den).")
-def add(paths: tuple[Path, ...], tags: tuple[str, ...], no_wait: bool, **fields: str | None) -> None:
+def add(paths: tuple[Path, ...], tags: tuple[str, ...], no_wait: bool, collection: str | None,
+        **fields: str | None) -> None:
     """Lägg till filer och mappar (rekursivt).
 
     Stöder: PDF, text, Markdown, HTML och Word (.docx). Oförändrade filer hoppas över utan
@@ -56,12 +62,15 @@ def add(paths: tuple[Path, ...], tags: tuple[str, ...], no_wait: bool, **fields:
             bar.update(1)
             if outcome.outcome == "failed":
                 tqdm.write(f"FEL {path}: {outcome.message}", file=sys.stderr)
+            elif outcome.needs_review:
+                tqdm.write(f"OBS {path}: {outcome.message}", file=sys.stderr)
 
         try:
             report = ingester.add(paths, metadata, on_file=on_file,
                                   arguments=shlex.join(["add", *map(str, paths)]), wait=not no_wait,
-                                  on_wait=lambda message: tqdm.write(message, file=sys.stderr))
-        except (ModelNotPrepared, IndexMismatch, LibraryBusy) as exc:
+                                  on_wait=lambda message: tqdm.write(message, file=sys.stderr),
+                                  collection=collection)
+        except (ModelNotPrepared, IndexMismatch, LibraryBusy, UnknownCollection) as exc:
             raise click.ClickException(str(exc)) from exc
     click.echo(report.summary())
     if report.failed:

@@ -2,11 +2,16 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import time
 from pathlib import Path
 from typing import Callable, Iterable
 
+from corpus.audit import record
 from corpus.catalogue import Catalogue, NewDocument
+from corpus.collections import Collection, UnknownCollection, collection, put_in_collection
+from corpus.duplicates import near_duplicates, signature, store_signature
+from corpus.review import document_values, open_review
 from corpus.library import Library, file_hash
 from corpus.lock import writer_lock
 from corpus.records import DocumentMetadata, IngestOutcome, IngestReport, PassageDraft
@@ -21,6 +26,12 @@ from ingest.metadata import identifier_in, sidecar_metadata
 from settings import Settings
 
 ProgressCallback = Callable[[Path, IngestOutcome], None]
+WEB_ADDRESS = re.compile(r"^https?://\S+$", re.IGNORECASE)
+DUPLICATE_HINTS = {
+    "withdrawn": "; det är tillbakadraget: återställ det med python -m corpus restore {id}",
+    "superseded": "; det är en tidigare utgåva",
+    "pending": "; det väntar på granskning",
+}
 
 
 def find_files(paths: Iterable[Path]) -> list[Path]:
@@ -44,6 +55,7 @@ class Ingester:
         self._embedder = embedder
         self.model = embedder.name if embedder else model_identity(settings)
         self.library = Library(settings.library_dir)
+        self._as_new = False
 
     @property
     def embedder(self) -> Embedder:
@@ -54,22 +66,31 @@ class Ingester:
 
     def add(self, paths: Iterable[Path], metadata: DocumentMetadata = DocumentMetadata(),
             on_file: ProgressCallback | None = None, arguments: str = "", wait: bool = True,
-            on_wait: Callable[[str], None] | None = None) -> IngestReport:
+            on_wait: Callable[[str], None] | None = None, collection: str | None = None,
+            as_new_document: bool = False) -> IngestReport:
         """Add files and folders; one ingest at a time per library (a second one waits, or with
-        `wait=False` raises LibraryBusy)."""
+        `wait=False` raises LibraryBusy). Documents added to a collection that requires review wait as
+        pending until a librarian approves them. A changed file replaces its document's passages, unless
+        `as_new_document` (a new edition, added beside the old one)."""
+        self._as_new = as_new_document
         with writer_lock(self.settings.data_dir, wait, on_wait):
-            return self._add(paths, metadata, on_file, arguments)
+            return self._add(paths, metadata, on_file, arguments, collection)
 
     def _add(self, paths: Iterable[Path], metadata: DocumentMetadata, on_file: ProgressCallback | None,
-             arguments: str) -> IngestReport:
+             arguments: str, collection_name: str | None) -> IngestReport:
         started = time.perf_counter()
         candidates = find_files(paths)
         report = IngestReport()
         catalogue = Catalogue(self.settings.catalogue_path)
+        try:
+            target = collection(catalogue.db, collection_name) if collection_name else None
+        except UnknownCollection:
+            catalogue.close()
+            raise
         run_id = catalogue.start_run(self.settings.user, arguments)
         try:
             for path in candidates:
-                outcome = self._ingest_one(catalogue, run_id, path, metadata)
+                outcome = self._ingest_one(catalogue, run_id, path, metadata, target)
                 report.outcomes.append(outcome)
                 if on_file:
                     on_file(path, outcome)
@@ -87,8 +108,8 @@ class Ingester:
         dimension = self._embedder.dimension if self._embedder else None
         return sync_index(catalogue, self.settings, self.model, dimension)
 
-    def _ingest_one(self, catalogue: Catalogue, run_id: int, path: Path,
-                    given: DocumentMetadata) -> IngestOutcome:
+    def _ingest_one(self, catalogue: Catalogue, run_id: int, path: Path, given: DocumentMetadata,
+                    target: Collection | None) -> IngestOutcome:
         source = str(path)
         content_hash = None
         try:
@@ -97,7 +118,7 @@ class Ingester:
             content_hash = file_hash(path)
             outcome = self._skip_reason(catalogue, source, content_hash)
             if outcome is None:
-                outcome = self._store(catalogue, path, content_hash, given)
+                outcome = self._store(catalogue, path, content_hash, given, target)
         except ExtractionError as exc:
             outcome = IngestOutcome(source, "failed", str(exc))
         except Exception as exc:  # one bad file never aborts the batch
@@ -107,17 +128,17 @@ class Ingester:
         return outcome
 
     def _skip_reason(self, catalogue: Catalogue, source: str, content_hash: str) -> IngestOutcome | None:
-        same_file = catalogue.find_active_by_source(source)
+        same_file = None if self._as_new else catalogue.find_current_by_source(source)
         if same_file and same_file.content_hash == content_hash:
             return IngestOutcome(source, "unchanged", "oförändrad", same_file.id)
-        twin = catalogue.find_active_by_hash(content_hash)
+        twin = catalogue.find_by_hash(content_hash)
         if twin:
-            return IngestOutcome(source, "duplicate",
-                                 f"samma innehåll som dokument #{twin.id} ({twin.source_path})", twin.id)
+            return IngestOutcome(source, "duplicate", f"samma innehåll som dokument #{twin.id} "
+                                 f"({twin.source_path}){DUPLICATE_HINTS.get(twin.status, '').format(id=twin.id)}", twin.id)
         return None
 
-    def _store(self, catalogue: Catalogue, path: Path, content_hash: str,
-               given: DocumentMetadata) -> IngestOutcome:
+    def _store(self, catalogue: Catalogue, path: Path, content_hash: str, given: DocumentMetadata,
+               target: Collection | None) -> IngestOutcome:
         extraction = extract(path)
         metadata = self._metadata(path, extraction, given)
         language = detect_language(extraction.text)
@@ -130,22 +151,48 @@ class Ingester:
                           file_name=path.name, media_type=extraction.media_type,
                           size_bytes=path.stat().st_size, metadata=metadata, language=language,
                           page_count=extraction.page_count, extractor=extraction.extractor)
+        minhash = signature(extraction.text)
         with catalogue.transaction():
-            previous = catalogue.find_active_by_source(str(path))
+            previous = None if self._as_new else catalogue.find_current_by_source(str(path))
             if previous:  # a changed file: the librarian's metadata stays unless given anew
                 kept = given.merged_over(previous.metadata)
                 catalogue.replace_content(previous.id, dataclasses.replace(new, metadata=kept))
                 document_id, kind = previous.id, "updated"
             else:
-                document_id, kind = catalogue.insert_document(new, self.settings.user), "added"
+                status = "pending" if target and target.requires_review else "active"
+                document_id, kind = catalogue.insert_document(new, self.settings.user, status), "added"
             catalogue.insert_passages(document_id, drafts, vectors, self.model)
-        return IngestOutcome(str(path), kind, f"{len(drafts)} passager", document_id, len(drafts))
+            notes = self._file_for_review(catalogue, document_id, minhash, target, kind)
+        message = "; ".join([f"{len(drafts)} passager", *notes])
+        return IngestOutcome(str(path), kind, message, document_id, len(drafts), needs_review=bool(notes))
+
+    def _file_for_review(self, catalogue: Catalogue, document_id: int, minhash, target: Collection | None,
+                         kind: str) -> list[str]:
+        """Signature, collection, review queue and audit for a stored document; returns notes for the
+        outcome (pending, possible near-duplicates)."""
+        db, actor = catalogue.db, self.settings.user
+        store_signature(db, document_id, minhash)
+        notes = []
+        if target:
+            put_in_collection(db, document_id, target.name)
+        if kind == "added":
+            document = catalogue.document(document_id)
+            record(db, actor, "add", document_id, after=document_values(document))
+            if document.status == "pending":
+                open_review(db, document_id, "pending")
+                notes.append(f"väntar på granskning i samlingen {target.name}")
+        for twin in near_duplicates(db, minhash, self.settings.near_duplicate_threshold, exclude=document_id):
+            if open_review(db, document_id, "near_duplicate", twin.document_id, twin.resemblance):
+                notes.append(f"liknar dokument #{twin.document_id} ({twin.resemblance:.0%}): se granskningskön")
+        return notes
 
     def _metadata(self, path: Path, extraction: Extraction, given: DocumentMetadata) -> DocumentMetadata:
         guessed = (sidecar_metadata(path)
                    .merged_over(extraction.metadata)
                    .merged_over(identifier_in(path.name + " " + extraction.text[:500])))
         metadata = given.merged_over(guessed)
+        if metadata.source_url and not WEB_ADDRESS.match(metadata.source_url):
+            metadata = dataclasses.replace(metadata, source_url=None)  # only http(s) links are ever shown
         if not metadata.title:
             metadata = DocumentMetadata(title=path.stem.replace("_", " ")).merged_over(metadata)
         return metadata

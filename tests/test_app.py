@@ -61,7 +61,7 @@ def test_new_conversation_clears_history(hashing_env, tmp_path):
     Ingester(Settings.from_env()).add([tmp_path / "a.txt"])
     app = ask(run_app(), "digitaliserar kommunerna?")
     assert len(app.chat_message) == 2
-    app.sidebar.button[0].click().run()
+    app.button(key="new_conversation").click().run()
     assert len(app.chat_message) == 0
 
 

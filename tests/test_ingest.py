@@ -65,7 +65,7 @@ def test_a_changed_file_replaces_its_passages(settings, tmp_path):
     report = Ingester(settings).add([note])
     assert [o.outcome for o in report.outcomes] == ["updated"]
     catalogue = Catalogue(settings.catalogue_path)
-    document = catalogue.find_active_by_source(str(note))
+    document = catalogue.find_current_by_source(str(note))
     texts = [p.text for p in catalogue.document_passages(document.id)]
     assert texts == ["Helt ny text om e-legitimation. Den ersätter den gamla."]
     assert document.metadata.series == "rapport"  # metadata kept

@@ -1,0 +1,294 @@
+"""`python -m corpus` subcommands around the documents: collections, review queue, duplicates, failed
+ingests, audit log, statistics and users."""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from corpus.access import ROLES
+from corpus.audit import entries
+from corpus.cli import cli, desk, document_line, reading
+from corpus.collections import collections, create_collection, update_collection
+from corpus.curation import Curator
+from corpus.duplicates import scan_for_duplicates
+from corpus.lock import writer_lock
+from corpus.review import review_items
+from corpus.statistics import statistics
+from corpus.users import ROLE_NAMES, add_user, update_user, users
+
+
+# --- collections -------------------------------------------------------------------------------
+@cli.group(name="collection")
+def collection_group() -> None:
+    """Samlingar: grupper av dokument, med granskning före publicering eller begränsad åtkomst."""
+
+
+@collection_group.command(name="list")
+def collection_list() -> None:
+    """Lista samlingarna."""
+    with desk(role=None) as (settings, _), reading(settings) as catalogue:
+        found = collections(catalogue.db)
+    for c in found:
+        traits = (["granskas"] if c.requires_review else []) + ([f"bara {', '.join(c.access)}"] if c.access else [])
+        click.echo(f"{c.name}: {c.documents} dokument" + (f" ({'; '.join(traits)})" if traits else ""))
+
+
+@collection_group.command(name="create")
+@click.argument("name")
+@click.option("--review", is_flag=True, help="Nya dokument väntar på godkännande innan de kan citeras.")
+@click.option("--restrict-to", "access", multiple=True,
+              help="Bara denna roll eller grupp (och bibliotekarier) ser samlingen. Kan upprepas.")
+@click.option("--description", help="Beskrivning.")
+def collection_create(name: str, review: bool, access: tuple[str, ...], description: str | None) -> None:
+    """Skapa en samling.
+
+    \b
+    Exempel:
+      python -m corpus collection create "Remissvar 2024" --review
+      python -m corpus collection create Interna --restrict-to utredare
+    """
+    with desk() as (settings, viewer), writer_lock(settings.data_dir), reading(settings) as catalogue:
+        created = create_collection(catalogue.db, name, viewer.name, description, review, access)
+    click.echo(f"Samlingen {created.name} är skapad")
+
+
+@collection_group.command(name="set")
+@click.argument("name")
+@click.option("--review/--no-review", default=None, help="Kräv (eller sluta kräva) granskning.")
+@click.option("--restrict-to", "access", multiple=True, help="Roller/grupper som får se samlingen (ersätter).")
+@click.option("--open", "make_open", is_flag=True, help="Ta bort åtkomstbegränsningen.")
+def collection_set(name: str, review: bool | None, access: tuple[str, ...], make_open: bool) -> None:
+    """Ändra en samlings granskning eller åtkomst.
+
+    \b
+    Exempel:
+      python -m corpus collection set Interna --restrict-to utredare --restrict-to ledning
+      python -m corpus collection set Interna --open
+    """
+    new_access = () if make_open else (access or None)
+    with desk() as (settings, viewer), writer_lock(settings.data_dir), reading(settings) as catalogue:
+        after = update_collection(catalogue.db, name, viewer.name, review, new_access)
+    click.echo(f"{after.name}: granskning {'på' if after.requires_review else 'av'}, "
+               f"åtkomst {', '.join(after.access) if after.access else 'alla'}")
+
+
+@collection_group.command(name="add")
+@click.argument("name")
+@click.argument("document_ids", nargs=-1, type=int, required=True)
+def collection_add(name: str, document_ids: tuple[int, ...]) -> None:
+    """Lägg dokument i en samling.
+
+    \b
+    Exempel:
+      python -m corpus collection add Interna 12 13
+    """
+    with desk() as (settings, viewer):
+        curator = Curator(settings, viewer.name)
+        for document_id in document_ids:
+            curator.collect(document_id, name)
+    click.echo(f"{len(document_ids)} dokument i {name}")
+
+
+@collection_group.command(name="remove")
+@click.argument("name")
+@click.argument("document_ids", nargs=-1, type=int, required=True)
+def collection_remove(name: str, document_ids: tuple[int, ...]) -> None:
+    """Ta dokument ur en samling."""
+    with desk() as (settings, viewer):
+        curator = Curator(settings, viewer.name)
+        for document_id in document_ids:
+            curator.collect(document_id, name, remove=True)
+    click.echo(f"{len(document_ids)} dokument togs ur {name}")
+
+
+# --- review queue and duplicates -----------------------------------------------------------------
+@cli.group(name="review")
+def review_group() -> None:
+    """Granskningskön: väntande dokument och möjliga dubbletter/nya utgåvor."""
+
+
+@review_group.command(name="list")
+def review_list() -> None:
+    """Visa öppna ärenden.
+
+    \b
+    Exempel:
+      python -m corpus review list
+    """
+    with desk() as (settings, _), reading(settings) as catalogue:
+        items = review_items(catalogue.db)
+        lines = []
+        for item in items:
+            document = catalogue.document(item.document_id)
+            if item.kind == "pending":
+                lines.append(f"ärende {item.id}: väntar på godkännande  {document_line(document)}")
+            else:
+                other = catalogue.document(item.other_document_id)
+                lines.append(f"ärende {item.id}: liknar varandra ({item.similarity:.0%})\n"
+                             f"    {document_line(document)}\n    {document_line(other)}")
+    click.echo("\n".join(lines) if lines else "Inga öppna ärenden.")
+
+
+@review_group.command(name="approve")
+@click.argument("document_ids", nargs=-1, type=int, required=True)
+def review_approve(document_ids: tuple[int, ...]) -> None:
+    """Godkänn väntande dokument så att de kan citeras.
+
+    \b
+    Exempel:
+      python -m corpus review approve 14 15
+    """
+    with desk() as (settings, viewer):
+        for document_id in document_ids:
+            Curator(settings, viewer.name).approve(document_id)
+    click.echo(f"{len(document_ids)} dokument godkända och publicerade")
+
+
+@review_group.command(name="reject")
+@click.argument("document_id", type=int)
+@click.option("--reason", required=True, help="Varför (sparas i loggen).")
+def review_reject(document_id: int, reason: str) -> None:
+    """Avvisa ett väntande dokument (det dras tillbaka och citeras aldrig)."""
+    with desk() as (settings, viewer):
+        Curator(settings, viewer.name).reject(document_id, reason)
+    click.echo(f"#{document_id} avvisat")
+
+
+@review_group.command(name="resolve")
+@click.argument("item_id", type=int)
+@click.argument("decision", type=click.Choice(["keep", "supersede", "withdraw"]))
+def review_resolve(item_id: int, decision: str) -> None:
+    """Avgör ett dubblettärende: keep (båda behålls), supersede (det nyare ersätter det äldre som ny
+    utgåva) eller withdraw (det nyare dras tillbaka som dubblett).
+
+    \b
+    Exempel:
+      python -m corpus review resolve 3 supersede
+    """
+    with desk() as (settings, viewer):
+        Curator(settings, viewer.name).resolve_duplicate(item_id, decision)
+    click.echo(f"Ärende {item_id} avgjort: {decision}")
+
+
+@cli.command()
+def duplicates() -> None:
+    """Leta efter nästan-dubbletter i hela katalogen och lägg nya fynd i granskningskön.
+
+    Dokument som lades till före dubblettkontrollen får sin signatur nu.
+
+    \b
+    Exempel:
+      python -m corpus duplicates && python -m corpus review list
+    """
+    with desk() as (settings, _), writer_lock(settings.data_dir), reading(settings) as catalogue:
+        found = scan_for_duplicates(catalogue, settings.near_duplicate_threshold)
+    click.echo(f"{found} nya möjliga dubbletter; se python -m corpus review list")
+
+
+@cli.command()
+@click.option("--limit", default=50, show_default=True, help="Högst så många.")
+def failures(limit: int) -> None:
+    """Visa misslyckade inläsningar med orsak, senaste först."""
+    with desk(role=None) as (settings, _), reading(settings) as catalogue:
+        rows = catalogue.failures(limit)
+    for row in rows:
+        click.echo(f"{row['at']} {row['path']}\n    {row['message']}")
+    click.echo(f"{len(rows)} misslyckade inläsningar", err=True)
+
+
+@cli.command()
+@click.option("--document", "document_id", type=int, help="Bara ändringar av detta dokument.")
+@click.option("--actor", help="Bara ändringar av denna person.")
+@click.option("--action", help="Bara denna sorts ändring (edit, withdraw, delete ...).")
+@click.option("--limit", default=100, show_default=True)
+def audit(document_id: int | None, actor: str | None, action: str | None, limit: int) -> None:
+    """Visa ändringsloggen: vem gjorde vad, när, före och efter.
+
+    \b
+    Exempel:
+      python -m corpus audit --document 12
+    """
+    with desk() as (settings, _), reading(settings) as catalogue:
+        found = entries(catalogue.db, document_id, actor, action, limit)
+    for entry in found:
+        about = f"#{entry.document_id}" if entry.document_id else entry.subject or ""
+        click.echo(f"{entry.at} {entry.actor} {entry.action} {about} {entry.changes()}".rstrip())
+
+
+@cli.command()
+def stats() -> None:
+    """Statistik: dokument per status, serie, år och språk, passager, indexets storlek."""
+    with desk(role=None) as (settings, _), reading(settings) as catalogue:
+        figures = statistics(catalogue, settings.index_dir, settings.library_dir)
+    for title, counts in (("status", figures.by_status), ("serie/typ", figures.by_series),
+                          ("år", figures.by_year), ("språk", figures.by_language)):
+        click.echo(f"{title}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    click.echo(f"passager: {figures.passages}; öppna granskningar: {figures.open_reviews}; "
+               f"misslyckade inläsningar: {figures.failed_ingests}")
+    click.echo(f"index {figures.index_version}: {figures.index_bytes / 1e6:.1f} MB; katalog "
+               f"{figures.catalogue_bytes / 1e6:.1f} MB; filer {figures.library_bytes / 1e6:.1f} MB")
+
+
+# --- users -------------------------------------------------------------------------------------
+@cli.group(name="user")
+def user_group() -> None:
+    """Användare och roller (läsare, bibliotekarie, administratör). Kräver administratör."""
+
+
+def read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return click.prompt("Lösenord", hide_input=True, confirmation_prompt="Upprepa lösenordet")
+
+
+@user_group.command(name="add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(ROLES), default="reader", show_default=True)
+@click.option("--group", "groups", multiple=True, help="Grupp (för begränsade samlingar). Kan upprepas.")
+@click.option("--password-stdin", is_flag=True, help="Läs lösenordet från standard in (för skript).")
+def user_add(name: str, role: str, groups: tuple[str, ...], password_stdin: bool) -> None:
+    """Lägg till en användare. Lösenordet sparas bara som argon2-hash.
+
+    \b
+    Exempel:
+      python -m corpus user add anna --role librarian
+      echo "ett långt lösenord" | python -m corpus user add bo --group utredare --password-stdin
+    """
+    with desk(role="admin") as (settings, viewer), reading(settings) as catalogue:
+        user = add_user(catalogue.db, name, read_password(password_stdin), role, groups, actor=viewer.name)
+    click.echo(f"{user.name}: {ROLE_NAMES[user.role]}" + (f", grupper {', '.join(user.groups)}" if user.groups else ""))
+
+
+@user_group.command(name="list")
+def user_list() -> None:
+    """Lista användarna."""
+    with desk(role="admin") as (settings, _), reading(settings) as catalogue:
+        found = users(catalogue.db)
+    for user in found:
+        click.echo(f"{user.name}: {ROLE_NAMES[user.role]}" + (f", grupper {', '.join(user.groups)}" if user.groups else "")
+                   + (" (avstängd)" if user.disabled else ""))
+
+
+@user_group.command(name="set")
+@click.argument("name")
+@click.option("--role", type=click.Choice(ROLES))
+@click.option("--group", "groups", multiple=True, help="Grupper (ersätter de tidigare).")
+@click.option("--no-groups", is_flag=True, help="Ta bort alla grupper.")
+@click.option("--disable/--enable", default=None, help="Stäng av eller återaktivera kontot.")
+@click.option("--password", "new_password", is_flag=True, help="Sätt ett nytt lösenord (frågas efter).")
+@click.option("--password-stdin", is_flag=True, help="Läs det nya lösenordet från standard in.")
+def user_set(name: str, role: str | None, groups: tuple[str, ...], no_groups: bool, disable: bool | None,
+             new_password: bool, password_stdin: bool) -> None:
+    """Ändra roll, grupper, lösenord eller avstängning.
+
+    \b
+    Exempel:
+      python -m corpus user set anna --role admin
+      python -m corpus user set bo --disable
+    """
+    password = read_password(password_stdin) if new_password or password_stdin else None
+    with desk(role="admin") as (settings, viewer), reading(settings) as catalogue:
+        user = update_user(catalogue.db, name, role, () if no_groups else (groups or None), password, disable,
+                           actor=viewer.name)
+    click.echo(f"{user.name}: {ROLE_NAMES[user.role]}" + (" (avstängd)" if user.disabled else ""))

@@ -1,0 +1,247 @@
+"""The librarian's actions on the catalogue. Each one is one transaction together with its audit record;
+when it changes what may be searched, the index is brought in line before the action returns.
+
+Withdrawn and superseded documents keep their passages and vectors (so restoring is instant); deleting
+removes the document, its passages and (when no other document shares it) its stored file.
+"""
+from __future__ import annotations
+
+import re
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from corpus.audit import record
+from corpus.catalogue import Catalogue
+from corpus.collections import put_in_collection, take_out_of_collection
+from corpus.library import Library
+from corpus.lock import writer_lock
+from corpus.records import METADATA_FIELDS, Document, DocumentMetadata
+from corpus.review import document_values, open_review, resolve, resolve_all_for, review_item, review_items
+from embedding.loader import model_identity
+from index.sync import sync_index
+from settings import Settings
+
+DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+class CurationError(ValueError):
+    """The action cannot be done as asked (unknown document, wrong status, bad value)."""
+
+
+def validated(field: str, value: str | None) -> str | None:
+    """A metadata value as it will be stored, or CurationError with what is wrong."""
+    if field not in METADATA_FIELDS:
+        raise CurationError(f"Okänt fält {field!r}; fälten är {', '.join(METADATA_FIELDS)}")
+    value = (value or "").strip() or None
+    if value is None:
+        return None
+    if field == "published" and not DATE.match(value):
+        raise CurationError(f"Datum {value!r} ska skrivas ÅÅÅÅ, ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD")
+    if field == "source_url" and not re.match(r"^https?://\S+$", value, re.IGNORECASE):
+        raise CurationError(f"Webbadressen {value!r} ska börja med http:// eller https://")
+    return value
+
+
+class Curator:
+    def __init__(self, settings: Settings, actor: str | None = None) -> None:
+        self.settings = settings
+        self.actor = actor or settings.user
+
+    @contextmanager
+    def _session(self) -> Iterator[Catalogue]:
+        with writer_lock(self.settings.data_dir):
+            catalogue = Catalogue(self.settings.catalogue_path)
+            try:
+                yield catalogue
+            finally:
+                catalogue.close()
+
+    def _document(self, catalogue: Catalogue, document_id: int, *statuses: str) -> Document:
+        document = catalogue.document(document_id)
+        if document is None:
+            raise CurationError(f"Dokument #{document_id} finns inte")
+        if statuses and document.status not in statuses:
+            raise CurationError(f"Dokument #{document_id} är {STATUS_NAMES[document.status]}, "
+                                f"inte {' eller '.join(STATUS_NAMES[s] for s in statuses)}")
+        return document
+
+    def _sync(self, catalogue: Catalogue) -> None:
+        sync_index(catalogue, self.settings, model_identity(self.settings))
+
+    # --- metadata, tags, collections ------------------------------------------------------------
+    def edit(self, document_id: int, changes: dict[str, str | None]) -> Document:
+        """Set metadata fields (None or "" clears one)."""
+        values = {field: validated(field, value) for field, value in changes.items()}
+        with self._session() as catalogue:
+            before = self._document(catalogue, document_id)
+            with catalogue.transaction():
+                catalogue.update_metadata(document_id, values)
+                after = catalogue.document(document_id)
+                record(catalogue.db, self.actor, "edit", document_id,
+                       before=document_values(before), after=document_values(after))
+            return after
+
+    def tag(self, document_id: int, add: tuple[str, ...] = (), remove: tuple[str, ...] = ()) -> Document:
+        with self._session() as catalogue:
+            before = self._document(catalogue, document_id)
+            with catalogue.transaction():
+                catalogue.change_tags(document_id, add, remove)
+                after = catalogue.document(document_id)
+                record(catalogue.db, self.actor, "tag", document_id,
+                       before={"tags": list(before.metadata.tags)}, after={"tags": list(after.metadata.tags)})
+            return after
+
+    def collect(self, document_id: int, collection: str, remove: bool = False) -> Document:
+        """Put a document into a collection (or take it out). Restrictions apply at once."""
+        with self._session() as catalogue:
+            before = self._document(catalogue, document_id)
+            with catalogue.transaction():
+                change = take_out_of_collection if remove else put_in_collection
+                change(catalogue.db, document_id, collection)
+                after = catalogue.document(document_id)
+                record(catalogue.db, self.actor, "uncollect" if remove else "collect", document_id,
+                       subject=collection, before={"collections": list(before.collections)},
+                       after={"collections": list(after.collections)})
+            return after
+
+    # --- status ------------------------------------------------------------------------------
+    def _set_status(self, catalogue: Catalogue, document: Document, action: str, status: str,
+                    note: str | None, subject: str | None = None) -> Document:
+        with catalogue.transaction():
+            catalogue.set_status(document.id, status, note)
+            after = catalogue.document(document.id)
+            record(catalogue.db, self.actor, action, document.id, subject=subject,
+                   before={"status": document.status, "status_note": document.status_note},
+                   after={"status": after.status, "status_note": after.status_note})
+        return after
+
+    def withdraw(self, document_id: int, reason: str) -> Document:
+        """Hide a document from search and answers; kept, and restorable."""
+        if not reason.strip():
+            raise CurationError("Ange varför dokumentet dras tillbaka")
+        with self._session() as catalogue:
+            document = self._document(catalogue, document_id, "active", "pending")
+            after = self._set_status(catalogue, document, "withdraw", "withdrawn", reason.strip())
+            self._sync(catalogue)
+            return after
+
+    def restore(self, document_id: int) -> Document:
+        """Make a withdrawn document (or an earlier edition) searchable again."""
+        with self._session() as catalogue:
+            document = self._document(catalogue, document_id, "withdrawn", "superseded")
+            after = self._set_status(catalogue, document, "restore", "active", None)
+            self._sync(catalogue)
+            return after
+
+    def approve(self, document_id: int) -> Document:
+        """Publish a pending document; if it is a new edition, its predecessor becomes an earlier version."""
+        with self._session() as catalogue:
+            document = self._document(catalogue, document_id, "pending")
+            after = self._set_status(catalogue, document, "approve", "active", None)
+            with catalogue.transaction():
+                resolve_all_for(catalogue.db, document_id, self.actor, "godkänd", kind="pending")
+            if document.replaces:
+                self._supersede(catalogue, document.replaces, document_id)
+            self._sync(catalogue)
+            return after
+
+    def reject(self, document_id: int, reason: str) -> Document:
+        """Refuse a pending document: it is withdrawn (kept, never cited) with the reason."""
+        with self._session() as catalogue:
+            document = self._document(catalogue, document_id, "pending")
+            after = self._set_status(catalogue, document, "reject", "withdrawn", reason.strip() or "avvisad")
+            with catalogue.transaction():
+                resolve_all_for(catalogue.db, document_id, self.actor, "avvisad")
+            return after
+
+    def _supersede(self, catalogue: Catalogue, older_id: int, newer_id: int) -> None:
+        older = catalogue.document(older_id)
+        if older is None or older.status == "superseded":
+            return
+        self._set_status(catalogue, older, "supersede", "superseded", f"ersatt av #{newer_id}",
+                         subject=f"#{newer_id}")
+        with catalogue.transaction():
+            catalogue.set_replaces(newer_id, older_id)
+            for item in review_items(catalogue.db, "open", older_id):
+                if newer_id in (item.document_id, item.other_document_id):
+                    resolve(catalogue.db, item.id, self.actor, "ny utgåva")
+
+    # --- near-duplicates ------------------------------------------------------------------------
+    def resolve_duplicate(self, item_id: int, decision: str) -> None:
+        """decision: 'keep' (both stay), 'supersede' (the newer replaces the older as a new edition)
+        or 'withdraw' (the newer is withdrawn as a duplicate)."""
+        with self._session() as catalogue:
+            item = review_item(catalogue.db, item_id)
+            if item.kind != "near_duplicate" or item.status != "open":
+                raise CurationError(f"Ärende {item_id} är inget öppet dubblettärende")
+            newer, older = sorted((item.document_id, item.other_document_id), reverse=True)
+            if decision == "keep":
+                with catalogue.transaction():
+                    resolve(catalogue.db, item_id, self.actor, "båda behålls")
+                    record(catalogue.db, self.actor, "keep-both", newer, subject=f"#{older}")
+            elif decision == "supersede":
+                self._supersede(catalogue, older, newer)
+            elif decision == "withdraw":
+                document = self._document(catalogue, newer)
+                self._set_status(catalogue, document, "withdraw", "withdrawn", f"dubblett av #{older}")
+                with catalogue.transaction():
+                    resolve(catalogue.db, item_id, self.actor, "dubblett tillbakadragen")
+            else:
+                raise CurationError(f"Okänt beslut {decision!r}: keep, supersede eller withdraw")
+            self._sync(catalogue)
+
+    # --- editions and deletion -------------------------------------------------------------------
+    def replace(self, document_id: int, new_file: Path, metadata: DocumentMetadata = DocumentMetadata()) -> Document:
+        """Add a new edition of a document; the old one is kept as an earlier version (superseded).
+
+        The new edition inherits the old one's metadata, tags and collections unless given anew. In a
+        collection that requires review it waits as pending, and the old one stays until it is approved."""
+        from ingest.pipeline import Ingester  # ingest builds on corpus, not the other way round
+
+        with self._session() as catalogue:
+            old = self._document(catalogue, document_id, "active", "pending", "withdrawn")
+        outcome = Ingester(self.settings).add([Path(new_file)], metadata.merged_over(old.metadata),
+                                              arguments=f"replace {document_id} {new_file}",
+                                              as_new_document=True).outcomes[0]
+        if outcome.outcome != "added":
+            raise CurationError(f"Den nya utgåvan lades inte till: {outcome.message or outcome.outcome}")
+        with self._session() as catalogue:
+            new = self._adopt(catalogue, old, outcome.document_id)
+            if new.status == "active":
+                self._supersede(catalogue, old.id, new.id)
+            self._sync(catalogue)
+            return catalogue.document(new.id)
+
+    def _adopt(self, catalogue: Catalogue, old: Document, new_id: int) -> Document:
+        """The new edition joins the old one's collections, records what it replaces, and waits for review
+        where one of its collections requires it."""
+        with catalogue.transaction():
+            for name in old.collections:
+                put_in_collection(catalogue.db, new_id, name)
+            catalogue.set_replaces(new_id, old.id)
+            if catalogue.requires_review(new_id) and catalogue.document(new_id).status == "active":
+                catalogue.set_status(new_id, "pending", None)
+                open_review(catalogue.db, new_id, "pending")
+            new = catalogue.document(new_id)
+            record(catalogue.db, self.actor, "replace", new_id, subject=f"#{old.id}",
+                   before=document_values(old), after=document_values(new))
+        return new
+
+    def delete(self, document_id: int) -> None:
+        """Remove a document for good: its passages, vectors, tags and (if no other document has the same
+        content) its stored file. The audit log keeps what it was."""
+        with self._session() as catalogue:
+            document = self._document(catalogue, document_id)
+            with catalogue.transaction():
+                record(catalogue.db, self.actor, "delete", document_id, before=document_values(document))
+                catalogue.db.execute("DELETE FROM documents WHERE id = ?", (document_id,))
+            shared = catalogue.db.execute("SELECT 1 FROM documents WHERE stored_path = ?",
+                                          (document.stored_path,)).fetchone()
+            self._sync(catalogue)
+            if not shared:
+                Library(self.settings.library_dir).path(document.stored_path).unlink(missing_ok=True)
+
+
+STATUS_NAMES = {"active": "publicerat", "pending": "väntande på granskning", "withdrawn": "tillbakadraget",
+                "superseded": "en tidigare utgåva"}

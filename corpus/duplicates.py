@@ -1,0 +1,95 @@
+"""Near-duplicates and new editions: MinHash over word 5-shingles, compared with every other document.
+
+Exact duplicates are caught earlier by the file hash. Two texts whose estimated shingle resemblance
+(Jaccard) reaches the threshold are put in the review queue, where a librarian decides: the newer one
+replaces the older (an edition), or both stay.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import sqlite3
+from dataclasses import dataclass
+
+import numpy as np
+
+PERMUTATIONS = 128
+SHINGLE_WORDS = 5
+PRIME = np.uint64((1 << 31) - 1)  # a * x + b stays below 2^63 for x, a, b < 2^31
+_RANDOM = np.random.default_rng(20261123)  # fixed: signatures stored today must compare with tomorrow's
+_A = _RANDOM.integers(1, int(PRIME), PERMUTATIONS, dtype=np.uint64)
+_B = _RANDOM.integers(0, int(PRIME), PERMUTATIONS, dtype=np.uint64)
+WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def shingles(text: str) -> np.ndarray:
+    """31-bit hashes of the overlapping five-word sequences of the text (lower-cased words only)."""
+    words = WORD.findall(text.lower())
+    if len(words) < SHINGLE_WORDS:
+        words = words + [""] * (SHINGLE_WORDS - len(words))
+    grams = {" ".join(words[i:i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)}
+    digests = [int.from_bytes(hashlib.blake2b(g.encode(), digest_size=8).digest(), "little") for g in grams]
+    return np.asarray(digests, dtype=np.uint64) % PRIME
+
+
+def signature(text: str) -> np.ndarray:
+    """The MinHash signature: for each of 128 random permutations, the smallest permuted shingle."""
+    values = shingles(text)
+    out = np.empty(PERMUTATIONS, dtype=np.uint64)
+    for start in range(0, len(values), 4096):  # bounded memory for book-length texts
+        block = values[start:start + 4096]
+        permuted = (_A[:, None] * block[None, :] + _B[:, None]) % PRIME
+        least = permuted.min(axis=1)
+        out = least if start == 0 else np.minimum(out, least)
+    return out
+
+
+def resemblance(a: np.ndarray, b: np.ndarray) -> float:
+    """Estimated Jaccard resemblance of the two texts' shingle sets."""
+    return float(np.mean(a == b))
+
+
+@dataclass(frozen=True)
+class NearDuplicate:
+    document_id: int
+    resemblance: float
+
+
+def store_signature(db: sqlite3.Connection, document_id: int, sig: np.ndarray) -> None:
+    db.execute("INSERT OR REPLACE INTO document_signatures (document_id, minhash) VALUES (?, ?)",
+               (document_id, np.asarray(sig, dtype=np.uint64).tobytes()))
+
+
+def near_duplicates(db: sqlite3.Connection, sig: np.ndarray, threshold: float,
+                    exclude: int | None = None) -> list[NearDuplicate]:
+    """Documents (other than `exclude`) whose text resembles the signature's, most alike first."""
+    rows = db.execute("SELECT s.document_id, s.minhash FROM document_signatures s "
+                      "JOIN documents d ON d.id = s.document_id WHERE d.status != 'superseded'").fetchall()
+    found = []
+    for document_id, blob in rows:
+        if document_id == exclude:
+            continue
+        score = resemblance(sig, np.frombuffer(blob, dtype=np.uint64))
+        if score >= threshold:
+            found.append(NearDuplicate(document_id, score))
+    return sorted(found, key=lambda n: -n.resemblance)
+
+
+def scan_for_duplicates(catalogue, threshold: float) -> int:
+    """Compare every current document with every other (signing those added before signatures existed);
+    each new pair above the threshold goes to the review queue. Returns how many were queued."""
+    from corpus.review import open_review
+
+    db, queued = catalogue.db, 0
+    with catalogue.transaction():
+        for (document_id,) in db.execute("SELECT id FROM documents WHERE id NOT IN "
+                                         "(SELECT document_id FROM document_signatures)").fetchall():
+            text = "\n".join(p.text for p in catalogue.document_passages(document_id))
+            store_signature(db, document_id, signature(text))
+        rows = db.execute("SELECT s.document_id, s.minhash FROM document_signatures s JOIN documents d "
+                          "ON d.id = s.document_id WHERE d.status != 'superseded' ORDER BY s.document_id").fetchall()
+        for document_id, blob in rows:
+            for twin in near_duplicates(db, np.frombuffer(blob, dtype=np.uint64), threshold, exclude=document_id):
+                if twin.document_id < document_id:
+                    queued += open_review(db, document_id, "near_duplicate", twin.document_id, twin.resemblance)
+    return queued

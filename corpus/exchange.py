@@ -1,0 +1,94 @@
+"""The catalogue out (CSV/JSON, for spreadsheets and other systems) and metadata in (a CSV manifest)."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from corpus.catalogue import Catalogue
+from corpus.records import METADATA_FIELDS, Document
+
+COLUMNS = ("id", "status", "file_name", "content_hash", *METADATA_FIELDS, "language", "page_count",
+           "tags", "collections", "replaces", "added_at", "added_by")
+LIST_SEPARATOR = ";"
+
+
+def catalogue_rows(documents: list[Document]) -> list[dict]:
+    rows = []
+    for d in documents:
+        meta = d.metadata
+        rows.append({"id": d.id, "status": d.status, "file_name": d.file_name, "content_hash": d.content_hash,
+                     **{name: getattr(meta, name) for name in METADATA_FIELDS}, "language": d.language,
+                     "page_count": d.page_count, "tags": list(meta.tags), "collections": list(d.collections),
+                     "replaces": d.replaces, "added_at": d.added_at, "added_by": d.added_by})
+    return rows
+
+
+def export_catalogue(documents: list[Document], form: str) -> str:
+    rows = catalogue_rows(documents)
+    if form == "json":
+        return json.dumps(rows, ensure_ascii=False, indent=1) + "\n"
+    if form != "csv":
+        raise ValueError(f"okänt format {form!r}: csv eller json")
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: LIST_SEPARATOR.join(v) if isinstance(v, list) else v for k, v in row.items()})
+    return out.getvalue()
+
+
+@dataclass
+class ManifestRow:
+    """One line of a metadata manifest: which document, and what to set."""
+
+    line: int
+    document_id: int | None
+    values: dict[str, str]
+    tags: tuple[str, ...] = ()
+    problem: str | None = None
+
+
+@dataclass
+class ImportReport:
+    updated: list[int] = field(default_factory=list)
+    unchanged: list[int] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (f"{len(self.updated)} uppdaterade, {len(self.unchanged)} oförändrade, "
+                f"{len(self.problems)} rader kunde inte användas")
+
+
+def read_manifest(path: Path, catalogue: Catalogue) -> list[ManifestRow]:
+    """Rows of a CSV manifest (comma or semicolon separated, UTF-8), each matched to a document by `id`,
+    `content_hash`, `identifier` or `file_name` (the first present that names exactly one document).
+    Empty cells change nothing."""
+    text = Path(path).read_text(encoding="utf-8-sig")
+    dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else ",", delimiters=",;\t")
+    rows = []
+    for line, raw in enumerate(csv.DictReader(io.StringIO(text), dialect=dialect), start=2):
+        raw = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
+        values = {name: raw[name] for name in METADATA_FIELDS if raw.get(name)}
+        tags = tuple(t.strip() for t in raw.get("tags", "").split(LIST_SEPARATOR) if t.strip())
+        document_id, problem = _match(raw, catalogue)
+        rows.append(ManifestRow(line, document_id, values, tags, problem))
+    return rows
+
+
+def _match(raw: dict[str, str], catalogue: Catalogue) -> tuple[int | None, str | None]:
+    db = catalogue.db
+    if raw.get("id"):
+        if not raw["id"].isdigit() or catalogue.document(int(raw["id"])) is None:
+            return None, f"inget dokument med id {raw['id']!r}"
+        return int(raw["id"]), None
+    for column in ("content_hash", "identifier", "file_name"):
+        if raw.get(column):
+            ids = [r[0] for r in db.execute(f"SELECT id FROM documents WHERE {column} = ? AND status != 'superseded'",
+                                            (raw[column],))]
+            if len(ids) == 1:
+                return ids[0], None
+            return None, f"{column} {raw[column]!r} matchar {len(ids)} dokument"
+    return None, "raden saknar id, content_hash, identifier och file_name"

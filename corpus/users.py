@@ -1,0 +1,149 @@
+"""Users, roles and passwords (argon2id hashes; the password itself is never stored)."""
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from corpus.access import ROLES, Viewer
+from corpus.audit import record
+from corpus.db import transaction, utc_now
+
+_HASHER = PasswordHasher()
+MIN_PASSWORD = 10
+
+
+@dataclass(frozen=True)
+class User:
+    name: str
+    role: str
+    groups: tuple[str, ...]
+    disabled: bool
+    created_at: str
+
+    @property
+    def viewer(self) -> Viewer:
+        return Viewer(self.name, self.role, self.groups)
+
+
+def add_user(db: sqlite3.Connection, name: str, password: str, role: str = "reader",
+             groups: tuple[str, ...] = (), actor: str = "system") -> User:
+    """Create a user (recorded in the audit log by `actor`)."""
+    name = name.strip()
+    _check(name, role)
+    _check_password(password)
+    if find_user(db, name):
+        raise ValueError(f"Användaren {name!r} finns redan")
+    with transaction(db):
+        db.execute("INSERT INTO users (name, password_hash, role, groups, created_at) VALUES (?, ?, ?, ?, ?)",
+                   (name, _HASHER.hash(password), role, _groups(groups), utc_now()))
+        user = find_user(db, name)
+        record(db, actor, "add-user", subject=user.name, after=_values(user))
+    return user
+
+
+def authenticate(db: sqlite3.Connection, name: str, password: str) -> User | None:
+    """The user when name and password match and the account is enabled; None otherwise (same answer
+    whether the name or the password was wrong)."""
+    row = db.execute("SELECT * FROM users WHERE name = ?", (name.strip(),)).fetchone()
+    if row is None:
+        _HASHER.hash(password)  # spend the same time as a real check
+        return None
+    try:
+        _HASHER.verify(row["password_hash"], password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if row["disabled"]:
+        return None
+    if _HASHER.check_needs_rehash(row["password_hash"]):
+        db.execute("UPDATE users SET password_hash = ? WHERE name = ?", (_HASHER.hash(password), row["name"]))
+    return _user(row)
+
+
+def find_user(db: sqlite3.Connection, name: str) -> User | None:
+    row = db.execute("SELECT * FROM users WHERE name = ?", (name.strip(),)).fetchone()
+    return _user(row) if row else None
+
+
+def users(db: sqlite3.Connection) -> list[User]:
+    return [_user(row) for row in db.execute("SELECT * FROM users ORDER BY lower(name)")]
+
+
+def update_user(db: sqlite3.Connection, name: str, role: str | None = None, groups: tuple[str, ...] | None = None,
+                password: str | None = None, disabled: bool | None = None, actor: str = "system") -> User:
+    """Change what is given (None leaves a field as it is); recorded in the audit log by `actor`."""
+    user = find_user(db, name)
+    if user is None:
+        raise ValueError(f"Användaren {name!r} finns inte")
+    if role is not None:
+        _check(user.name, role)
+    if password is not None:
+        _check_password(password)
+    if user.role == "admin" and (role not in (None, "admin") or disabled):
+        admins = db.execute("SELECT COUNT(*) FROM users WHERE role = 'admin' AND NOT disabled").fetchone()[0]
+        if admins <= 1:
+            raise ValueError(f"{user.name} är den enda aktiva administratören; utse en till först")
+    with transaction(db):
+        for column, value in (("role", role), ("groups", None if groups is None else _groups(groups)),
+                              ("password_hash", None if password is None else _HASHER.hash(password)),
+                              ("disabled", None if disabled is None else int(disabled))):
+            if value is not None:
+                db.execute(f"UPDATE users SET {column} = ? WHERE name = ?", (value, user.name))
+        after = find_user(db, user.name)
+        record(db, actor, "change-user", subject=user.name, before=_values(user),
+               after={**_values(after), **({"password": "ändrat"} if password is not None else {})})
+    return after
+
+
+def _values(user: User) -> dict:
+    return {"role": user.role, "groups": list(user.groups), "disabled": user.disabled}
+
+
+def _check(name: str, role: str) -> None:
+    if not name:
+        raise ValueError("Användarnamnet får inte vara tomt")
+    if role not in ROLES:
+        raise ValueError(f"Okänd roll {role!r}; välj en av {', '.join(ROLES)}")
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise ValueError(f"Lösenordet måste ha minst {MIN_PASSWORD} tecken")
+
+
+def _groups(groups: tuple[str, ...]) -> str:
+    return ",".join(sorted({g.strip().lower() for g in groups if g.strip()}))
+
+
+def _user(row: sqlite3.Row) -> User:
+    groups = tuple(g for g in row["groups"].split(",") if g)
+    return User(row["name"], row["role"], groups, bool(row["disabled"]), row["created_at"])
+
+
+class NotAllowed(PermissionError):
+    """The acting user's role does not allow this."""
+
+
+def acting_viewer(db: sqlite3.Connection, name: str) -> Viewer:
+    """Who a command-line user is. The registered user of that name (KALLA_USER, else the login name);
+    an unregistered name is an anonymous reader, except before any user exists, when the person who set
+    the library up acts as admin (to create the first users)."""
+    user = find_user(db, name)
+    if user is not None and not user.disabled:
+        return user.viewer
+    if db.execute("SELECT 1 FROM users LIMIT 1").fetchone() is None:
+        return Viewer(name, "admin")
+    return Viewer(name, "reader")
+
+
+def require(viewer: Viewer, role: str) -> None:
+    """NotAllowed unless the viewer curates (role 'librarian') or administers (role 'admin')."""
+    allowed = viewer.is_admin if role == "admin" else viewer.curates
+    if not allowed:
+        wanted = "administratör" if role == "admin" else "bibliotekarie"
+        raise NotAllowed(f"{viewer.name} är {ROLE_NAMES.get(viewer.role, viewer.role)}; det här kräver {wanted}")
+
+
+ROLE_NAMES = {"reader": "läsare", "librarian": "bibliotekarie", "admin": "administratör"}

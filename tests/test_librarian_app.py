@@ -1,0 +1,145 @@
+"""The librarian's desk in the real Streamlit app (AppTest): login, roles, pages, curation, restrictions."""
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from corpus.audit import entries
+from corpus.catalogue import Catalogue
+from corpus.collections import create_collection
+from corpus.curation import Curator
+from corpus.users import add_user
+from ingest.pipeline import Ingester
+from settings import PROJECT_ROOT, Settings
+
+APP = str(PROJECT_ROOT / "app.py")
+PASSWORD = "ett långt lösenord"
+PUBLIC = "Kommunerna digitaliserar sina tjänster för bygglov och skolval. Invånarna vill följa sina ärenden."
+SECRET = ("Den interna promemorian om lönesystemet beskriver hemliga brister i behörighetsstyrningen. "
+          "Lönesystemet byts ut under nästa år.")
+
+
+def library(tmp_path) -> Settings:
+    settings = Settings.from_env()
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "kommun.txt").write_text(PUBLIC, encoding="utf-8")
+    (folder / "intern.txt").write_text(SECRET, encoding="utf-8")
+    Ingester(settings).add([folder])
+    catalogue = Catalogue(settings.catalogue_path)
+    add_user(catalogue.db, "anna", PASSWORD, "librarian")
+    add_user(catalogue.db, "bo", PASSWORD, "reader")
+    create_collection(catalogue.db, "Interna", "anna", access=("utredare",))
+    secret = next(d for d in catalogue.documents() if d.file_name == "intern.txt")
+    Curator(settings, "anna").collect(secret.id, "Interna")
+    return settings
+
+
+def start() -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=120)
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def log_in(app: AppTest, name: str, password: str = PASSWORD) -> AppTest:
+    app.sidebar.text_input[0].input(name)
+    app.sidebar.text_input[1].input(password)
+    next(b for b in app.sidebar.button if b.label == "Logga in").click()
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def titles(app: AppTest) -> list[str]:
+    return [t.value for t in app.title]
+
+
+def not_registered(app: AppTest, page: str) -> bool:
+    """A page a user may not see is not in the navigation at all: there is no address to reach it by."""
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        app.switch_page(f"ui/pages/{page}.py")
+    return True
+
+
+def test_a_reader_cannot_reach_the_librarian_pages(hashing_env, tmp_path):
+    library(tmp_path)
+    for name in (None, "bo"):
+        app = start()
+        if name:
+            log_in(app, name)
+            assert "Inloggad som bo (läsare)" in [c.value for c in app.sidebar.caption]
+        for page in ("katalog", "granskning", "ladda_upp", "statistik", "logg", "anvandare"):
+            assert not_registered(app, page)
+    for page in ("katalog", "anvandare"):  # and a page file run directly stops before showing anything
+        direct = AppTest.from_file(str(PROJECT_ROOT / "ui" / "pages" / f"{page}.py"), default_timeout=60)
+        direct.run()
+        assert not direct.exception and "bara för bibliotekarier" in direct.error[0].value
+        assert not direct.title and not direct.dataframe
+
+
+def test_wrong_password_is_refused(hashing_env, tmp_path):
+    library(tmp_path)
+    app = log_in(start(), "anna", "fel lösenord!!")
+    assert app.error[0].value == "Fel användarnamn eller lösenord."
+    assert not_registered(app, "katalog")
+
+
+def test_restricted_documents_never_reach_a_reader(hashing_env, tmp_path):
+    library(tmp_path)
+    app = start()
+    assert app.sidebar.metric[0].value == "1"  # documents: the restricted one is not even counted
+    app.chat_input[0].set_value("Vad står det om lönesystemet och behörighetsstyrningen?").run()
+    shown = "\n".join(m.value for m in app.markdown) + "\n".join(e.label for e in app.expander)
+    assert "intern" not in shown and "hemliga brister" not in shown and "byts ut" not in shown
+    assert "kommun" in shown  # the public document is what comes up
+
+
+def test_librarian_edits_metadata_in_the_catalogue_and_it_is_audited(hashing_env, tmp_path):
+    settings = library(tmp_path)
+    app = log_in(start(), "anna")
+    assert app.sidebar.metric[0].value == "2"  # curators see every collection
+    app.switch_page("ui/pages/katalog.py").run()
+    assert "Katalog" in titles(app), titles(app)
+    document = Catalogue(settings.catalogue_path).documents()[0]
+    app.selectbox(key="catalogue_document").select(document.id).run()
+    app.text_input(key=f"field-{document.id}-series").input("myndighetsrapport")
+    app.text_input(key=f"field-{document.id}-identifier").input("Dnr 2024-118")
+    app.text_input(key=f"tags-{document.id}").input("kommuner, e-tjänster")
+    next(b for b in app.button if b.label == "Spara").click()
+    app.run()
+    assert not app.exception and not app.error, [e.value for e in app.error]
+    assert app.success[0].value == f"#{document.id} är sparat."
+    saved = Catalogue(settings.catalogue_path).document(document.id)
+    assert (saved.metadata.series, saved.metadata.identifier) == ("myndighetsrapport", "Dnr 2024-118")
+    assert saved.metadata.tags == ("e-tjänster", "kommuner")
+    log = entries(Catalogue(settings.catalogue_path).db, document_id=document.id)
+    assert [(e.actor, e.action) for e in log[:2]] == [("anna", "tag"), ("anna", "edit")]
+
+
+def test_librarian_approves_a_pending_document_in_the_review_queue(hashing_env, tmp_path):
+    settings = library(tmp_path)
+    catalogue = Catalogue(settings.catalogue_path)
+    create_collection(catalogue.db, "Remisser", "anna", requires_review=True)
+    (tmp_path / "remiss.txt").write_text("Remissvaret tillstyrker förslaget om gemensam digital infrastruktur.",
+                                         encoding="utf-8")
+    pending = Ingester(settings).add([tmp_path / "remiss.txt"], collection="Remisser").outcomes[0].document_id
+    app = log_in(start(), "anna")
+    app.switch_page("ui/pages/granskning.py").run()
+    assert "Väntar på godkännande" in "\n".join(m.value for m in app.markdown)
+    next(b for b in app.button if b.label == "Godkänn och publicera").click()
+    app.run()
+    assert Catalogue(settings.catalogue_path).document(pending).status == "active"
+    assert app.info[0].value == "Inga öppna ärenden."
+
+
+def test_admin_pages_and_statistics_render(hashing_env, tmp_path):
+    settings = library(tmp_path)
+    add_user(Catalogue(settings.catalogue_path).db, "root", PASSWORD, "admin")
+    app = log_in(start(), "root")
+    for page, title in (("statistik", "Statistik"), ("logg", "Ändringslogg"), ("anvandare", "Användare"),
+                        ("ladda_upp", "Lägg till dokument")):
+        app.switch_page(f"ui/pages/{page}.py").run()
+        assert not app.exception, (page, [e.value for e in app.exception])
+        assert title in titles(app), (page, titles(app))
+    assert not_registered(log_in(start(), "anna"), "anvandare")

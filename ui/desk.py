@@ -1,0 +1,66 @@
+"""What the librarian pages share: the acting curator, one catalogue per call, errors shown in place."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import replace
+from typing import Iterator
+
+import streamlit as st
+
+from corpus.access import Viewer
+from corpus.catalogue import Catalogue
+from corpus.collections import UnknownCollection
+from corpus.curation import STATUS_NAMES, CurationError, Curator
+from corpus.lock import LibraryBusy
+from corpus.records import Document
+from settings import Settings
+from ui.session import interface_language, require
+
+PROBLEMS = (CurationError, UnknownCollection, LibraryBusy, LookupError, ValueError)
+
+
+def open_desk(role: str = "librarian") -> tuple[Settings, Viewer, str]:
+    """Settings acting as the logged-in user, the user, the interface language; stops the page for others."""
+    ui = interface_language()
+    viewer = require(role, ui)
+    return replace(Settings.from_env(), user=viewer.name), viewer, ui
+
+
+@contextmanager
+def catalogue_of(settings: Settings) -> Iterator[Catalogue]:
+    catalogue = Catalogue(settings.catalogue_path)
+    try:
+        yield catalogue
+    finally:
+        catalogue.close()
+
+
+def curator(settings: Settings) -> Curator:
+    return Curator(settings, settings.user)
+
+
+@contextmanager
+def reported(success: str | None = None) -> Iterator[None]:
+    """Run a curation action: its problem as an error in place, else the success message."""
+    try:
+        yield
+    except PROBLEMS as exc:
+        st.error(str(exc))
+    else:
+        if success:
+            st.session_state["desk_notice"] = success
+            st.rerun()
+
+
+def show_notice() -> None:
+    """The outcome of the last action (kept across the rerun that shows its effect)."""
+    notice = st.session_state.pop("desk_notice", None)
+    if notice:
+        st.success(notice, icon=":material/check_circle:")
+
+
+def document_label(document: Document) -> str:
+    meta = document.metadata
+    extra = ", ".join(x for x in (meta.identifier, meta.year) if x)
+    return f"#{document.id} {meta.title or document.file_name}" + (f" ({extra})" if extra else "") + \
+        f" · {STATUS_NAMES[document.status]}"

@@ -1,0 +1,3 @@
+from ui.chat import chat_page
+
+chat_page()

@@ -1,0 +1,113 @@
+"""Who is using the app in this browser session: anonymous reader, or a logged-in user with a role.
+
+Passwords are checked against argon2 hashes in the catalogue (corpus.users). Where Streamlit's own OIDC
+login is configured ([auth] in .streamlit/secrets.toml) it is offered too; the role of such a user is
+the role of the registered user with the same e-mail address, else reader.
+"""
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+
+from corpus.access import ANONYMOUS, Viewer
+from corpus.catalogue import Catalogue
+from corpus.users import ROLE_NAMES, authenticate, find_user
+from settings import Settings
+from ui.strings import UI_LANGUAGES, t
+
+FAILED_LOGINS_BEFORE_DELAY = 3
+
+
+def interface_language() -> str:
+    return st.session_state.get("ui_language", "sv")
+
+
+def current_viewer() -> Viewer:
+    viewer = st.session_state.get("viewer")
+    if viewer is None and _oidc_configured() and getattr(st.user, "is_logged_in", False):
+        viewer = _oidc_viewer(Settings.from_env(), str(st.user.get("email") or st.user.get("name") or "okänd"))
+    return viewer or ANONYMOUS
+
+
+def sidebar_header(settings: Settings) -> str:
+    """Interface language and the login box, on every page. Returns the interface language."""
+    with st.sidebar:
+        ui = st.radio(t("interface_language", interface_language()), list(UI_LANGUAGES),
+                      format_func=UI_LANGUAGES.get, horizontal=True, key="ui_language")
+        login_box(settings, ui)
+    return ui
+
+
+def login_box(settings: Settings, ui: str) -> None:
+    viewer = current_viewer()
+    if viewer is not ANONYMOUS:
+        st.caption(t("logged_in_as", ui, name=viewer.name, role=_role_name(viewer.role, ui)))
+        if st.button(t("log_out", ui), icon=":material/logout:", key="log_out"):
+            _log_out()
+        return
+    with st.expander(t("log_in", ui), icon=":material/login:"):
+        with st.form("login", clear_on_submit=True):
+            name = st.text_input(t("user_name", ui), autocomplete="username")
+            password = st.text_input(t("password", ui), type="password", autocomplete="current-password")
+            submitted = st.form_submit_button(t("log_in", ui))
+        if submitted:
+            _try_login(settings, name, password, ui)
+        if _oidc_configured() and st.button(t("log_in_oidc", ui), key="log_in_oidc"):
+            st.login()
+
+
+def _try_login(settings: Settings, name: str, password: str, ui: str) -> None:
+    failures = st.session_state.get("failed_logins", 0)
+    if failures >= FAILED_LOGINS_BEFORE_DELAY:
+        time.sleep(min(2 ** (failures - FAILED_LOGINS_BEFORE_DELAY), 8))  # slows guessing
+    catalogue = Catalogue(settings.catalogue_path)
+    try:
+        user = authenticate(catalogue.db, name, password)
+    finally:
+        catalogue.close()
+    if user is None:
+        st.session_state.failed_logins = failures + 1
+        st.error(t("login_failed", ui))
+        return
+    st.session_state.failed_logins = 0
+    st.session_state.viewer = user.viewer
+    st.rerun()
+
+
+def _log_out() -> None:
+    for key in ("viewer", "messages", "feedback"):
+        st.session_state.pop(key, None)
+    if _oidc_configured() and getattr(st.user, "is_logged_in", False):
+        st.logout()
+    st.rerun()
+
+
+def require(role: str, ui: str) -> Viewer:
+    """Stop the page unless the user curates ('librarian') or administers ('admin')."""
+    viewer = current_viewer()
+    allowed = viewer.is_admin if role == "admin" else viewer.curates
+    if not allowed:
+        st.error(t("not_allowed", ui))
+        st.stop()
+    return viewer
+
+
+def _role_name(role: str, ui: str) -> str:
+    return ROLE_NAMES.get(role, role) if ui == "sv" else role
+
+
+def _oidc_configured() -> bool:
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all
+        return False
+
+
+def _oidc_viewer(settings: Settings, email: str) -> Viewer:
+    catalogue = Catalogue(settings.catalogue_path)
+    try:
+        user = find_user(catalogue.db, email)
+    finally:
+        catalogue.close()
+    return user.viewer if user and not user.disabled else Viewer(email)
