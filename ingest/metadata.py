@@ -21,6 +21,8 @@ ALIASES = {
 # Swedish public-record identifiers: SOU 2017:114, Ds 2019:1, Skr. 2019/20:82, Prop. 2019/20:1, Dir. 2020:12
 IDENTIFIER = re.compile(
     r"\b(SOU|Ds|Skr\.?|Prop\.?|Dir\.?|RiR)\s?(\d{4}(?:/\d{2})?:\d+)\b", re.IGNORECASE)
+# Diarienummer as authorities write them: "Dnr 2019-01234", "Dnr: 2.4-1234/2020", "diarienummer Fi2019/01234"
+DIARIENUMMER = re.compile(r"\b(?:dnr|diarienr|diarienummer)\.?:?\s*([A-ZÅÄÖ]{0,4}\d[\w.\-/:]*\d)", re.IGNORECASE)
 SERIES_OF_PREFIX = {"sou": "SOU", "ds": "Ds", "skr": "skrivelse", "prop": "proposition",
                     "dir": "kommittédirektiv", "rir": "granskningsrapport"}
 
@@ -46,10 +48,12 @@ def _as_text(value) -> str:
 
 
 def identifier_in(text: str) -> DocumentMetadata:
-    """A public-record identifier (and its series) named in a file name or a text's opening."""
+    """A public-record identifier (and its series) named in a file name or a text's opening; else a
+    diarienummer."""
     match = IDENTIFIER.search(text)
     if not match:
-        return DocumentMetadata()
+        registry = DIARIENUMMER.search(text)
+        return DocumentMetadata(identifier=f"Dnr {registry.group(1)}") if registry else DocumentMetadata()
     prefix = match.group(1).rstrip(".").lower()
     display = {"skr": "Skr.", "prop": "Prop.", "dir": "Dir."}.get(prefix, match.group(1).rstrip("."))
     return DocumentMetadata(identifier=f"{display} {match.group(2)}", series=SERIES_OF_PREFIX[prefix])

@@ -80,3 +80,14 @@ def test_bad_files_give_a_clear_reason(tmp_path, name, content, reason):
     path.write_bytes(content)
     with pytest.raises(ExtractionError, match=reason):
         extract(path)
+
+
+def test_identifiers_and_series_are_recognised():
+    from ingest.metadata import identifier_in
+
+    found = lambda text: (identifier_in(text).identifier, identifier_in(text).series)  # noqa: E731
+    assert found("SOU_2017_114 Digitaliseringens styrning SOU 2017:114") == ("SOU 2017:114", "SOU")
+    assert found("Regeringens skrivelse Skr. 2019/20:82") == ("Skr. 2019/20:82", "skrivelse")
+    assert found("Ds 2019:1 Promemoria") == ("Ds 2019:1", "Ds")
+    assert found("Rapport 2021. Dnr: 2.4-1234/2020") == ("Dnr 2.4-1234/2020", None)
+    assert found("Ingen beteckning 2019") == (None, None)
