@@ -284,6 +284,11 @@ class Catalogue:
                VALUES (?, ?, ?, ?, ?, ?, ?)""",
             (run_id, path, content_hash, outcome, message, document_id, utc_now()))
 
+    def ingest_history(self, document_id: int) -> list[sqlite3.Row]:
+        """Every ingest event of a document, oldest first, with who ran it."""
+        return self.db.execute("SELECT e.*, r.user FROM ingest_events e JOIN ingest_runs r ON r.id = e.run_id "
+                               "WHERE e.document_id = ? ORDER BY e.id", (document_id,)).fetchall()
+
     def failures(self, limit: int = 100) -> list[sqlite3.Row]:
         return self.db.execute(
             "SELECT * FROM ingest_events WHERE outcome = 'failed' ORDER BY id DESC LIMIT ?",

@@ -16,7 +16,7 @@ from corpus.audit import entries
 from corpus.catalogue import Catalogue
 from corpus.collections import UnknownCollection
 from corpus.curation import STATUS_NAMES, CurationError, Curator
-from corpus.exchange import export_catalogue, read_manifest, ImportReport
+from corpus.exchange import apply_import, export_catalogue, plan_import, read_manifest
 from corpus.lock import LibraryBusy
 from corpus.records import METADATA_FIELDS, STATUSES, Document, DocumentMetadata
 from corpus.review import review_items
@@ -128,8 +128,7 @@ def show(document_id: int, all_passages: bool) -> None:
             raise click.ClickException(f"Dokument #{document_id} finns inte")
         passages = catalogue.document_passages(document_id)
         editions = catalogue.editions(document_id)
-        history = catalogue.db.execute("SELECT e.*, r.user FROM ingest_events e JOIN ingest_runs r ON r.id = e.run_id "
-                                       "WHERE e.document_id = ? ORDER BY e.id", (document_id,)).fetchall()
+        history = catalogue.ingest_history(document_id)
         log = entries(catalogue.db, document_id=document_id) if viewer.curates else []
         reviews = review_items(catalogue.db, "open", document_id)
     click.echo(describe(document))
@@ -315,37 +314,16 @@ def import_metadata(manifest: Path, dry_run: bool) -> None:
     Exempel:
       python -m corpus import-metadata manifest.csv --dry-run
     """
-    report = ImportReport()
     with desk() as (settings, viewer):
         with reading(settings) as catalogue:
-            rows = read_manifest(manifest, catalogue)
-            current = {row.document_id: catalogue.document(row.document_id) for row in rows if row.document_id}
-        curator = Curator(settings, viewer.name)
-        for row in rows:
-            if row.problem:
-                report.problems.append(f"rad {row.line}: {row.problem}")
-                continue
-            before = current[row.document_id]
-            changes = {k: v for k, v in row.values.items() if getattr(before.metadata, k) != v}
-            new_tags = tuple(t for t in row.tags if t not in before.metadata.tags)
-            if not changes and not new_tags:
-                report.unchanged.append(row.document_id)
-                continue
-            click.echo(f"#{row.document_id}: " + ", ".join([*(f"{k} = {v!r}" for k, v in changes.items()),
-                                                             *(f"+tagg {t}" for t in new_tags)]))
-            if not dry_run:
-                try:
-                    if changes:
-                        curator.edit(row.document_id, changes)
-                    if new_tags:
-                        curator.tag(row.document_id, add=new_tags)
-                except CurationError as exc:
-                    report.problems.append(f"rad {row.line}: {exc}")
-                    continue
-            report.updated.append(row.document_id)
+            report = plan_import(read_manifest(manifest, catalogue), catalogue)
+        for change in report.planned:
+            click.echo(change.describe())
+        if not dry_run:
+            apply_import(report, Curator(settings, viewer.name))
     for problem in report.problems:
         click.echo(problem, err=True)
-    click.echo(("(provkörning) " if dry_run else "") + report.summary())
+    click.echo(f"(provkörning) {len(report.planned)} skulle ändras" if dry_run else report.summary())
     if report.problems:
         sys.exit(1)
 

@@ -51,11 +51,24 @@ class ManifestRow:
     problem: str | None = None
 
 
+@dataclass(frozen=True)
+class PlannedChange:
+    line: int
+    document_id: int
+    changes: dict[str, str]
+    new_tags: tuple[str, ...]
+
+    def describe(self) -> str:
+        return f"#{self.document_id}: " + ", ".join([*(f"{k} = {v!r}" for k, v in self.changes.items()),
+                                                      *(f"+tagg {t}" for t in self.new_tags)])
+
+
 @dataclass
 class ImportReport:
     updated: list[int] = field(default_factory=list)
     unchanged: list[int] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    planned: list[PlannedChange] = field(default_factory=list)
 
     def summary(self) -> str:
         return (f"{len(self.updated)} uppdaterade, {len(self.unchanged)} oförändrade, "
@@ -92,3 +105,37 @@ def _match(raw: dict[str, str], catalogue: Catalogue) -> tuple[int | None, str |
                 return ids[0], None
             return None, f"{column} {raw[column]!r} matchar {len(ids)} dokument"
     return None, "raden saknar id, content_hash, identifier och file_name"
+
+
+def plan_import(rows: list[ManifestRow], catalogue: Catalogue) -> ImportReport:
+    """What a manifest would change: per row, the fields that differ and the tags not yet there."""
+    report = ImportReport()
+    for row in rows:
+        if row.problem:
+            report.problems.append(f"rad {row.line}: {row.problem}")
+            continue
+        meta = catalogue.document(row.document_id).metadata
+        changes = {k: v for k, v in row.values.items() if getattr(meta, k) != v}
+        new_tags = tuple(t for t in row.tags if t not in meta.tags)
+        if changes or new_tags:
+            report.planned.append(PlannedChange(row.line, row.document_id, changes, new_tags))
+        else:
+            report.unchanged.append(row.document_id)
+    return report
+
+
+def apply_import(report: ImportReport, curator) -> ImportReport:
+    """Carry out the planned changes through the curator (each one validated and audited)."""
+    from corpus.curation import CurationError
+
+    for change in report.planned:
+        try:
+            if change.changes:
+                curator.edit(change.document_id, change.changes)
+            if change.new_tags:
+                curator.tag(change.document_id, add=change.new_tags)
+        except CurationError as exc:
+            report.problems.append(f"rad {change.line}: {exc}")
+            continue
+        report.updated.append(change.document_id)
+    return report

@@ -30,6 +30,7 @@ pytestmark = [
 ]
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright saknas (pip install -r requirements.txt)")
 
+PASSWORD = "ett långt lösenord"
 HOSTILE = ("# Varning\n\nGamla it-system i kommunerna <script>window.__hacked = 1</script> är ett problem "
            "<img src=x onerror=\"window.__hacked = 2\"> för säkerheten.\n")
 
@@ -51,6 +52,8 @@ def running_app(tmp_path):
     (docs / "varning.md").write_text(HOSTILE, encoding="utf-8")
     subprocess.run([sys.executable, "-m", "ingest", "add", str(docs)], env=env, cwd=PROJECT_ROOT, check=True,
                    capture_output=True)
+    subprocess.run([sys.executable, "-m", "corpus", "user", "add", "anna", "--role", "librarian", "--password-stdin"],
+                   env=env, cwd=PROJECT_ROOT, check=True, capture_output=True, input=f"{PASSWORD}\n".encode())
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
                                "--server.address", "127.0.0.1", "--server.port", str(port),
@@ -137,3 +140,34 @@ def test_question_cited_sources_and_pdf_page_in_a_real_browser(running_app, brow
     (ARTIFACTS / "axe-report.json").write_text(json.dumps(violations, ensure_ascii=False, indent=1), encoding="utf-8")
     serious = [v for v in violations if v["impact"] in ("serious", "critical")]
     assert not serious, [(v["id"], v["help"], v["nodes"][0]["html"][:120]) for v in serious]
+
+
+
+def test_librarian_logs_in_and_uploads_a_document_in_a_real_browser(running_app, browser_page, tmp_path):
+    page = browser_page
+    page.goto(running_app, wait_until="networkidle")
+    page.get_by_role("heading", name="Källa").wait_for(timeout=60_000)
+    assert page.get_by_role("link", name="Katalog").count() == 0  # a reader has no librarian pages
+
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_text("Logga in", exact=True).first.click()
+    sidebar.get_by_label("Användarnamn").fill("anna")
+    sidebar.get_by_label("Lösenord").fill(PASSWORD)
+    sidebar.get_by_test_id("stFormSubmitButton").get_by_role("button").click()
+    sidebar.get_by_text("Inloggad som anna (bibliotekarie)").wait_for(timeout=60_000)
+
+    page.get_by_role("link", name="Lägg till dokument").click()
+    page.get_by_role("heading", name="Lägg till dokument").wait_for(timeout=60_000)
+    upload = tmp_path / "remissvar.txt"
+    upload.write_text("Remissvaret tillstyrker förslaget om en gemensam digital infrastruktur för staten.",
+                      encoding="utf-8")
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(upload))
+    page.get_by_text("remissvar.txt").first.wait_for(timeout=30_000)
+    page.get_by_test_id("stFormSubmitButton").get_by_role("button").click()
+    page.get_by_text("1 filer: 1 tillagda").wait_for(timeout=90_000)
+    page.screenshot(path=str(ARTIFACTS / "librarian-upload.png"), full_page=True)
+
+    page.get_by_role("link", name="Katalog").click()
+    page.get_by_role("heading", name="Katalog").wait_for(timeout=60_000)
+    page.get_by_text("3 dokument").wait_for(timeout=30_000)
+    page.screenshot(path=str(ARTIFACTS / "librarian-catalogue.png"), full_page=True)
