@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 import click
+from tqdm import tqdm
 
 from corpus.access import ROLES
 from corpus.audit import entries
@@ -12,10 +13,11 @@ from corpus.cli import cli, desk, document_line, reading
 from corpus.collections import collections, create_collection, update_collection
 from corpus.curation import Curator
 from corpus.duplicates import scan_for_duplicates
+from corpus.integrity import check as integrity_check, repair
 from corpus.lock import writer_lock
 from corpus.review import review_items
 from corpus.statistics import statistics
-from corpus.users import ROLE_NAMES, add_user, update_user, users
+from corpus.users import ROLE_NAMES, add_user, require, update_user, users
 
 
 # --- collections -------------------------------------------------------------------------------
@@ -292,3 +294,33 @@ def user_set(name: str, role: str | None, groups: tuple[str, ...], no_groups: bo
         user = update_user(catalogue.db, name, role, () if no_groups else (groups or None), password, disable,
                            actor=viewer.name)
     click.echo(f"{user.name}: {ROLE_NAMES[user.role]}" + (" (avstängd)" if user.disabled else ""))
+
+
+@cli.command()
+@click.option("--repair", "do_repair", is_flag=True,
+              help="Bygg om det som är härlett (vektorer, index) och ta bort kvarlämnade filer.")
+def check(do_repair: bool) -> None:
+    """Kontrollera att filer, katalog och index stämmer överens (hash för varje lagrad fil, varje passage i
+    FAISS och BM25, inga föräldralösa filer). Avslutar med felkod om något inte stämmer.
+
+    \b
+    Exempel:
+      python -m corpus check
+      python -m corpus check --repair
+    """
+    with desk(role=None) as (settings, viewer):
+        with reading(settings) as catalogue:
+            documents = catalogue.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+        with tqdm(total=documents, unit="fil", desc="Kontrollerar", file=sys.stderr, disable=not documents) as bar:
+            report = integrity_check(settings, bar.update)
+        for problem in report.problems:
+            click.echo(f"{problem.kind}: {problem.detail}" + ("" if problem.repairable else " (kan inte lagas automatiskt)"))
+        if do_repair and report.problems:
+            require(viewer, "librarian")
+            for line in repair(settings, report):
+                click.echo(f"lagat: {line}")
+            report = integrity_check(settings)
+    state = "allt stämmer" if report.clean else f"{len(report.problems)} problem"
+    click.echo(f"{report.documents} dokument, {report.files} filer, {report.passages_indexed} passager i indexet: {state}")
+    if not report.clean:
+        sys.exit(1)
