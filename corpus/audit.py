@@ -22,7 +22,8 @@ class AuditEntry:
     def changes(self) -> str:
         """'title: 'A' → 'B'; series: None → 'SOU'' for the fields that differ."""
         before, after = self.before or {}, self.after or {}
-        keys = [k for k in dict.fromkeys([*before, *after]) if before.get(k) != after.get(k)]
+        keys = [k for k in dict.fromkeys([*before, *after])
+                if before.get(k) != after.get(k) and (before.get(k) or after.get(k))]
         return "; ".join(f"{k}: {before.get(k)!r} → {after.get(k)!r}" for k in keys)
 
 
