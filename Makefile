@@ -5,9 +5,9 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 CORPUS ?=
 
-.PHONY: setup model browser run test bench bench-retrieval calibrate bench-answers clean
+.PHONY: setup model ocr browser run test bench bench-retrieval calibrate bench-answers clean
 
-setup: $(VENV)/.installed model
+setup: $(VENV)/.installed model ocr
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -22,12 +22,25 @@ run: setup
 	$(PY) -m streamlit run app.py --server.headless true --server.address localhost \
 		--server.port $(PORT) --browser.gatherUsageStats false
 
-# Debian's chromium, for the real-browser test (needs root or passwordless sudo; otherwise that test skips).
-APT_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core
+# Debian packages, installed with apt where this runs as root or with passwordless sudo; elsewhere the
+# make target says what is missing and the project still works (OCR: pages are listed as needing it;
+# chromium: the real-browser test skips).
+APT = DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends
+define apt_install
+	if [ "$$(id -u)" = 0 ]; then (apt-get update -qq && $(APT) $(1)) >/dev/null; \
+	elif sudo -n true 2>/dev/null; then (sudo apt-get update -qq && sudo $(APT) $(1)) >/dev/null; fi
+endef
+
+# Tesseract with Swedish, for scanned PDF pages.
+ocr:
+	@tesseract --list-langs 2>/dev/null | grep -qx swe || { \
+		$(call apt_install,tesseract-ocr tesseract-ocr-swe); \
+		tesseract --list-langs 2>/dev/null | grep -qx swe || echo "Obs: tesseract-ocr-swe saknas; skannade sidor listas som 'behöver OCR' (sudo apt-get install tesseract-ocr tesseract-ocr-swe)."; }
+
+# Debian's chromium, for the real-browser test.
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \
-		if [ "$$(id -u)" = 0 ]; then (apt-get update -qq && $(APT_INSTALL)) >/dev/null; \
-		elif sudo -n true 2>/dev/null; then (sudo apt-get update -qq && sudo $(APT_INSTALL)) >/dev/null; fi; \
+		$(call apt_install,chromium fonts-dejavu-core); \
 		command -v chromium >/dev/null 2>&1 || echo "Obs: chromium saknas, webbläsartestet hoppas över (sudo apt-get install chromium)."; }
 
 test: setup browser

@@ -50,6 +50,10 @@ class Settings:
     generator_model_path: str = ""
     # Seconds to wait for the language model before falling back to the extractive answer.
     generator_timeout: float = 60.0
+    # Seconds one file's text extraction may take before it is stopped and recorded as failed.
+    extract_timeout: float = 300.0
+    # Memory (MB) the extraction of one file may use (decompression bombs fail here, not the machine).
+    extract_memory_mb: int = 2048
     # Texts embedded per batch.
     batch_size: int = 32
     # Embedding precision for sentence-transformers on CPU: "auto" (bfloat16 where the CPU has native

@@ -144,6 +144,10 @@ class Catalogue:
         self.db.execute("UPDATE documents SET status = ?, status_note = ?, updated_at = ? WHERE id = ?",
                         (status, note, utc_now(), document_id))
 
+    def set_pages_needing_ocr(self, document_id: int, pages: tuple[int, ...]) -> None:
+        self.db.execute("UPDATE documents SET pages_needing_ocr = ? WHERE id = ?",
+                        (",".join(map(str, pages)) or None, document_id))
+
     def set_replaces(self, document_id: int, earlier_id: int) -> None:
         self.db.execute("UPDATE documents SET replaces = ? WHERE id = ?", (earlier_id, document_id))
 
@@ -189,6 +193,7 @@ class Catalogue:
             page_count=row["page_count"], extractor=row["extractor"], status=row["status"],
             added_at=row["added_at"], updated_at=row["updated_at"], added_by=row["added_by"],
             replaces=row["replaces"], status_note=row["status_note"],
+            pages_needing_ocr=tuple(int(p) for p in (row["pages_needing_ocr"] or "").split(",") if p),
             collections=self.collections_of(row["id"]))
 
     # --- passages and vectors ----------------------------------------------------------------
@@ -198,9 +203,9 @@ class Catalogue:
         for draft, vector in zip(drafts, vectors, strict=True):
             cursor = self.db.execute(
                 """INSERT INTO passages (document_id, ordinal, text, page_number, page_label,
-                       char_start, char_end, language) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                       char_start, char_end, language, ocr) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 (document_id, draft.ordinal, draft.text, draft.page_number, draft.page_label,
-                 draft.char_start, draft.char_end, draft.language))
+                 draft.char_start, draft.char_end, draft.language, int(draft.ocr)))
             passage_id = int(cursor.lastrowid)
             self.db.execute("INSERT INTO embeddings (passage_id, model, vector) VALUES (?, ?, ?)",
                             (passage_id, model, np.asarray(vector, dtype=np.float32).tobytes()))
@@ -334,4 +339,5 @@ class Facets:
 def _passage(row: sqlite3.Row) -> Passage:
     return Passage(id=row["id"], document_id=row["document_id"], ordinal=row["ordinal"], text=row["text"],
                    page_number=row["page_number"], page_label=row["page_label"],
-                   char_start=row["char_start"], char_end=row["char_end"], language=row["language"])
+                   char_start=row["char_start"], char_end=row["char_end"], language=row["language"],
+                   ocr=bool(row["ocr"]))

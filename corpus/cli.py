@@ -167,6 +167,8 @@ def describe(document: Document) -> str:
         lines.append(f"samlingar: {', '.join(document.collections)}")
     if document.replaces:
         lines.append(f"ersätter: #{document.replaces}")
+    if document.pages_needing_ocr:
+        lines.append(f"skannade sidor som behöver OCR: {', '.join(map(str, document.pages_needing_ocr))}")
     return "\n".join(lines)
 
 

@@ -197,4 +197,14 @@ def m003_curation(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS = [m001_create_tables, m002_answer_feedback, m003_curation]
+def m004_ocr(db: sqlite3.Connection) -> None:
+    """Passages read by OCR are marked as such; scanned pages left unread (no OCR engine) are listed."""
+    run_script(db,
+        """
+        ALTER TABLE passages ADD COLUMN ocr INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE documents ADD COLUMN pages_needing_ocr TEXT;
+        """
+    )
+
+
+MIGRATIONS = [m001_create_tables, m002_answer_feedback, m003_curation, m004_ocr]

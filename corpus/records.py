@@ -40,6 +40,7 @@ class Page:
     number: int | None  # 1-based physical page in the PDF
     label: str | None  # printed page label, where the PDF defines labels
     text: str
+    ocr: bool = False  # the text was read from the page image by OCR
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class PassageDraft:
     char_start: int  # offsets into the page's text
     char_end: int
     language: str | None = None
+    ocr: bool = False
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,7 @@ class Document:
     replaces: int | None = None  # the earlier edition this document replaced
     status_note: str | None = None  # why it was withdrawn or rejected
     collections: tuple[str, ...] = ()
+    pages_needing_ocr: tuple[int, ...] = ()  # scanned pages that could not be read (no OCR engine)
 
 
 @dataclass(frozen=True)
@@ -88,15 +91,18 @@ class Passage:
     char_start: int
     char_end: int
     language: str | None
+    ocr: bool = False
 
     @property
     def page_display(self) -> str | None:
-        """'s. 12 (PDF-sida 14)' style text, or None for unpaginated sources."""
+        """'s. 12 (PDF-sida 14)' style text (', OCR-läst' for text read by OCR), or None when unpaginated."""
         if self.page_number is None:
             return None
         if self.page_label and self.page_label != str(self.page_number):
-            return f"s. {self.page_label} (PDF-sida {self.page_number})"
-        return f"s. {self.page_number}"
+            shown = f"s. {self.page_label} (PDF-sida {self.page_number})"
+        else:
+            shown = f"s. {self.page_number}"
+        return shown + (", OCR-läst" if self.ocr else "")
 
 
 @dataclass(frozen=True)

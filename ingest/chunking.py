@@ -90,7 +90,7 @@ def _draft(page: Page, group: list[Span], ordinal: int) -> PassageDraft:
     start, end = group[0].start, group[-1].end
     text = " ".join(page.text[start:end].split())
     return PassageDraft(ordinal=ordinal, text=text, page_number=page.number, page_label=page.label,
-                        char_start=start, char_end=end)
+                        char_start=start, char_end=end, ocr=page.ocr)
 
 
 def chunk_pages(pages: Iterable[Page], max_chars: int, overlap_sentences: int) -> list[PassageDraft]:

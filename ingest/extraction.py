@@ -16,6 +16,7 @@ class Extraction:
     metadata: DocumentMetadata = field(default_factory=DocumentMetadata)
     extractor: str = ""
     media_type: str = "text/plain"
+    pages_needing_ocr: tuple[int, ...] = ()  # scanned pages left unread (no OCR engine): 1-based numbers
 
     @property
     def text(self) -> str:

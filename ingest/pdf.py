@@ -9,6 +9,7 @@ from pypdf.errors import PdfReadError
 
 from corpus.records import DocumentMetadata, Page
 from ingest.extraction import Extraction, ExtractionError
+from ingest.ocr import MIN_TEXT_CHARS, has_image, ocr_available, ocr_pdf_page, why_no_ocr
 from ingest.textnorm import tidy
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)
@@ -21,16 +22,38 @@ def extract_pdf(path: Path) -> Extraction:
         labels = _page_labels(reader)
         pages = [Page(number=i + 1, label=labels[i] if labels else None, text=tidy(_page_text(page)))
                  for i, page in enumerate(reader.pages)]
+        scanned = [i for i, page in enumerate(reader.pages)
+                   if len(pages[i].text) < MIN_TEXT_CHARS and has_image(page)]
     except ExtractionError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
         raise ExtractionError(f"trasig eller ogiltig PDF ({type(exc).__name__}: {exc})") from exc
     if not pages:
         raise ExtractionError("PDF:en har inga sidor")
+    extractor, unread = f"pypdf {pypdf.__version__}", ()
+    if scanned and ocr_available():
+        pages = _with_ocr(path, pages, scanned)
+        extractor += f" + tesseract ({len(scanned)} sidor OCR-lästa)"
+    elif scanned:
+        unread = tuple(i + 1 for i in scanned)
     if not any(page.text for page in pages):
-        raise ExtractionError(f"PDF:en saknar textlager på alla {len(pages)} sidor (skannad?) och behöver OCR")
-    return Extraction(pages=pages, metadata=_metadata(reader), extractor=f"pypdf {pypdf.__version__}",
-                      media_type="application/pdf")
+        reason = f"{why_no_ocr()}" if unread else "ingen text hittades, inte heller med OCR"
+        raise ExtractionError(f"PDF:en saknar textlager på alla {len(pages)} sidor (skannad?) och behöver OCR: {reason}")
+    return Extraction(pages=pages, metadata=_metadata(reader), extractor=extractor,
+                      media_type="application/pdf", pages_needing_ocr=unread)
+
+
+def _with_ocr(path: Path, pages: list[Page], scanned: list[int]) -> list[Page]:
+    """The scanned pages replaced by what Tesseract reads on them (marked as OCR text)."""
+    read = list(pages)
+    for index in scanned:
+        try:
+            text = tidy(ocr_pdf_page(path, index))
+        except Exception as exc:  # one unreadable page does not lose the others
+            raise ExtractionError(f"OCR av sidan {index + 1} misslyckades: {exc}") from exc
+        if text:
+            read[index] = Page(pages[index].number, pages[index].label, text, ocr=True)
+    return read
 
 
 def _unlock(reader: pypdf.PdfReader) -> None:

@@ -20,7 +20,9 @@ from embedding.loader import model_identity
 from index.sync import SyncResult, sync_index
 from ingest.chunking import chunk_pages
 from ingest.extraction import Extraction, ExtractionError
-from ingest.formats import extract, is_supported
+from ingest.formats import is_supported
+from ingest.guard import GuardedExtractor
+from ingest.ocr import why_no_ocr
 from ingest.language import detect_language
 from ingest.metadata import identifier_in, sidecar_metadata
 from settings import Settings
@@ -88,6 +90,7 @@ class Ingester:
             catalogue.close()
             raise
         run_id = catalogue.start_run(self.settings.user, arguments)
+        self._extractor = GuardedExtractor(self.settings.extract_timeout, self.settings.extract_memory_mb)
         try:
             for path in candidates:
                 outcome = self._ingest_one(catalogue, run_id, path, metadata, target)
@@ -100,6 +103,7 @@ class Ingester:
             catalogue.finish_run(run_id, "interrupted")
             raise
         finally:
+            self._extractor.close()
             catalogue.close()
         report.seconds = time.perf_counter() - started
         return report
@@ -139,7 +143,7 @@ class Ingester:
 
     def _store(self, catalogue: Catalogue, path: Path, content_hash: str, given: DocumentMetadata,
                target: Collection | None) -> IngestOutcome:
-        extraction = extract(path)
+        extraction = self._extractor.extract(path)
         metadata = self._metadata(path, extraction, given)
         language = detect_language(extraction.text)
         drafts = self._passages(extraction, language)
@@ -162,7 +166,11 @@ class Ingester:
                 status = "pending" if target and target.requires_review else "active"
                 document_id, kind = catalogue.insert_document(new, self.settings.user, status), "added"
             catalogue.insert_passages(document_id, drafts, vectors, self.model)
+            catalogue.set_pages_needing_ocr(document_id, extraction.pages_needing_ocr)
             notes = self._file_for_review(catalogue, document_id, minhash, target, kind)
+            if extraction.pages_needing_ocr:
+                notes.append(f"sidorna {', '.join(map(str, extraction.pages_needing_ocr))} är skannade och behöver "
+                             f"OCR: {why_no_ocr()}")
         message = "; ".join([f"{len(drafts)} passager", *notes])
         return IngestOutcome(str(path), kind, message, document_id, len(drafts), needs_review=bool(notes))
 

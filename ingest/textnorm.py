@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from ingest.extraction import ExtractionError
 
@@ -11,17 +12,23 @@ BLANK_LINES = re.compile(r"\n\s*\n+")
 
 
 def decode_text(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252, which covers Latin-1 Swedish (å ä ö)."""
+    """UTF-8 (with or without BOM), else Windows-1252, which covers Latin-1 Swedish (å ä ö). Binary data
+    under a text name is refused rather than indexed as mojibake."""
     if b"\x00" in data[:8192]:
         raise ExtractionError("filen ser binär ut (innehåller NUL-tecken), inte text")
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError:
-        return data.decode("latin-1")
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            text = data.decode("latin-1")
+    sample = text[:8192]
+    controls = sum(1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f\v")
+    if controls > max(2, len(sample) // 100):
+        raise ExtractionError(f"filen ser binär ut ({controls} styrtecken bland de första {len(sample)} "
+                              "tecknen), inte text")
+    return text
 
 
 def tidy(text: str) -> str:

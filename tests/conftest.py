@@ -78,3 +78,32 @@ SWEDISH_PAGES = [
     "Förslag. Myndigheterna bör inventera sina system och ta fram planer för att ersätta dem. "
     "Regeringen bör följa upp arbetet varje år.",
 ]
+
+
+def make_scanned_pdf(path: Path, pages: list[str]) -> Path:
+    """A PDF whose pages are only pictures of text (as from a scanner): no text layer at all."""
+    from fpdf import FPDF
+    from PIL import Image, ImageDraw, ImageFont
+
+    font_path = next((p for p in ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+                                  "/usr/share/fonts/dejavu/DejaVuSans.ttf") if Path(p).is_file()), None)
+    font = ImageFont.truetype(font_path, 44) if font_path else ImageFont.load_default(size=44)
+    pdf = FPDF()
+    for number, text in enumerate(pages):
+        image = Image.new("L", (2480, 3508), 255)  # A4 at 300 dpi
+        draw = ImageDraw.Draw(image)
+        words, line, y = text.split(), "", 200
+        for word in words:
+            if draw.textlength(f"{line} {word}", font=font) > 2080:
+                draw.text((200, y), line, fill=0, font=font)
+                line, y = word, y + 70
+            else:
+                line = f"{line} {word}".strip()
+        draw.text((200, y), line, fill=0, font=font)
+        picture = path.with_name(f".{path.stem}-{number}.png")
+        image.save(picture)
+        pdf.add_page()
+        pdf.image(str(picture), x=0, y=0, w=210, h=297)
+        picture.unlink()
+    path.write_bytes(bytes(pdf.output()))
+    return path
