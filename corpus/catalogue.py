@@ -278,6 +278,11 @@ class Catalogue:
                                  (utc_now(), user, arguments))
         return int(cursor.lastrowid)
 
+    def close_abandoned_runs(self) -> int:
+        """Runs still marked running were killed (the caller holds the writer lock, so none is running)."""
+        return self.db.execute("UPDATE ingest_runs SET status = 'interrupted', finished_at = ? "
+                               "WHERE status = 'running'", (utc_now(),)).rowcount
+
     def finish_run(self, run_id: int, status: str) -> None:
         self.db.execute("UPDATE ingest_runs SET finished_at = ?, status = ? WHERE id = ?",
                         (utc_now(), status, run_id))

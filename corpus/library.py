@@ -44,5 +44,13 @@ class Library:
             raise
         return relative
 
+    def remove_leftovers(self) -> int:
+        """Delete half-written copies left by a killed ingest (call only while holding the writer lock)."""
+        removed = 0
+        for leftover in self.root.glob("*/.incoming-*") if self.root.is_dir() else ():
+            leftover.unlink(missing_ok=True)
+            removed += 1
+        return removed
+
     def path(self, relative: str) -> Path:
         return self.root / relative

@@ -81,6 +81,7 @@ class Ingester:
     def _add(self, paths: Iterable[Path], metadata: DocumentMetadata, on_file: ProgressCallback | None,
              arguments: str, collection_name: str | None) -> IngestReport:
         started = time.perf_counter()
+        self.library.remove_leftovers()  # from an ingest that was killed: we hold the lock, nobody else writes
         candidates = find_files(paths)
         report = IngestReport()
         catalogue = Catalogue(self.settings.catalogue_path)
@@ -89,6 +90,7 @@ class Ingester:
         except UnknownCollection:
             catalogue.close()
             raise
+        catalogue.close_abandoned_runs()
         run_id = catalogue.start_run(self.settings.user, arguments)
         self._extractor = GuardedExtractor(self.settings.extract_timeout, self.settings.extract_memory_mb)
         try:
