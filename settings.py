@@ -31,6 +31,9 @@ class Settings:
     # Weight of the keyword side in hybrid search (0 = dense only, 1 = keywords only), tuned with
     # bench/tune_retrieval.py on the dev/train splits of ../shared/eval.
     keyword_weight: float = 0.4
+    # From this many passages on, the vector index is approximate (IVF with 8-bit scalar quantisation,
+    # nprobe tuned at build for recall@10 >= 0.97 against exact search); below it, exact flat search.
+    approximate_from: int = 200_000
     # How the two sides are combined: "weighted" (normalised scores) or "rrf" (reciprocal rank fusion).
     fusion: str = "weighted"
     # Answer only when the abstention model's confidence (0-1) is at least this. 0 = the threshold

@@ -22,6 +22,7 @@ class Manifest:
     passages: int
     documents: int
     index_type: str = "IDMap2,Flat"
+    index_params: dict = field(default_factory=dict)  # IVF: nlist, nprobe, recall_at_10, trained_on
     analyzer: str = ""
     keyword_terms: int = 0
     metric: str = "inner_product"

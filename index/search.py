@@ -20,6 +20,7 @@ from embedding.loader import model_identity
 from index.analysis import default_analyzer
 from index.fusion import FUSIONS
 from index.keywords import top_rows
+from index.kinds import search_parameters
 from index.store import PublishedIndex, current_version, load_current
 from settings import Settings
 
@@ -130,7 +131,8 @@ class Searcher:
         query = None
         if mode != "bm25":
             query = np.asarray(self.embedder.embed_query(question), dtype=np.float32)
-            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed)) if allowed is not None else None
+            selector = faiss.IDSelectorBatch(allowed) if allowed is not None else None
+            params = search_parameters(published.index, published.nprobe, selector)
             _, ids = published.index.search(query[None, :], depth, params=params)
             found.append(ids[0][ids[0] >= 0])
         keyword_scores = None

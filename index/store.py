@@ -16,6 +16,7 @@ import faiss
 import numpy as np
 
 from index.keywords import KeywordIndex
+from index.kinds import stored_ids
 from index.manifest import Manifest
 
 VECTORS_FILE = "vectors.faiss"
@@ -33,13 +34,11 @@ class PublishedIndex:
     keywords: KeywordIndex
 
     def ids(self) -> np.ndarray:
-        if self.index.ntotal == 0:
-            return np.zeros(0, dtype=np.int64)
-        return faiss.vector_to_array(faiss.downcast_index(self.index).id_map).astype(np.int64)
+        return stored_ids(self.index)
 
-
-def new_flat_index(dimension: int) -> faiss.Index:
-    return faiss.IndexIDMap2(faiss.IndexFlatIP(dimension))
+    @property
+    def nprobe(self) -> int:
+        return int(self.manifest.index_params.get("nprobe", 1))
 
 
 def current_version(index_dir: Path) -> str | None:

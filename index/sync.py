@@ -15,7 +15,8 @@ from corpus.catalogue import Catalogue
 from index.analysis import SwedishAnalyzer, default_analyzer
 from index.keywords import KeywordIndex
 from index.manifest import Manifest, software_versions
-from index.store import load_current, new_flat_index, publish
+from index.kinds import TRAINING_SAMPLE, IndexPlan, new_index, plan_for, plan_of, remove, tune_nprobe
+from index.store import load_current, publish
 from settings import Settings
 
 BATCH = 4096
@@ -36,41 +37,69 @@ class SyncResult:
 def sync_index(catalogue: Catalogue, settings: Settings, model: str, dimension: int | None = None,
                rebuild: bool = False, progress: Callable[[int], None] | None = None,
                analyzer: SwedishAnalyzer | None = None) -> SyncResult:
-    """Publish a new index version when the catalogue's indexable passages differ from the current one."""
+    """Publish a new index version when the catalogue's indexable passages differ from the current one.
+    The vector index is rebuilt (not updated) when the library's size calls for another kind of index
+    (flat or IVF, see index.kinds) or an IVF index has more than doubled since it was trained."""
     analyzer = analyzer or default_analyzer()
     wanted = catalogue.indexable_passage_ids(model)
+    plan = plan_for(len(wanted), settings.approximate_from)
     current = None if rebuild else load_current(settings.index_dir)
+    params: dict = {}
     if current is not None:
         current.manifest.check_model(model)
-        index, have = current.index, current.ids()
-        keywords = current.keywords
+        index, have, keywords, params = current.index, current.ids(), current.keywords, dict(current.manifest.index_params)
         if current.manifest.analyzer != analyzer.version or not np.array_equal(np.sort(keywords.ids), np.sort(have)):
             keywords = KeywordIndex.empty()  # other analyser or out of step: rebuild from the catalogue
+        if _outgrown(plan_of(index), plan, params, len(wanted)):
+            index, have, params = None, np.zeros(0, dtype=np.int64), {}
     else:
         dimension = dimension or catalogue.vector_dimension(model)
         if dimension is None:
             return SyncResult(None, 0, 0, 0)  # nothing embedded yet: nothing to publish
-        index, have, keywords = new_flat_index(dimension), np.zeros(0, dtype=np.int64), KeywordIndex.empty()
+        index, have, keywords = None, np.zeros(0, dtype=np.int64), KeywordIndex.empty()
+    dimension = dimension or (current.index.d if current is not None else catalogue.vector_dimension(model))
     to_add = np.setdiff1d(wanted, have, assume_unique=True)
     to_remove = np.setdiff1d(have, wanted, assume_unique=True)
     keywords_to_add = np.setdiff1d(wanted, keywords.ids)
-    if current is not None and not len(to_add) and not len(to_remove) and not len(keywords_to_add):
+    if index is not None and not len(to_add) and not len(to_remove) and not len(keywords_to_add):
         return SyncResult(current.version, 0, 0, int(index.ntotal))
+    if index is None:
+        index, params = _new_vector_index(catalogue, model, int(dimension), plan, wanted)
     if len(to_remove):
-        index.remove_ids(faiss.IDSelectorBatch(to_remove))
+        remove(index, to_remove)
     for start in range(0, len(to_add), BATCH):
         batch = to_add[start:start + BATCH]
         index.add_with_ids(catalogue.vectors(batch, model, index.d), batch)
         if progress:
             progress(len(batch))
+    if plan_of(index).kind == "ivf" and "nprobe" not in params:
+        params["nprobe"], params["recall_at_10"] = tune_nprobe(index, wanted,
+                                                               lambda ids: catalogue.vectors(ids, model, index.d))
     keywords = keywords.updated(np.setdiff1d(keywords.ids, wanted), _analysed(catalogue, keywords_to_add, analyzer))
     manifest = Manifest(model=model, dimension=int(index.d), chunk_chars=settings.chunk_chars,
                         chunk_overlap_sentences=settings.chunk_overlap_sentences,
                         passages=int(index.ntotal), documents=catalogue.counts()["documents"],
+                        index_type=plan_of(index).name, index_params=params,
                         analyzer=analyzer.version, keyword_terms=len(keywords.terms),
                         versions=software_versions())
     version = publish(settings.index_dir, index, manifest, keywords)
     return SyncResult(version, len(to_add), len(to_remove), int(index.ntotal))
+
+
+def _outgrown(have: IndexPlan, want: IndexPlan, params: dict, passages: int) -> bool:
+    """Another kind is due, or the IVF clustering was trained on less than half of today's library."""
+    if have.kind != want.kind:
+        return True
+    return have.kind == "ivf" and passages > 2 * params.get("trained_on", passages)
+
+
+def _new_vector_index(catalogue: Catalogue, model: str, dimension: int, plan: IndexPlan,
+                      wanted: np.ndarray) -> tuple[faiss.Index, dict]:
+    if plan.kind == "flat":
+        return new_index(plan, dimension), {}
+    sample = np.sort(np.random.default_rng(0).choice(wanted, min(TRAINING_SAMPLE, len(wanted)), replace=False))
+    index = new_index(plan, dimension, catalogue.vectors(sample, model, dimension))
+    return index, {"nlist": plan.nlist, "trained_on": int(len(wanted))}
 
 
 def _analysed(catalogue: Catalogue, passage_ids: np.ndarray, analyzer: SwedishAnalyzer):

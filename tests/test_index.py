@@ -11,12 +11,13 @@ from index.cli import cli
 from index.keywords import KeywordIndex
 from index.manifest import IndexMismatch, Manifest
 from index.search import EmptyLibrary, Searcher
-from index.store import load_current, new_flat_index, publish
+from index.kinds import IndexPlan, new_index
+from index.store import load_current, publish
 from ingest.pipeline import Ingester
 
 
 def test_publish_swaps_versions_atomically_and_keeps_few(tmp_path):
-    index = new_flat_index(4)
+    index = new_index(IndexPlan("flat"), 4)
     index.add_with_ids(np.eye(4, dtype=np.float32), np.array([10, 11, 12, 13]))
     manifest = Manifest(model="m", dimension=4, chunk_chars=100, chunk_overlap_sentences=1,
                         passages=4, documents=1)
