@@ -96,7 +96,7 @@ class Searcher:
             if version is None:
                 self._published = None
             elif self._published is None or self._published.version != version:
-                published = load_current(self.settings.index_dir)
+                published = load_current(self.settings.index_dir, mapped=True)
                 if published is not None:
                     published.manifest.check_model(model_identity(self.settings))
                 self._published = published

@@ -49,13 +49,17 @@ def current_version(index_dir: Path) -> str | None:
     return version if (Path(index_dir) / "versions" / version / MANIFEST_FILE).is_file() else None
 
 
-def load_current(index_dir: Path) -> PublishedIndex | None:
+def load_current(index_dir: Path, mapped: bool = False) -> PublishedIndex | None:
+    """The published version. `mapped` memory-maps the vectors instead of reading them (read-only: for
+    searching; the operating system pages them in as needed and shares them between processes)."""
     version = current_version(index_dir)
     if version is None:
         return None
     folder = Path(index_dir) / "versions" / version
     manifest = Manifest.read(folder / MANIFEST_FILE)
-    index = faiss.read_index(str(folder / VECTORS_FILE))
+    mapping = faiss.IO_FLAG_MMAP if manifest.index_type.startswith("IVF") else faiss.IO_FLAG_MMAP_IFC
+    flags = mapping | faiss.IO_FLAG_READ_ONLY if mapped else 0
+    index = faiss.read_index(str(folder / VECTORS_FILE), flags)
     keywords = KeywordIndex.read(folder) if KeywordIndex.exists(folder) else KeywordIndex.empty()
     return PublishedIndex(version, folder, index, manifest, keywords)
 

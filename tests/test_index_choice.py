@@ -95,3 +95,18 @@ def test_an_ivf_index_follows_removals(settings):
     published = load_current(settings.index_dir)
     assert result.removed == 500 and published.manifest.index_type.startswith("IVF")
     assert np.array_equal(np.sort(published.ids()), catalogue.indexable_passage_ids(MODEL))
+
+
+def test_searching_reads_the_index_memory_mapped_with_the_same_results(settings):
+    settings = replace(settings, approximate_from=1000)
+    catalogue = Catalogue(settings.catalogue_path)
+    add_passages(catalogue, clustered(3000, 6), "c")
+    sync_index(catalogue, settings, MODEL)
+    queries = clustered(20, 7)
+    read, mapped = load_current(settings.index_dir), load_current(settings.index_dir, mapped=True)
+    for published in (read, mapped):
+        assert published.manifest.index_type.startswith("IVF")
+    results = [p.index.search(queries, 10, params=search_parameters(p.index, p.nprobe, None))[1]
+               for p in (read, mapped)]
+    assert np.array_equal(*results)
+    assert np.array_equal(np.sort(mapped.ids()), catalogue.indexable_passage_ids(MODEL))
