@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 CORPUS ?=
 
-.PHONY: setup model ocr browser run test bench bench-retrieval calibrate bench-answers clean
+.PHONY: setup model ocr browser run test bench bench-retrieval calibrate bench-answers bench-index bench-stages clean
 
 setup: $(VENV)/.installed model ocr
 
@@ -62,6 +62,14 @@ calibrate: setup
 
 bench-answers: setup
 	$(PY) bench/answer_latency.py
+
+# The vector index alone at 10k/100k/1M synthetic passages, flat against IVF-SQ8 (several minutes).
+bench-index: setup
+	$(PY) bench/index_scale.py
+
+# Ingest stages separately on ../shared/corpus: extraction, chunking, embedding.
+bench-stages: setup
+	$(PY) bench/ingest_stages.py
 
 clean:
 	rm -rf $(VENV) .models
