@@ -26,6 +26,10 @@ class Viewer:
     def is_admin(self) -> bool:
         return self.role == "admin"
 
+    def holds(self, role: str) -> bool:
+        """Whether the viewer may act as `role`: 'librarian' (curators: librarians and admins) or 'admin'."""
+        return self.is_admin if role == "admin" else self.curates
+
     @property
     def principals(self) -> tuple[str, ...]:
         return (self.role.lower(), *(group.lower() for group in self.groups))

@@ -38,6 +38,12 @@ class Catalogue:
     def close(self) -> None:
         self.db.close()
 
+    def __enter__(self) -> "Catalogue":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
     def transaction(self) -> ContextManager[sqlite3.Connection]:
         return transaction(self.db)
 

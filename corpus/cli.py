@@ -49,26 +49,14 @@ def metadata_options(command):
 def desk(role: str | None = "librarian") -> Iterator[tuple[Settings, Viewer]]:
     """Settings and the acting user, who must hold `role`; library errors become clean CLI errors."""
     settings = Settings.from_env()
-    catalogue = Catalogue(settings.catalogue_path)
-    try:
+    with Catalogue(settings.catalogue_path) as catalogue:
         viewer = acting_viewer(catalogue.db, settings.user)
-    finally:
-        catalogue.close()
     try:
         if role:
             require(viewer, role)
         yield settings, viewer
     except FAILURES as exc:
         raise click.ClickException(str(exc)) from exc
-
-
-@contextmanager
-def reading(settings: Settings) -> Iterator[Catalogue]:
-    catalogue = Catalogue(settings.catalogue_path)
-    try:
-        yield catalogue
-    finally:
-        catalogue.close()
 
 
 @click.group()
@@ -105,7 +93,7 @@ def list_documents(**filters: str | None) -> None:
       python -m corpus list --status pending
       python -m corpus list --series SOU --year 2017 --search förvaltning
     """
-    with desk(role=None) as (settings, viewer), reading(settings) as catalogue:
+    with desk(role=None) as (settings, viewer), Catalogue(settings.catalogue_path) as catalogue:
         documents = catalogue.find_documents(**filters, viewer=viewer)
     for document in documents:
         click.echo(document_line(document))
@@ -122,7 +110,7 @@ def show(document_id: int, all_passages: bool) -> None:
     Exempel:
       python -m corpus show 12
     """
-    with desk(role=None) as (settings, viewer), reading(settings) as catalogue:
+    with desk(role=None) as (settings, viewer), Catalogue(settings.catalogue_path) as catalogue:
         document = catalogue.document(document_id, viewer)
         if document is None:
             raise click.ClickException(f"Dokument #{document_id} finns inte")
@@ -273,7 +261,7 @@ def delete(document_id: int, yes: bool) -> None:
       python -m corpus delete 12
     """
     with desk() as (settings, viewer):
-        with reading(settings) as catalogue:
+        with Catalogue(settings.catalogue_path) as catalogue:
             document = catalogue.document(document_id)
         if document is None:
             raise CurationError(f"Dokument #{document_id} finns inte")
@@ -294,7 +282,7 @@ def export(form: str, output: Path | None, status: str | None) -> None:
     Exempel:
       python -m corpus export --format csv --output katalog.csv
     """
-    with desk(role=None) as (settings, viewer), reading(settings) as catalogue:
+    with desk(role=None) as (settings, viewer), Catalogue(settings.catalogue_path) as catalogue:
         text = export_catalogue(catalogue.find_documents(status=status, viewer=viewer), form)
     if output:
         output.write_text(text, encoding="utf-8")
@@ -317,7 +305,7 @@ def import_metadata(manifest: Path, dry_run: bool) -> None:
       python -m corpus import-metadata manifest.csv --dry-run
     """
     with desk() as (settings, viewer):
-        with reading(settings) as catalogue:
+        with Catalogue(settings.catalogue_path) as catalogue:
             report = plan_import(read_manifest(manifest, catalogue), catalogue)
         for change in report.planned:
             click.echo(change.describe())

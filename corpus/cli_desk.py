@@ -9,7 +9,8 @@ from tqdm import tqdm
 
 from corpus.access import ROLES
 from corpus.audit import entries
-from corpus.cli import cli, desk, document_line, reading
+from corpus.catalogue import Catalogue
+from corpus.cli import cli, desk, document_line
 from corpus.collections import collections, create_collection, update_collection
 from corpus.curation import Curator
 from corpus.duplicates import scan_for_duplicates
@@ -29,7 +30,7 @@ def collection_group() -> None:
 @collection_group.command(name="list")
 def collection_list() -> None:
     """Lista samlingarna."""
-    with desk(role=None) as (settings, _), reading(settings) as catalogue:
+    with desk(role=None) as (settings, _), Catalogue(settings.catalogue_path) as catalogue:
         found = collections(catalogue.db)
     for c in found:
         traits = (["granskas"] if c.requires_review else []) + ([f"bara {', '.join(c.access)}"] if c.access else [])
@@ -50,7 +51,7 @@ def collection_create(name: str, review: bool, access: tuple[str, ...], descript
       python -m corpus collection create "Remissvar 2024" --review
       python -m corpus collection create Interna --restrict-to utredare
     """
-    with desk() as (settings, viewer), writer_lock(settings.data_dir), reading(settings) as catalogue:
+    with desk() as (settings, viewer), writer_lock(settings.data_dir), Catalogue(settings.catalogue_path) as catalogue:
         created = create_collection(catalogue.db, name, viewer.name, description, review, access)
     click.echo(f"Samlingen {created.name} är skapad")
 
@@ -69,7 +70,7 @@ def collection_set(name: str, review: bool | None, access: tuple[str, ...], make
       python -m corpus collection set Interna --open
     """
     new_access = () if make_open else (access or None)
-    with desk() as (settings, viewer), writer_lock(settings.data_dir), reading(settings) as catalogue:
+    with desk() as (settings, viewer), writer_lock(settings.data_dir), Catalogue(settings.catalogue_path) as catalogue:
         after = update_collection(catalogue.db, name, viewer.name, review, new_access)
     click.echo(f"{after.name}: granskning {'på' if after.requires_review else 'av'}, "
                f"åtkomst {', '.join(after.access) if after.access else 'alla'}")
@@ -118,7 +119,7 @@ def review_list() -> None:
     Exempel:
       python -m corpus review list
     """
-    with desk() as (settings, _), reading(settings) as catalogue:
+    with desk() as (settings, _), Catalogue(settings.catalogue_path) as catalogue:
         items = review_items(catalogue.db)
         lines = []
         for item in items:
@@ -183,7 +184,7 @@ def duplicates() -> None:
     Exempel:
       python -m corpus duplicates && python -m corpus review list
     """
-    with desk() as (settings, _), writer_lock(settings.data_dir), reading(settings) as catalogue:
+    with desk() as (settings, _), writer_lock(settings.data_dir), Catalogue(settings.catalogue_path) as catalogue:
         found = scan_for_duplicates(catalogue, settings.near_duplicate_threshold)
     click.echo(f"{found} nya möjliga dubbletter; se python -m corpus review list")
 
@@ -192,7 +193,7 @@ def duplicates() -> None:
 @click.option("--limit", default=50, show_default=True, help="Högst så många.")
 def failures(limit: int) -> None:
     """Visa misslyckade inläsningar med orsak, senaste först."""
-    with desk(role=None) as (settings, _), reading(settings) as catalogue:
+    with desk(role=None) as (settings, _), Catalogue(settings.catalogue_path) as catalogue:
         rows = catalogue.failures(limit)
     for row in rows:
         click.echo(f"{row['at']} {row['path']}\n    {row['message']}")
@@ -211,7 +212,7 @@ def audit(document_id: int | None, actor: str | None, action: str | None, limit:
     Exempel:
       python -m corpus audit --document 12
     """
-    with desk() as (settings, _), reading(settings) as catalogue:
+    with desk() as (settings, _), Catalogue(settings.catalogue_path) as catalogue:
         found = entries(catalogue.db, document_id, actor, action, limit)
     for entry in found:
         about = f"#{entry.document_id}" if entry.document_id else entry.subject or ""
@@ -221,7 +222,7 @@ def audit(document_id: int | None, actor: str | None, action: str | None, limit:
 @cli.command()
 def stats() -> None:
     """Statistik: dokument per status, serie, år och språk, passager, indexets storlek."""
-    with desk(role=None) as (settings, _), reading(settings) as catalogue:
+    with desk(role=None) as (settings, _), Catalogue(settings.catalogue_path) as catalogue:
         figures = statistics(catalogue, settings.index_dir, settings.library_dir)
     for title, counts in (("status", figures.by_status), ("serie/typ", figures.by_series),
                           ("år", figures.by_year), ("språk", figures.by_language)):
@@ -257,7 +258,7 @@ def user_add(name: str, role: str, groups: tuple[str, ...], password_stdin: bool
       python -m corpus user add anna --role librarian
       echo "ett långt lösenord" | python -m corpus user add bo --group utredare --password-stdin
     """
-    with desk(role="admin") as (settings, viewer), reading(settings) as catalogue:
+    with desk(role="admin") as (settings, viewer), Catalogue(settings.catalogue_path) as catalogue:
         user = add_user(catalogue.db, name, read_password(password_stdin), role, groups, actor=viewer.name)
     click.echo(f"{user.name}: {ROLE_NAMES[user.role]}" + (f", grupper {', '.join(user.groups)}" if user.groups else ""))
 
@@ -265,7 +266,7 @@ def user_add(name: str, role: str, groups: tuple[str, ...], password_stdin: bool
 @user_group.command(name="list")
 def user_list() -> None:
     """Lista användarna."""
-    with desk(role="admin") as (settings, _), reading(settings) as catalogue:
+    with desk(role="admin") as (settings, _), Catalogue(settings.catalogue_path) as catalogue:
         found = users(catalogue.db)
     for user in found:
         click.echo(f"{user.name}: {ROLE_NAMES[user.role]}" + (f", grupper {', '.join(user.groups)}" if user.groups else "")
@@ -290,7 +291,7 @@ def user_set(name: str, role: str | None, groups: tuple[str, ...], no_groups: bo
       python -m corpus user set bo --disable
     """
     password = read_password(password_stdin) if new_password or password_stdin else None
-    with desk(role="admin") as (settings, viewer), reading(settings) as catalogue:
+    with desk(role="admin") as (settings, viewer), Catalogue(settings.catalogue_path) as catalogue:
         user = update_user(catalogue.db, name, role, () if no_groups else (groups or None), password, disable,
                            actor=viewer.name)
     click.echo(f"{user.name}: {ROLE_NAMES[user.role]}" + (" (avstängd)" if user.disabled else ""))
@@ -309,7 +310,7 @@ def check(do_repair: bool) -> None:
       python -m corpus check --repair
     """
     with desk(role=None) as (settings, viewer):
-        with reading(settings) as catalogue:
+        with Catalogue(settings.catalogue_path) as catalogue:
             documents = catalogue.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
         with tqdm(total=documents, unit="fil", desc="Kontrollerar", file=sys.stderr, disable=not documents) as bar:
             report = integrity_check(settings, bar.update)

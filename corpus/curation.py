@@ -50,12 +50,8 @@ class Curator:
 
     @contextmanager
     def _session(self) -> Iterator[Catalogue]:
-        with writer_lock(self.settings.data_dir):
-            catalogue = Catalogue(self.settings.catalogue_path)
-            try:
-                yield catalogue
-            finally:
-                catalogue.close()
+        with writer_lock(self.settings.data_dir), Catalogue(self.settings.catalogue_path) as catalogue:
+            yield catalogue
 
     def _document(self, catalogue: Catalogue, document_id: int, *statuses: str) -> Document:
         document = catalogue.document(document_id)

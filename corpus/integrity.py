@@ -49,13 +49,10 @@ class IntegrityReport:
 
 def check(settings: Settings, progress: Callable[[int], None] | None = None) -> IntegrityReport:
     report = IntegrityReport()
-    catalogue = Catalogue(settings.catalogue_path)
-    try:
+    with Catalogue(settings.catalogue_path) as catalogue:
         _check_database(catalogue, report)
         _check_files(catalogue, settings.library_dir, report, progress)
         _check_indexes(catalogue, settings, report)
-    finally:
-        catalogue.close()
     return report
 
 
@@ -124,29 +121,21 @@ def repair(settings: Settings, report: IntegrityReport, embedder=None) -> list[s
     """Rebuild what is derived; return what was done. Missing or changed originals are left to a person."""
     from corpus.lock import writer_lock
     from embedding import load_embedder
-    from index.sync import sync_index
+    from index.sync import store_missing_vectors, sync_index
 
     done: list[str] = []
     kinds = {p.kind for p in report.problems if p.repairable}
-    with writer_lock(settings.data_dir):
-        catalogue = Catalogue(settings.catalogue_path)
-        try:
-            if "leftover_file" in kinds or "orphan_file" in kinds:
-                done += _remove_strays(settings.library_dir, report)
-            if "missing_vectors" in kinds:
-                embedder = embedder or load_embedder(settings)
-                missing = catalogue.passages_missing_vectors(embedder.name)
-                for start in range(0, len(missing), 256):
-                    batch = missing[start:start + 256]
-                    with catalogue.transaction():
-                        catalogue.store_vectors([p.id for p in batch], embedder.embed_passages([p.text for p in batch]),
-                                                embedder.name)
-                done.append(f"bäddade in {len(missing)} passager")
-            if kinds & {"missing_vectors", "index"}:
-                result = sync_index(catalogue, settings, model_identity(settings), rebuild=True)
-                done.append(f"byggde om indexet: version {result.version}, {result.total} passager")
-        finally:
-            catalogue.close()
+    with writer_lock(settings.data_dir), Catalogue(settings.catalogue_path) as catalogue:
+        if "leftover_file" in kinds or "orphan_file" in kinds:
+            done += _remove_strays(settings.library_dir, report)
+        if "missing_vectors" in kinds:
+            embedder = embedder or load_embedder(settings)
+            missing = catalogue.passages_missing_vectors(embedder.name)
+            store_missing_vectors(catalogue, embedder, missing)
+            done.append(f"bäddade in {len(missing)} passager")
+        if kinds & {"missing_vectors", "index"}:
+            result = sync_index(catalogue, settings, model_identity(settings), rebuild=True)
+            done.append(f"byggde om indexet: version {result.version}, {result.total} passager")
     return done
 
 

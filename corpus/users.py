@@ -140,8 +140,7 @@ def acting_viewer(db: sqlite3.Connection, name: str) -> Viewer:
 
 def require(viewer: Viewer, role: str) -> None:
     """NotAllowed unless the viewer curates (role 'librarian') or administers (role 'admin')."""
-    allowed = viewer.is_admin if role == "admin" else viewer.curates
-    if not allowed:
+    if not viewer.holds(role):
         wanted = "administratör" if role == "admin" else "bibliotekarie"
         raise NotAllowed(f"{viewer.name} är {ROLE_NAMES.get(viewer.role, viewer.role)}; det här kräver {wanted}")
 

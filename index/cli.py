@@ -16,7 +16,7 @@ from embedding.loader import ModelNotPrepared
 from index.manifest import IndexMismatch
 from index.search import MODES, EmptyLibrary, Searcher
 from index.store import load_current
-from index.sync import sync_index
+from index.sync import store_missing_vectors, sync_index
 from settings import Settings
 
 
@@ -47,11 +47,8 @@ def search(question: str, k: int | None, mode: str | None, languages: tuple[str,
     """
     settings = Settings.from_env()
     searcher = Searcher(settings)
-    catalogue = Catalogue(settings.catalogue_path)
-    try:
+    with Catalogue(settings.catalogue_path) as catalogue:
         viewer = acting_viewer(catalogue.db, settings.user)
-    finally:
-        catalogue.close()
     filters = SearchFilters(languages, series, tags, published_from, published_to, viewer=viewer)
     try:
         if (mode or settings.search_mode) != "bm25":
@@ -106,18 +103,10 @@ def rebuild() -> None:
     except ModelNotPrepared as exc:
         raise click.ClickException(str(exc)) from exc
     with writer_lock(settings.data_dir, on_wait=lambda message: click.echo(message, err=True)):
-        catalogue = Catalogue(settings.catalogue_path)
-        try:
+        with Catalogue(settings.catalogue_path) as catalogue:
             missing = catalogue.passages_missing_vectors(embedder.name)
             with tqdm(total=len(missing), unit="passage", desc="Bäddar in", file=sys.stderr,
                       disable=not missing) as bar:
-                for start in range(0, len(missing), 256):
-                    batch = missing[start:start + 256]
-                    vectors = embedder.embed_passages([p.text for p in batch])
-                    with catalogue.transaction():
-                        catalogue.store_vectors([p.id for p in batch], vectors, embedder.name)
-                    bar.update(len(batch))
+                store_missing_vectors(catalogue, embedder, missing, bar.update)
             result = sync_index(catalogue, settings, embedder.name, embedder.dimension, rebuild=True)
-        finally:
-            catalogue.close()
     click.echo(f"Index {result.version}: {result.total} passager ({embedder.name})")

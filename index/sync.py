@@ -86,6 +86,19 @@ def sync_index(catalogue: Catalogue, settings: Settings, model: str, dimension: 
     return SyncResult(version, len(to_add), len(to_remove), int(index.ntotal))
 
 
+def store_missing_vectors(catalogue: Catalogue, embedder, passages: list, progress: Callable[[int], None] | None = None,
+                          batch: int = 256) -> None:
+    """Embed passages that have no vector for the embedder's model and store the vectors, a batch per
+    transaction (so an interrupted rebuild keeps what it finished)."""
+    for start in range(0, len(passages), batch):
+        chunk = passages[start:start + batch]
+        vectors = embedder.embed_passages([p.text for p in chunk])
+        with catalogue.transaction():
+            catalogue.store_vectors([p.id for p in chunk], vectors, embedder.name)
+        if progress:
+            progress(len(chunk))
+
+
 def _outgrown(have: IndexPlan, want: IndexPlan, params: dict, passages: int) -> bool:
     """Another kind is due, or the IVF clustering was trained on less than half of today's library."""
     if have.kind != want.kind:

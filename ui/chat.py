@@ -34,11 +34,8 @@ def get_assistant(settings: Settings) -> Assistant:
 
 def library_overview(settings: Settings, viewer: Viewer) -> tuple[dict[str, int], Facets]:
     """Counts and filter values of what this viewer may see (restricted collections left out)."""
-    catalogue = Catalogue(settings.catalogue_path)
-    try:
+    with Catalogue(settings.catalogue_path) as catalogue:
         return catalogue.counts(viewer), catalogue.facets(viewer)
-    finally:
-        catalogue.close()
 
 
 LANGUAGE_NAMES = {"sv": {"sv": "svenska", "en": "engelska", "no": "norska", "da": "danska", "fi": "finska",

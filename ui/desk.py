@@ -8,7 +8,6 @@ from typing import Iterator
 import streamlit as st
 
 from corpus.access import Viewer
-from corpus.catalogue import Catalogue
 from corpus.collections import UnknownCollection
 from corpus.curation import STATUS_NAMES, CurationError, Curator
 from corpus.lock import LibraryBusy
@@ -24,15 +23,6 @@ def open_desk(role: str = "librarian") -> tuple[Settings, Viewer, str]:
     ui = interface_language()
     viewer = require(role, ui)
     return replace(Settings.from_env(), user=viewer.name), viewer, ui
-
-
-@contextmanager
-def catalogue_of(settings: Settings) -> Iterator[Catalogue]:
-    catalogue = Catalogue(settings.catalogue_path)
-    try:
-        yield catalogue
-    finally:
-        catalogue.close()
 
 
 def curator(settings: Settings) -> Curator:

@@ -61,11 +61,8 @@ def _try_login(settings: Settings, name: str, password: str, ui: str) -> None:
     failures = st.session_state.get("failed_logins", 0)
     if failures >= FAILED_LOGINS_BEFORE_DELAY:
         time.sleep(min(2 ** (failures - FAILED_LOGINS_BEFORE_DELAY), 8))  # slows guessing
-    catalogue = Catalogue(settings.catalogue_path)
-    try:
+    with Catalogue(settings.catalogue_path) as catalogue:
         user = authenticate(catalogue.db, name, password)
-    finally:
-        catalogue.close()
     if user is None:
         st.session_state.failed_logins = failures + 1
         st.error(t("login_failed", ui))
@@ -86,8 +83,7 @@ def _log_out() -> None:
 def require(role: str, ui: str) -> Viewer:
     """Stop the page unless the user curates ('librarian') or administers ('admin')."""
     viewer = current_viewer()
-    allowed = viewer.is_admin if role == "admin" else viewer.curates
-    if not allowed:
+    if not viewer.holds(role):
         st.error(t("not_allowed", ui))
         st.stop()
     return viewer
@@ -105,9 +101,6 @@ def _oidc_configured() -> bool:
 
 
 def _oidc_viewer(settings: Settings, email: str) -> Viewer:
-    catalogue = Catalogue(settings.catalogue_path)
-    try:
+    with Catalogue(settings.catalogue_path) as catalogue:
         user = find_user(catalogue.db, email)
-    finally:
-        catalogue.close()
     return user.viewer if user and not user.disabled else Viewer(email)

@@ -2,14 +2,15 @@
 import streamlit as st
 
 from corpus.access import ROLES
+from corpus.catalogue import Catalogue
 from corpus.users import ROLE_NAMES, add_user, update_user, users
-from ui.desk import catalogue_of, open_desk, reported, show_notice
+from ui.desk import open_desk, reported, show_notice
 from ui.strings import t
 
 settings, viewer, ui = open_desk("admin")
 st.title(t("page_users", ui))
 show_notice()
-with catalogue_of(settings) as catalogue:
+with Catalogue(settings.catalogue_path) as catalogue:
     everyone = users(catalogue.db)
 st.dataframe([{"namn": u.name, "roll": ROLE_NAMES[u.role], "grupper": ", ".join(u.groups),
                "avstängd": u.disabled, "skapad": u.created_at} for u in everyone], hide_index=True, width="stretch")
@@ -22,7 +23,7 @@ with st.form("new-user", clear_on_submit=True):
     password = st.text_input("Lösenord (minst 10 tecken)", type="password", autocomplete="new-password")
     created = st.form_submit_button("Lägg till")
 if created:
-    with reported(f"{name} är tillagd."), catalogue_of(settings) as catalogue:
+    with reported(f"{name} är tillagd."), Catalogue(settings.catalogue_path) as catalogue:
         add_user(catalogue.db, name, password, role, tuple(g.strip() for g in groups.split(",")), actor=viewer.name)
 
 if everyone:
@@ -36,6 +37,6 @@ if everyone:
         password = st.text_input("Nytt lösenord (tomt = oförändrat)", type="password", autocomplete="new-password")
         changed = st.form_submit_button("Spara")
     if changed:
-        with reported(f"{current.name} är ändrad."), catalogue_of(settings) as catalogue:
+        with reported(f"{current.name} är ändrad."), Catalogue(settings.catalogue_path) as catalogue:
             update_user(catalogue.db, current.name, role, tuple(g.strip() for g in groups.split(",")),
                         password or None, disabled, actor=viewer.name)

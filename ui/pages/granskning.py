@@ -1,8 +1,9 @@
 """The review queue (pending documents, possible near-duplicates) and the ingests that failed, with why."""
 import streamlit as st
 
+from corpus.catalogue import Catalogue
 from corpus.review import review_items
-from ui.desk import catalogue_of, curator, document_label, open_desk, reported, show_notice
+from ui.desk import curator, document_label, open_desk, reported, show_notice
 from ui.strings import t
 
 settings, viewer, ui = open_desk()
@@ -11,7 +12,7 @@ show_notice()
 queue_tab, failures_tab = st.tabs(["Granskningskö", "Misslyckade inläsningar"])
 
 with queue_tab:
-    with catalogue_of(settings) as catalogue:
+    with Catalogue(settings.catalogue_path) as catalogue:
         items = [(item, catalogue.document(item.document_id),
                   catalogue.document(item.other_document_id) if item.other_document_id else None)
                  for item in review_items(catalogue.db)]
@@ -42,7 +43,7 @@ with queue_tab:
                             curator(settings).resolve_duplicate(item.id, decision)
 
 with failures_tab:
-    with catalogue_of(settings) as catalogue:
+    with Catalogue(settings.catalogue_path) as catalogue:
         failures = catalogue.failures(200)
     if not failures:
         st.info("Inga misslyckade inläsningar.", icon=":material/task_alt:")

@@ -5,10 +5,11 @@ from pathlib import Path
 import streamlit as st
 
 from corpus.audit import entries
+from corpus.catalogue import Catalogue
 from corpus.collections import collections, create_collection, update_collection
 from corpus.exchange import catalogue_rows, export_catalogue
 from corpus.records import METADATA_FIELDS, STATUSES, Document
-from ui.desk import catalogue_of, curator, document_label, open_desk, reported, show_notice
+from ui.desk import curator, document_label, open_desk, reported, show_notice
 from ui.strings import t
 
 settings, viewer, ui = open_desk()
@@ -27,7 +28,7 @@ with documents_tab:
     text = search.text_input("Sök i titel, myndighet, beteckning och filnamn", key="catalogue_search")
     chosen_status = status.selectbox("Status", [None, *STATUSES], key="catalogue_status",
                                      format_func=lambda s: "Alla" if s is None else STATUS_LABELS[s])
-    with catalogue_of(settings) as catalogue:
+    with Catalogue(settings.catalogue_path) as catalogue:
         found = catalogue.find_documents(text=text or None, status=chosen_status)
         known_collections = [c.name for c in collections(catalogue.db)]
     st.caption(f"{len(found)} dokument")
@@ -91,7 +92,7 @@ with documents_tab:
             with reported(f"#{document.id} är raderat."):
                 curator(settings).delete(document.id)
 
-        with catalogue_of(settings) as catalogue:
+        with Catalogue(settings.catalogue_path) as catalogue:
             history = entries(catalogue.db, document_id=document.id)
             editions = catalogue.editions(document.id)
         if editions:
@@ -101,7 +102,7 @@ with documents_tab:
                      hide_index=True, width="stretch")
 
 with collections_tab:
-    with catalogue_of(settings) as catalogue:
+    with Catalogue(settings.catalogue_path) as catalogue:
         existing = collections(catalogue.db)
     st.dataframe([{"samling": c.name, "dokument": c.documents, "granskas": c.requires_review,
                    "bara för": ", ".join(c.access)} for c in existing], hide_index=True, width="stretch")
@@ -112,7 +113,7 @@ with collections_tab:
         access = st.text_input("Bara för dessa roller eller grupper (kommaseparerade; tomt = alla)")
         created = st.form_submit_button("Skapa samling")
     if created:
-        with reported(f"Samlingen {name} är skapad."), catalogue_of(settings) as catalogue:
+        with reported(f"Samlingen {name} är skapad."), Catalogue(settings.catalogue_path) as catalogue:
             create_collection(catalogue.db, name, viewer.name, requires_review=review,
                               access=tuple(a.strip() for a in access.split(",") if a.strip()))
     if existing:
@@ -124,6 +125,6 @@ with collections_tab:
             access = st.text_input("Bara för (kommaseparerade; tomt = alla)", value=", ".join(current.access))
             changed = st.form_submit_button("Spara samlingen")
         if changed:
-            with reported(f"Samlingen {target} är ändrad."), catalogue_of(settings) as catalogue:
+            with reported(f"Samlingen {target} är ändrad."), Catalogue(settings.catalogue_path) as catalogue:
                 update_collection(catalogue.db, target, viewer.name, review,
                                   tuple(a.strip() for a in access.split(",") if a.strip()))

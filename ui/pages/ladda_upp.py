@@ -4,13 +4,14 @@ from pathlib import Path
 
 import streamlit as st
 
+from corpus.catalogue import Catalogue
 from corpus.collections import collections
 from corpus.records import DocumentMetadata
 from ingest.formats import SUPPORTED
 from ingest.pipeline import Ingester
 from settings import Settings
 from ui.chat import get_assistant
-from ui.desk import PROBLEMS, catalogue_of, open_desk
+from ui.desk import PROBLEMS, open_desk
 from ui.strings import t
 
 OUTCOMES = {"added": "tillagd", "updated": "uppdaterad", "unchanged": "oförändrad", "duplicate": "dubblett",
@@ -20,7 +21,7 @@ settings, viewer, ui = open_desk()
 st.title(t("page_upload", ui))
 st.caption("PDF, text, Markdown, HTML och Word. Samma inläsning som kommandot python -m ingest add: "
            "oförändrade filer och exakta dubbletter läggs inte till igen.")
-with catalogue_of(settings) as catalogue:
+with Catalogue(settings.catalogue_path) as catalogue:
     known = collections(catalogue.db)
 
 with st.form("upload", clear_on_submit=True):

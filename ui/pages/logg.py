@@ -2,7 +2,8 @@
 import streamlit as st
 
 from corpus.audit import entries
-from ui.desk import catalogue_of, open_desk
+from corpus.catalogue import Catalogue
+from ui.desk import open_desk
 from ui.strings import t
 
 settings, viewer, ui = open_desk()
@@ -11,7 +12,7 @@ actor_column, action_column, document_column = st.columns(3)
 actor = actor_column.text_input("Vem", key="audit_actor")
 action = action_column.text_input("Åtgärd (edit, withdraw, delete …)", key="audit_action")
 document = document_column.number_input("Dokument-id", min_value=0, step=1, value=0, key="audit_document")
-with catalogue_of(settings) as catalogue:
+with Catalogue(settings.catalogue_path) as catalogue:
     found = entries(catalogue.db, document_id=int(document) or None, actor=actor or None, action=action or None,
                     limit=500)
 st.dataframe([{"när": e.at, "vem": e.actor, "åtgärd": e.action,

@@ -1,13 +1,14 @@
 """Corpus statistics with charts: documents by series, year, language and status; passages; sizes."""
 import streamlit as st
 
+from corpus.catalogue import Catalogue
 from corpus.statistics import statistics
-from ui.desk import catalogue_of, open_desk
+from ui.desk import open_desk
 from ui.strings import t
 
 settings, viewer, ui = open_desk()
 st.title(t("page_statistics", ui))
-with catalogue_of(settings) as catalogue:
+with Catalogue(settings.catalogue_path) as catalogue:
     figures = statistics(catalogue, settings.index_dir, settings.library_dir)
 
 documents, passages, reviews, failed = st.columns(4)
