@@ -119,13 +119,9 @@ class Searcher:
         published = self.published()
         if published is None or published.index.ntotal == 0:
             raise EmptyLibrary("Biblioteket är tomt. Lägg till dokument med: python -m ingest add SÖKVÄG")
-        allowed = None
-        if filters is not None and filters.viewer is not None and not self._restrictions_exist():
-            filters = replace(filters, viewer=None)  # nothing is restricted: no need to list ids
-        if filters is not None and not filters.is_empty:
-            allowed = self._allowed_ids(filters)
-            if not len(allowed):
-                return Candidates(np.zeros(0, np.int64), np.zeros(0, np.float32), np.zeros(0, np.float32))
+        allowed = self._allowed_ids(filters)
+        if allowed is not None and not len(allowed):
+            return Candidates(np.zeros(0, np.int64), np.zeros(0, np.float32), np.zeros(0, np.float32))
         depth = min(published.index.ntotal, depth)
         found: list[np.ndarray] = []
         query = None
@@ -149,19 +145,16 @@ class Searcher:
             keyword = np.where(rows >= 0, keyword_scores[rows.clip(0)], 0.0).astype(np.float32)
         return Candidates(ids, similarity, keyword)
 
-    def _restrictions_exist(self) -> bool:
-        catalogue = Catalogue(self.settings.catalogue_path)
-        try:
-            return catalogue.has_restricted_collections()
-        finally:
-            catalogue.close()
-
-    def _allowed_ids(self, filters: SearchFilters) -> np.ndarray:
-        catalogue = Catalogue(self.settings.catalogue_path)
-        try:
+    def _allowed_ids(self, filters: SearchFilters | None) -> np.ndarray | None:
+        """The passage ids the filters allow, or None when they allow everything (one catalogue visit)."""
+        if filters is None or filters.is_empty:
+            return None
+        with Catalogue(self.settings.catalogue_path) as catalogue:
+            if filters.viewer is not None and not catalogue.has_restricted_collections():
+                filters = replace(filters, viewer=None)  # nothing is restricted: no need to list ids
+                if filters.is_empty:
+                    return None
             return catalogue.passage_ids_matching(filters)
-        finally:
-            catalogue.close()
 
     def _hits(self, candidates: Candidates, order: np.ndarray, ranking: np.ndarray, k: int) -> list[Hit]:
         """The first `k` of the ordered candidates whose passage and active document still exist."""
