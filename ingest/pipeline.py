@@ -57,7 +57,6 @@ class Ingester:
         self._embedder = embedder
         self.model = embedder.name if embedder else model_identity(settings)
         self.library = Library(settings.library_dir)
-        self._as_new = False
 
     @property
     def embedder(self) -> Embedder:
@@ -74,12 +73,11 @@ class Ingester:
         `wait=False` raises LibraryBusy). Documents added to a collection that requires review wait as
         pending until a librarian approves them. A changed file replaces its document's passages, unless
         `as_new_document` (a new edition, added beside the old one)."""
-        self._as_new = as_new_document
         with writer_lock(self.settings.data_dir, wait, on_wait):
-            return self._add(paths, metadata, on_file, arguments, collection)
+            return self._add(paths, metadata, on_file, arguments, collection, as_new_document)
 
     def _add(self, paths: Iterable[Path], metadata: DocumentMetadata, on_file: ProgressCallback | None,
-             arguments: str, collection_name: str | None) -> IngestReport:
+             arguments: str, collection_name: str | None, as_new: bool) -> IngestReport:
         started = time.perf_counter()
         self.library.remove_leftovers()  # from an ingest that was killed: we hold the lock, nobody else writes
         candidates = find_files(paths)
@@ -95,7 +93,7 @@ class Ingester:
         self._extractor = GuardedExtractor(self.settings.extract_timeout, self.settings.extract_memory_mb)
         try:
             for path in candidates:
-                outcome = self._ingest_one(catalogue, run_id, path, metadata, target)
+                outcome = self._ingest_one(catalogue, run_id, path, metadata, target, as_new)
                 report.outcomes.append(outcome)
                 if on_file:
                     on_file(path, outcome)
@@ -115,16 +113,16 @@ class Ingester:
         return sync_index(catalogue, self.settings, self.model, dimension)
 
     def _ingest_one(self, catalogue: Catalogue, run_id: int, path: Path, given: DocumentMetadata,
-                    target: Collection | None) -> IngestOutcome:
+                    target: Collection | None, as_new: bool) -> IngestOutcome:
         source = str(path)
         content_hash = None
         try:
             if not path.is_file():
                 raise ExtractionError("filen finns inte")
             content_hash = file_hash(path)
-            outcome = self._skip_reason(catalogue, source, content_hash)
+            outcome = self._skip_reason(catalogue, source, content_hash, as_new)
             if outcome is None:
-                outcome = self._store(catalogue, path, content_hash, given, target)
+                outcome = self._store(catalogue, path, content_hash, given, target, as_new)
         except ExtractionError as exc:
             outcome = IngestOutcome(source, "failed", str(exc))
         except Exception as exc:  # one bad file never aborts the batch
@@ -133,8 +131,9 @@ class Ingester:
                                outcome.document_id)
         return outcome
 
-    def _skip_reason(self, catalogue: Catalogue, source: str, content_hash: str) -> IngestOutcome | None:
-        same_file = None if self._as_new else catalogue.find_current_by_source(source)
+    def _skip_reason(self, catalogue: Catalogue, source: str, content_hash: str,
+                     as_new: bool) -> IngestOutcome | None:
+        same_file = None if as_new else catalogue.find_current_by_source(source)
         if same_file and same_file.content_hash == content_hash:
             return IngestOutcome(source, "unchanged", "oförändrad", same_file.id)
         twin = catalogue.find_by_hash(content_hash)
@@ -144,7 +143,7 @@ class Ingester:
         return None
 
     def _store(self, catalogue: Catalogue, path: Path, content_hash: str, given: DocumentMetadata,
-               target: Collection | None) -> IngestOutcome:
+               target: Collection | None, as_new: bool) -> IngestOutcome:
         extraction = self._extractor.extract(path)
         metadata = self._metadata(path, extraction, given)
         language = detect_language(extraction.text)
@@ -159,7 +158,7 @@ class Ingester:
                           page_count=extraction.page_count, extractor=extraction.extractor)
         minhash = signature(extraction.text)
         with catalogue.transaction():
-            previous = None if self._as_new else catalogue.find_current_by_source(str(path))
+            previous = None if as_new else catalogue.find_current_by_source(str(path))
             if previous:  # a changed file: the librarian's metadata stays unless given anew
                 kept = given.merged_over(previous.metadata)
                 catalogue.replace_content(previous.id, dataclasses.replace(new, metadata=kept))
