@@ -44,9 +44,9 @@ def signature(text: str) -> np.ndarray:
     return out
 
 
-def resemblance(a: np.ndarray, b: np.ndarray) -> float:
-    """Estimated Jaccard resemblance of the two texts' shingle sets."""
-    return float(np.mean(a == b))
+def resemblance(signatures: np.ndarray, sig: np.ndarray) -> np.ndarray | float:
+    """Estimated Jaccard resemblance of the shingle sets: of one signature with another, or with each row."""
+    return np.mean(np.asarray(signatures) == np.asarray(sig, dtype=np.uint64), axis=-1)
 
 
 @dataclass(frozen=True)
@@ -60,18 +60,24 @@ def store_signature(db: sqlite3.Connection, document_id: int, sig: np.ndarray) -
                (document_id, np.asarray(sig, dtype=np.uint64).tobytes()))
 
 
-def near_duplicates(db: sqlite3.Connection, sig: np.ndarray, threshold: float,
-                    exclude: int | None = None) -> list[NearDuplicate]:
-    """Documents (other than `exclude`) whose text resembles the signature's, most alike first."""
-    rows = db.execute("SELECT s.document_id, s.minhash FROM document_signatures s "
-                      "JOIN documents d ON d.id = s.document_id WHERE d.status != 'superseded'").fetchall()
-    found = []
-    for document_id, blob in rows:
-        if document_id == exclude:
-            continue
-        score = resemblance(sig, np.frombuffer(blob, dtype=np.uint64))
-        if score >= threshold:
-            found.append(NearDuplicate(document_id, score))
+def current_signatures(db: sqlite3.Connection) -> tuple[np.ndarray, np.ndarray]:
+    """Ids and signatures (one row each) of every document that is not an earlier edition."""
+    rows = db.execute("SELECT s.document_id, s.minhash FROM document_signatures s JOIN documents d "
+                      "ON d.id = s.document_id WHERE d.status != 'superseded' ORDER BY s.document_id").fetchall()
+    ids = np.asarray([row[0] for row in rows], dtype=np.int64)
+    signatures = np.vstack([np.frombuffer(row[1], dtype=np.uint64) for row in rows]) if rows else \
+        np.zeros((0, PERMUTATIONS), dtype=np.uint64)
+    return ids, signatures
+
+
+def near_duplicates(db: sqlite3.Connection, sig: np.ndarray, threshold: float, exclude: int | None = None,
+                    known: tuple[np.ndarray, np.ndarray] | None = None) -> list[NearDuplicate]:
+    """Documents (other than `exclude`) whose text resembles the signature's, most alike first. `known`
+    is `current_signatures(db)`, read once by a caller that asks many times."""
+    ids, signatures = known if known is not None else current_signatures(db)
+    scores = resemblance(signatures, sig) if len(ids) else np.zeros(0)
+    chosen = (scores >= threshold) & (ids != exclude)
+    found = [NearDuplicate(int(i), float(score)) for i, score in zip(ids[chosen], scores[chosen])]
     return sorted(found, key=lambda n: -n.resemblance)
 
 
@@ -86,10 +92,9 @@ def scan_for_duplicates(catalogue, threshold: float) -> int:
                                          "(SELECT document_id FROM document_signatures)").fetchall():
             text = "\n".join(p.text for p in catalogue.document_passages(document_id))
             store_signature(db, document_id, signature(text))
-        rows = db.execute("SELECT s.document_id, s.minhash FROM document_signatures s JOIN documents d "
-                          "ON d.id = s.document_id WHERE d.status != 'superseded' ORDER BY s.document_id").fetchall()
-        for document_id, blob in rows:
-            for twin in near_duplicates(db, np.frombuffer(blob, dtype=np.uint64), threshold, exclude=document_id):
+        known = current_signatures(db)
+        for document_id, sig in zip(*known):
+            for twin in near_duplicates(db, sig, threshold, exclude=int(document_id), known=known):
                 if twin.document_id < document_id:
-                    queued += open_review(db, document_id, "near_duplicate", twin.document_id, twin.resemblance)
+                    queued += open_review(db, int(document_id), "near_duplicate", twin.document_id, twin.resemblance)
     return queued
