@@ -9,7 +9,6 @@ bench/results/answer_latency.json.
 """
 from __future__ import annotations
 
-import json
 import statistics
 import sys
 import time
@@ -26,6 +25,8 @@ from index.search import Searcher  # noqa: E402
 from ingest.pipeline import Ingester  # noqa: E402
 from settings import PROJECT_ROOT, Settings  # noqa: E402
 
+from reporting import corpus_argument, publish_result  # noqa: E402
+
 from questions import QUESTIONS, UNANSWERABLE  # noqa: E402
 
 FOLLOW_UP = "Vad säger de om kostnaderna?"
@@ -38,9 +39,7 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def main() -> None:
-    corpus = Path(sys.argv[1]) if len(sys.argv) > 1 else PROJECT_ROOT.parent / "shared" / "corpus"
-    if not corpus.is_dir():
-        sys.exit(f"{corpus} finns inte")
+    corpus = corpus_argument()
     settings = replace(Settings.from_env(), data_dir=PROJECT_ROOT / "bench" / "results" / "tmp" / "answers")
     embedder = load_embedder(settings)
     Ingester(settings, embedder).add([corpus])
@@ -67,11 +66,7 @@ def main() -> None:
               "answer_ms_p95": round(percentile(everything, 0.95), 1),
               "question_ms_p50": round(statistics.median(first), 1),
               "follow_up_ms_p50": round(statistics.median(follow), 1)}
-    for key, value in result.items():
-        print(f"{key:>26}: {value}")
-    out = PROJECT_ROOT / "bench" / "results" / "answer_latency.json"
-    out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"skrev {out}")
+    publish_result(result, "answer_latency")
 
 
 if __name__ == "__main__":

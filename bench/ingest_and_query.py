@@ -5,7 +5,6 @@ Run: make bench   (or .venv/bin/python bench/ingest_and_query.py [CORPUS_DIR])
 """
 from __future__ import annotations
 
-import json
 import statistics
 import sys
 import tempfile
@@ -20,15 +19,15 @@ from embedding import load_embedder  # noqa: E402
 from index.manifest import machine  # noqa: E402
 from index.search import Searcher  # noqa: E402
 from ingest.pipeline import Ingester  # noqa: E402
-from settings import PROJECT_ROOT, Settings  # noqa: E402
+from settings import Settings  # noqa: E402
+
+from reporting import corpus_argument, publish_result  # noqa: E402
 
 from questions import QUESTIONS  # noqa: E402
 
 
 def main() -> None:
-    corpus = Path(sys.argv[1]) if len(sys.argv) > 1 else PROJECT_ROOT.parent / "shared" / "corpus"
-    if not corpus.is_dir():
-        sys.exit(f"{corpus} finns inte")
+    corpus = corpus_argument()
     with tempfile.TemporaryDirectory() as tmp:
         settings = replace(Settings.from_env(), data_dir=Path(tmp) / "data")
         started = time.perf_counter()
@@ -60,12 +59,7 @@ def main() -> None:
         "query_ms_p95": round(latencies[int(0.95 * (len(latencies) - 1))], 1),
         "queries": len(latencies),
     }
-    for key, value in result.items():
-        print(f"{key:>16}: {value}")
-    out = PROJECT_ROOT / "bench" / "results" / "ingest_and_query.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"skrev {out}")
+    publish_result(result, "ingest_and_query")
 
 
 if __name__ == "__main__":

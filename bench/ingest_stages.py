@@ -7,7 +7,6 @@ End to end (with the catalogue and index) is `make bench`. Writes bench/results/
 """
 from __future__ import annotations
 
-import json
 import sys
 import time
 from pathlib import Path
@@ -20,13 +19,13 @@ from ingest.chunking import chunk_pages  # noqa: E402
 from ingest.extraction import ExtractionError  # noqa: E402
 from ingest.formats import extract  # noqa: E402
 from ingest.pipeline import find_files  # noqa: E402
-from settings import PROJECT_ROOT, Settings  # noqa: E402
+from settings import Settings  # noqa: E402
+
+from reporting import corpus_argument, publish_result  # noqa: E402
 
 
 def main() -> None:
-    corpus = Path(sys.argv[1]) if len(sys.argv) > 1 else PROJECT_ROOT.parent / "shared" / "corpus"
-    if not corpus.is_dir():
-        sys.exit(f"{corpus} finns inte")
+    corpus = corpus_argument()
     settings = Settings.from_env()
     files = find_files([corpus])
     extractions, pdf_seconds, pdf_pages, other_seconds = [], 0.0, 0, 0.0
@@ -63,11 +62,7 @@ def main() -> None:
               "mean_tokens_per_passage": round(sum(tokens) / len(tokens), 1) if tokens else None,
               "embedding_s": round(embed_seconds, 1),
               "embedding_passages_per_s": round(len(passages) / embed_seconds, 1)}
-    for key, value in result.items():
-        print(f"{key:>24}: {value}")
-    out = PROJECT_ROOT / "bench" / "results" / "ingest_stages.json"
-    out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"skrev {out}")
+    publish_result(result, "ingest_stages")
 
 
 if __name__ == "__main__":
