@@ -49,6 +49,11 @@ def show_notice() -> None:
         st.success(notice, icon=":material/check_circle:")
 
 
+def comma_list(text: str) -> tuple[str, ...]:
+    """'a, b,, c ' -> ('a', 'b', 'c'): what the form fields for tags, groups and roles hold."""
+    return tuple(part.strip() for part in text.split(",") if part.strip())
+
+
 def document_label(document: Document) -> str:
     meta = document.metadata
     extra = ", ".join(x for x in (meta.identifier, meta.year) if x)

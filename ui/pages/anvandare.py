@@ -4,7 +4,7 @@ import streamlit as st
 from corpus.access import ROLES
 from corpus.catalogue import Catalogue
 from corpus.users import ROLE_NAMES, add_user, update_user, users
-from ui.desk import open_desk, reported, show_notice
+from ui.desk import comma_list, open_desk, reported, show_notice
 from ui.strings import t
 
 settings, viewer, ui = open_desk("admin")
@@ -24,7 +24,7 @@ with st.form("new-user", clear_on_submit=True):
     created = st.form_submit_button("Lägg till")
 if created:
     with reported(f"{name} är tillagd."), Catalogue(settings.catalogue_path) as catalogue:
-        add_user(catalogue.db, name, password, role, tuple(g.strip() for g in groups.split(",")), actor=viewer.name)
+        add_user(catalogue.db, name, password, role, comma_list(groups), actor=viewer.name)
 
 if everyone:
     st.subheader("Ändra en användare")
@@ -38,5 +38,5 @@ if everyone:
         changed = st.form_submit_button("Spara")
     if changed:
         with reported(f"{current.name} är ändrad."), Catalogue(settings.catalogue_path) as catalogue:
-            update_user(catalogue.db, current.name, role, tuple(g.strip() for g in groups.split(",")),
+            update_user(catalogue.db, current.name, role, comma_list(groups),
                         password or None, disabled, actor=viewer.name)

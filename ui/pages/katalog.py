@@ -9,7 +9,7 @@ from corpus.catalogue import Catalogue
 from corpus.collections import collections, create_collection, update_collection
 from corpus.exchange import catalogue_rows, export_catalogue
 from corpus.records import METADATA_FIELDS, STATUSES, Document
-from ui.desk import curator, document_label, open_desk, reported, show_notice
+from ui.desk import comma_list, curator, document_label, open_desk, reported, show_notice
 from ui.strings import t
 
 settings, viewer, ui = open_desk()
@@ -61,7 +61,7 @@ with documents_tab:
                 changes = {k: v for k, v in values.items() if (getattr(document.metadata, k) or "") != v.strip()}
                 if changes:
                     curator(settings).edit(document.id, changes)
-                wanted = tuple(tag.strip() for tag in tags.split(",") if tag.strip())
+                wanted = comma_list(tags)
                 added = tuple(tag for tag in wanted if tag not in document.metadata.tags)
                 removed = tuple(tag for tag in document.metadata.tags if tag not in wanted)
                 if added or removed:
@@ -115,7 +115,7 @@ with collections_tab:
     if created:
         with reported(f"Samlingen {name} är skapad."), Catalogue(settings.catalogue_path) as catalogue:
             create_collection(catalogue.db, name, viewer.name, requires_review=review,
-                              access=tuple(a.strip() for a in access.split(",") if a.strip()))
+                              access=comma_list(access))
     if existing:
         st.subheader("Ändra en samling")
         target = st.selectbox("Samling", [c.name for c in existing], key="collection_target")
@@ -127,4 +127,4 @@ with collections_tab:
         if changed:
             with reported(f"Samlingen {target} är ändrad."), Catalogue(settings.catalogue_path) as catalogue:
                 update_collection(catalogue.db, target, viewer.name, review,
-                                  tuple(a.strip() for a in access.split(",") if a.strip()))
+                                  comma_list(access))

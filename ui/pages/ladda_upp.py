@@ -11,7 +11,7 @@ from ingest.formats import SUPPORTED
 from ingest.pipeline import Ingester
 from settings import Settings
 from ui.chat import get_assistant
-from ui.desk import PROBLEMS, open_desk
+from ui.desk import PROBLEMS, comma_list, open_desk
 from ui.strings import t
 
 OUTCOMES = {"added": "tillagd", "updated": "uppdaterad", "unchanged": "oförändrad", "duplicate": "dubblett",
@@ -40,7 +40,7 @@ with st.form("upload", clear_on_submit=True):
 
 if submitted and files:
     metadata = DocumentMetadata(**{k: v.strip() or None for k, v in fields.items()},
-                                tags=tuple(tag.strip() for tag in tags.split(",") if tag.strip()))
+                                tags=comma_list(tags))
     bar = st.progress(0.0, text="Läser in …")
     done = []
 
