@@ -2,33 +2,28 @@
 from __future__ import annotations
 
 import dataclasses
-import re
 import time
 from pathlib import Path
 from typing import Callable, Iterable
 
 from corpus.audit import record
 from corpus.catalogue import Catalogue, NewDocument
-from corpus.collections import Collection, UnknownCollection, collection, put_in_collection
-from corpus.duplicates import near_duplicates, signature, store_signature
+from corpus.collections import Collection, collection, put_in_collection
+from corpus.duplicates import near_duplicates, store_signature
 from corpus.review import document_values, open_review
 from corpus.library import Library, file_hash
 from corpus.lock import writer_lock
-from corpus.records import DocumentMetadata, IngestOutcome, IngestReport, PassageDraft
+from corpus.records import DocumentMetadata, IngestOutcome, IngestReport
 from embedding import Embedder, load_embedder
 from embedding.loader import model_identity
 from index.sync import SyncResult, sync_index
-from ingest.chunking import chunk_pages
-from ingest.extraction import Extraction, ExtractionError
+from ingest.extraction import ExtractionError
 from ingest.formats import is_supported
-from ingest.guard import GuardedExtractor
 from ingest.ocr import why_no_ocr
-from ingest.language import detect_language
-from ingest.metadata import identifier_in, sidecar_metadata
+from ingest.preparation import LocalPreparer, Preparer
 from settings import Settings
 
 ProgressCallback = Callable[[Path, IngestOutcome], None]
-WEB_ADDRESS = re.compile(r"^https?://\S+$", re.IGNORECASE)
 DUPLICATE_HINTS = {
     "withdrawn": "; det är tillbakadraget: återställ det med python -m corpus restore {id}",
     "superseded": "; det är en tidigare utgåva",
@@ -52,9 +47,15 @@ def find_files(paths: Iterable[Path]) -> list[Path]:
 
 
 class Ingester:
-    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+    """Adds files to the library. Documents are prepared (extracted, split, embedded) in this process, or
+    by `preparers` (e.g. `ingest.distributed.DaskPreparers`: on a cluster's workers); either way this
+    process alone writes the catalogue, in file order, and publishes the index."""
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None,
+                 preparers: Callable[[Settings], Preparer] | None = None) -> None:
         self.settings = settings
         self._embedder = embedder
+        self._preparers = preparers or (lambda settings: LocalPreparer(settings, lambda: self.embedder))
         self.model = embedder.name if embedder else model_identity(settings)
         self.library = Library(settings.library_dir)
 
@@ -85,15 +86,19 @@ class Ingester:
         catalogue = Catalogue(self.settings.catalogue_path)
         try:
             target = collection(catalogue.db, collection_name) if collection_name else None
-        except UnknownCollection:
+            preparer = self._preparers(self.settings)  # a cluster that cannot start fails the run here
+        except BaseException:
             catalogue.close()
             raise
         catalogue.close_abandoned_runs()
         run_id = catalogue.start_run(self.settings.user, arguments)
-        self._extractor = GuardedExtractor(self.settings.extract_timeout, self.settings.extract_memory_mb)
         try:
-            for path in candidates:
-                outcome = self._ingest_one(catalogue, run_id, path, metadata, target, as_new)
+            hashes = {}
+            for position, path in enumerate(candidates):
+                for upcoming in candidates[position:position + preparer.look_ahead + 1]:
+                    self._look_ahead(catalogue, preparer, upcoming, metadata, as_new, hashes)
+                outcome = self._ingest_one(catalogue, run_id, path, metadata, target, as_new, preparer,
+                                           hashes.get(path))
                 report.outcomes.append(outcome)
                 if on_file:
                     on_file(path, outcome)
@@ -103,7 +108,7 @@ class Ingester:
             catalogue.finish_run(run_id, "interrupted")
             raise
         finally:
-            self._extractor.close()
+            preparer.close()
             catalogue.close()
         report.seconds = time.perf_counter() - started
         return report
@@ -112,17 +117,29 @@ class Ingester:
         dimension = self._embedder.dimension if self._embedder else None
         return sync_index(catalogue, self.settings, self.model, dimension)
 
+    def _look_ahead(self, catalogue: Catalogue, preparer: Preparer, path: Path, given: DocumentMetadata,
+                    as_new: bool, hashes: dict[Path, str]) -> None:
+        """Tell the preparer about a coming file, unless it will be skipped as unchanged or a duplicate."""
+        if path in hashes or not path.is_file():
+            return
+        try:
+            hashes[path] = file_hash(path)
+        except OSError:
+            return  # the file's own turn reports it
+        if self._skip_reason(catalogue, str(path), hashes[path], as_new) is None:
+            preparer.ahead(path, given)
+
     def _ingest_one(self, catalogue: Catalogue, run_id: int, path: Path, given: DocumentMetadata,
-                    target: Collection | None, as_new: bool) -> IngestOutcome:
+                    target: Collection | None, as_new: bool, preparer: Preparer,
+                    content_hash: str | None) -> IngestOutcome:
         source = str(path)
-        content_hash = None
         try:
             if not path.is_file():
                 raise ExtractionError("filen finns inte")
-            content_hash = file_hash(path)
+            content_hash = content_hash or file_hash(path)
             outcome = self._skip_reason(catalogue, source, content_hash, as_new)
             if outcome is None:
-                outcome = self._store(catalogue, path, content_hash, given, target, as_new)
+                outcome = self._store(catalogue, path, content_hash, given, target, as_new, preparer)
         except ExtractionError as exc:
             outcome = IngestOutcome(source, "failed", str(exc))
         except Exception as exc:  # one bad file never aborts the batch
@@ -143,20 +160,14 @@ class Ingester:
         return None
 
     def _store(self, catalogue: Catalogue, path: Path, content_hash: str, given: DocumentMetadata,
-               target: Collection | None, as_new: bool) -> IngestOutcome:
-        extraction = self._extractor.extract(path)
-        metadata = self._metadata(path, extraction, given)
-        language = detect_language(extraction.text)
-        drafts = self._passages(extraction, language)
-        if not drafts:
-            raise ExtractionError("ingen text att dela upp i passager")
-        vectors = self.embedder.embed_passages([d.text for d in drafts])
+               target: Collection | None, as_new: bool, preparer: Preparer) -> IngestOutcome:
+        prepared = preparer.prepared(path, given)
+        drafts, metadata = prepared.passages, prepared.metadata
         stored = self.library.store(path, content_hash)
         new = NewDocument(content_hash=content_hash, source_path=str(path), stored_path=stored,
-                          file_name=path.name, media_type=extraction.media_type,
-                          size_bytes=path.stat().st_size, metadata=metadata, language=language,
-                          page_count=extraction.page_count, extractor=extraction.extractor)
-        minhash = signature(extraction.text)
+                          file_name=path.name, media_type=prepared.media_type,
+                          size_bytes=path.stat().st_size, metadata=metadata, language=prepared.language,
+                          page_count=prepared.page_count, extractor=prepared.extractor)
         with catalogue.transaction():
             previous = None if as_new else catalogue.find_current_by_source(str(path))
             if previous:  # a changed file: the librarian's metadata stays unless given anew
@@ -166,11 +177,11 @@ class Ingester:
             else:
                 status = "pending" if target and target.requires_review else "active"
                 document_id, kind = catalogue.insert_document(new, self.settings.user, status), "added"
-            catalogue.insert_passages(document_id, drafts, vectors, self.model)
-            catalogue.set_pages_needing_ocr(document_id, extraction.pages_needing_ocr)
-            notes = self._file_for_review(catalogue, document_id, minhash, target, kind)
-            if extraction.pages_needing_ocr:
-                notes.append(f"sidorna {', '.join(map(str, extraction.pages_needing_ocr))} är skannade och behöver "
+            catalogue.insert_passages(document_id, drafts, prepared.vectors, self.model)
+            catalogue.set_pages_needing_ocr(document_id, list(prepared.pages_needing_ocr))
+            notes = self._file_for_review(catalogue, document_id, prepared.minhash, target, kind)
+            if prepared.pages_needing_ocr:
+                notes.append(f"sidorna {', '.join(map(str, prepared.pages_needing_ocr))} är skannade och behöver "
                              f"OCR: {why_no_ocr()}")
         message = "; ".join([f"{len(drafts)} passager", *notes])
         return IngestOutcome(str(path), kind, message, document_id, len(drafts), needs_review=bool(notes))
@@ -194,20 +205,3 @@ class Ingester:
             if open_review(db, document_id, "near_duplicate", twin.document_id, twin.resemblance):
                 notes.append(f"liknar dokument #{twin.document_id} ({twin.resemblance:.0%}): se granskningskön")
         return notes
-
-    def _metadata(self, path: Path, extraction: Extraction, given: DocumentMetadata) -> DocumentMetadata:
-        guessed = (sidecar_metadata(path)
-                   .merged_over(extraction.metadata)
-                   .merged_over(identifier_in(path.name + " " + extraction.text[:500])))
-        metadata = given.merged_over(guessed)
-        if metadata.source_url and not WEB_ADDRESS.match(metadata.source_url):
-            metadata = dataclasses.replace(metadata, source_url=None)  # only http(s) links are ever shown
-        if not metadata.title:
-            metadata = DocumentMetadata(title=path.stem.replace("_", " ")).merged_over(metadata)
-        return metadata
-
-    def _passages(self, extraction: Extraction, language: str | None) -> list[PassageDraft]:
-        drafts = chunk_pages(extraction.pages, self.settings.chunk_chars,
-                             self.settings.chunk_overlap_sentences)
-        return [PassageDraft(**{**d.__dict__, "language": detect_language(d.text, language)})
-                for d in drafts]
