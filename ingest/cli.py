@@ -13,6 +13,7 @@ from corpus.lock import LibraryBusy
 from corpus.records import DocumentMetadata
 from embedding.loader import ModelNotPrepared
 from index.manifest import IndexMismatch
+from ingest.distributed import ClusterUnavailable, DaskPreparers
 from ingest.formats import SUPPORTED
 from ingest.pipeline import Ingester, find_files
 from settings import Settings
@@ -38,8 +39,14 @@ def cli() -> None:
                                    "create). I en samling med granskning väntar de på godkännande.")
 @click.option("--no-wait", is_flag=True,
               help="Avbryt direkt om en annan inläsning pågår (annars väntar kommandot på den).")
+@click.option("--workers", type=click.IntRange(min=1),
+              help="Förbered filerna (utvinning, uppdelning, inbäddning) parallellt i så många "
+                   "arbetsprocesser i ett lokalt Dask-kluster.")
+@click.option("--scheduler", metavar="ADRESS",
+              help="Förbered filerna på ett befintligt Dask-kluster, t.ex. tcp://värd:8786. Arbetarna "
+                   "behöver filerna och modellen på samma sökvägar (delat filsystem).")
 def add(paths: tuple[Path, ...], tags: tuple[str, ...], no_wait: bool, collection: str | None,
-        **fields: str | None) -> None:
+        workers: int | None, scheduler: str | None, **fields: str | None) -> None:
     """Lägg till filer och mappar (rekursivt).
 
     Stöder: PDF, text, Markdown, HTML och Word (.docx). Oförändrade filer hoppas över utan
@@ -51,10 +58,12 @@ def add(paths: tuple[Path, ...], tags: tuple[str, ...], no_wait: bool, collectio
     Exempel:
       python -m ingest add ../shared/corpus
       python -m ingest add rapport.pdf --series SOU --identifier "SOU 2017:114" --tag arv
+      python -m ingest add arkiv/ --workers 4
     """
     settings = Settings.from_env()
     metadata = DocumentMetadata(**fields, tags=tags)
-    ingester = Ingester(settings)
+    preparers = DaskPreparers(workers or 2, scheduler) if (workers or scheduler) else None
+    ingester = Ingester(settings, preparers=preparers)
     total = len(find_files(paths))
     with tqdm(total=total, unit="fil", desc="Lägger till", file=sys.stderr,
               disable=total == 0) as bar:
@@ -70,7 +79,7 @@ def add(paths: tuple[Path, ...], tags: tuple[str, ...], no_wait: bool, collectio
                                   arguments=shlex.join(["add", *map(str, paths)]), wait=not no_wait,
                                   on_wait=lambda message: tqdm.write(message, file=sys.stderr),
                                   collection=collection)
-        except (ModelNotPrepared, IndexMismatch, LibraryBusy, UnknownCollection) as exc:
+        except (ModelNotPrepared, IndexMismatch, LibraryBusy, UnknownCollection, ClusterUnavailable) as exc:
             raise click.ClickException(str(exc)) from exc
     click.echo(report.summary())
     if report.failed:
