@@ -25,7 +25,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from index.kinds import (IndexPlan, TRAINING_SAMPLE, exact_top, near, new_index, plan_for,  # noqa: E402
+from index.kinds import (IndexPlan, exact_top, near, new_index, plan_for, training_size,  # noqa: E402
                          search_parameters, tune_nprobe)
 from index.manifest import machine  # noqa: E402
 from settings import PROJECT_ROOT  # noqa: E402
@@ -70,7 +70,7 @@ def measure(vectors: np.ndarray, plan: IndexPlan, queries: np.ndarray, exact: np
     vectors_of = lambda chosen: vectors[chosen]  # noqa: E731
     before = resident_mb()
     started = time.perf_counter()
-    training = vectors[np.random.default_rng(1).choice(len(vectors), min(TRAINING_SAMPLE, len(vectors)),
+    training = vectors[np.random.default_rng(1).choice(len(vectors), training_size(plan, len(vectors)),
                                                        replace=False)] if plan.kind == "ivf" else None
     index = new_index(plan, vectors.shape[1], training)
     for start in range(0, len(vectors), 100_000):

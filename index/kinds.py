@@ -20,6 +20,7 @@ FLAT = "IDMap2,Flat"
 RECALL_TARGET = 0.97  # measured at build; the floor promised is 0.95, so this leaves a margin
 RECALL_QUERIES = 200
 TRAINING_SAMPLE = 100_000
+TRAINING_PER_LIST = 40  # k-means wants at least 39 training vectors per centroid
 MAX_NPROBE = 512
 
 
@@ -41,6 +42,11 @@ def plan_for(passages: int, approximate_from: int) -> IndexPlan:
     nlist = 2 ** round(math.log2(4 * math.sqrt(passages)))
     nlist = min(nlist, 16384, 2 ** int(math.log2(max(passages // 39, 16))))
     return IndexPlan("ivf", int(nlist))
+
+
+def training_size(plan: IndexPlan, passages: int) -> int:
+    """How many of the library's vectors train an IVF index: 100 000, or more where the lists need it."""
+    return min(passages, max(TRAINING_SAMPLE, TRAINING_PER_LIST * plan.nlist))
 
 
 def new_index(plan: IndexPlan, dimension: int, training: np.ndarray | None = None) -> faiss.Index:

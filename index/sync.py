@@ -15,7 +15,7 @@ from corpus.catalogue import Catalogue
 from index.analysis import SwedishAnalyzer, default_analyzer
 from index.keywords import KeywordIndex
 from index.manifest import Manifest, software_versions
-from index.kinds import TRAINING_SAMPLE, IndexPlan, new_index, plan_for, plan_of, remove, tune_nprobe
+from index.kinds import IndexPlan, new_index, plan_for, plan_of, remove, training_size, tune_nprobe
 from index.store import load_current, publish
 from settings import Settings
 
@@ -110,7 +110,7 @@ def _new_vector_index(catalogue: Catalogue, model: str, dimension: int, plan: In
                       wanted: np.ndarray) -> tuple[faiss.Index, dict]:
     if plan.kind == "flat":
         return new_index(plan, dimension), {}
-    sample = np.sort(np.random.default_rng(0).choice(wanted, min(TRAINING_SAMPLE, len(wanted)), replace=False))
+    sample = np.sort(np.random.default_rng(0).choice(wanted, training_size(plan, len(wanted)), replace=False))
     index = new_index(plan, dimension, catalogue.vectors(sample, model, dimension))
     return index, {"nlist": plan.nlist, "trained_on": int(len(wanted))}
 
