@@ -69,8 +69,9 @@ class DaskPreparer:
 
     def ahead(self, path: Path, given: DocumentMetadata) -> None:
         if path not in self._futures:
+            # pure=False: a fresh task key per submission (files of the same name in different folders,
+            # or a file changed since an earlier run, must never be served another task's result)
             self._futures[path] = self._client.submit(prepare_on_worker, str(path), given, self.settings,
-                                                      key=f"kalla-prepare-{len(self._futures)}-{path.name}",
                                                       pure=False)
 
     def prepared(self, path: Path, given: DocumentMetadata) -> PreparedDocument:

@@ -34,6 +34,10 @@ def write_archive(folder):
         (folder / f"notis-{number}.md").write_text(
             f"# Notis {number}\n\nKommun {number} inför e-tjänst nummer {number} för bygglov och "
             f"hemtjänst under år {2020 + number}.", encoding="utf-8")
+    for year in (2021, 2022):  # the same file name in two folders, different content
+        (folder / str(year)).mkdir()
+        (folder / str(year) / "uppdrag.md").write_text(
+            f"# Uppdrag {year}\n\nUppdraget förlängs till och med den 31 mars {year + 1}.", encoding="utf-8")
     return folder
 
 
@@ -89,7 +93,7 @@ def test_two_worker_cluster_ingest_equals_single_process_ingest(settings, tmp_pa
     single, distributed, single_report, distributed_report, preparers = ingest_both_ways(settings, tmp_path)
     assert [(o.outcome, o.document_id, o.passages) for o in single_report.outcomes] == \
            [(o.outcome, o.document_id, o.passages) for o in distributed_report.outcomes]
-    assert single_report.count("added") == 10 and single_report.count("duplicate") == 1
+    assert single_report.count("added") == 12 and single_report.count("duplicate") == 1
     assert single_report.count("failed") == 2
     assert len(preparers.last.tasks_per_worker) == 2, "both workers prepared files"
     assert_same_library(single, distributed, tolerance=0)
@@ -102,7 +106,7 @@ def test_two_worker_cluster_with_the_real_model(tmp_path):
     prepare_e5_small(settings.models_dir / DEFAULT_MODEL)
     settings = replace(settings, model=DEFAULT_MODEL)
     single, distributed, single_report, distributed_report, preparers = ingest_both_ways(settings, tmp_path)
-    assert distributed_report.count("added") == single_report.count("added") == 10
+    assert distributed_report.count("added") == single_report.count("added") == 12
     assert len(preparers.last.tasks_per_worker) == 2
     assert_same_library(single, distributed, tolerance=2e-2)  # bfloat16 sums differ with thread count
 
@@ -115,3 +119,20 @@ def test_an_unreachable_cluster_is_a_clear_error_and_changes_nothing(settings, t
     with pytest.raises(ClusterUnavailable, match="Dask"):
         Ingester(settings, preparers=DaskPreparers(scheduler=scheduler, timeout=2)).add([archive])
     assert not settings.catalogue_path.exists() or Catalogue(settings.catalogue_path).counts()["documents"] == 0
+
+
+def test_files_of_the_same_name_get_their_own_results(settings, tmp_path):
+    from corpus.records import DocumentMetadata
+    from ingest.distributed import DaskPreparer
+
+    paths = []
+    for year in (2021, 2022):
+        (tmp_path / str(year)).mkdir()
+        paths.append(tmp_path / str(year) / "uppdrag.md")
+        paths[-1].write_text(f"# Uppdrag {year}\n\nUppdraget gäller år {year}.", encoding="utf-8")
+    preparer = DaskPreparer(settings, workers=1)
+    try:
+        texts = [preparer.prepared(path, DocumentMetadata()).passages[0].text for path in paths]
+    finally:
+        preparer.close()
+    assert "2021" in texts[0] and "2022" in texts[1]
