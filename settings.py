@@ -92,8 +92,8 @@ class Settings:
 
 
 def _convert(raw: str, current: object, name: str) -> object:
-    if isinstance(current, Path):
-        return Path(raw).expanduser().resolve()
+    if isinstance(current, Path):  # absolute, but a symlink stays a symlink (read replicas move one)
+        return Path(os.path.abspath(Path(raw).expanduser()))
     if isinstance(current, float):
         try:
             return float(raw)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sys
 import time
+from pathlib import Path
 
 import click
 from tqdm import tqdm
@@ -14,6 +15,7 @@ from corpus.users import acting_viewer
 from embedding import load_embedder
 from embedding.loader import ModelNotPrepared
 from index.manifest import IndexMismatch
+from index.replica import ReleaseError, export_release
 from index.search import MODES, EmptyLibrary, Searcher
 from index.store import load_current
 from index.sync import store_missing_vectors, sync_index
@@ -110,3 +112,24 @@ def rebuild() -> None:
                 store_missing_vectors(catalogue, embedder, missing, bar.update)
             result = sync_index(catalogue, settings, embedder.name, embedder.dimension, rebuild=True)
     click.echo(f"Index {result.version}: {result.total} passager ({embedder.name})")
+
+
+@cli.command()
+@click.argument("target", type=click.Path(path_type=Path))
+def release(target: Path) -> None:
+    """Skriv en utgåva av biblioteket till mappen TARGET, för en läsreplik.
+
+    Utgåvan är en egen datamapp: en ögonblicksbild av katalogen, originalfilerna och det aktuella
+    indexet. En app med KALLA_DATA_DIR=TARGET svarar på frågor ur den, på samma eller en annan
+    maskin. Se README, avsnittet Read replicas.
+
+    \b
+    Exempel:
+      python -m index release /srv/kalla/releases/2026-11-25
+    """
+    settings = Settings.from_env()
+    try:
+        version = export_release(settings, target, on_wait=lambda message: click.echo(message, err=True))
+    except ReleaseError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Utgåva i {target}: index {version}")

@@ -79,12 +79,13 @@ def publish(index_dir: Path, index: faiss.Index, manifest: Manifest, keywords: K
     (staging / MANIFEST_FILE).write_text(stamped.to_json(), encoding="utf-8")
     _fsync_folder(staging)
     staging.rename(versions / version)
-    _replace_pointer(index_dir, version)
+    point_current(index_dir, version)
     _remove_old_versions(versions, keep=version)
     return version
 
 
-def _replace_pointer(index_dir: Path, version: str) -> None:
+def point_current(index_dir: Path, version: str) -> None:
+    """Make `version` the one readers load, in one atomic rename."""
     tmp = index_dir / f".{POINTER}.{uuid.uuid4().hex}"
     with open(tmp, "w", encoding="utf-8") as handle:
         handle.write(version + "\n")

@@ -1,0 +1,58 @@
+"""Releases for read replicas: a self-contained, consistent copy of the library that an app can serve
+read-only on another machine (or beside the primary, to spread the questions over more processes).
+
+A release is a data folder: a snapshot of the catalogue (SQLite `VACUUM INTO`: one consistent moment),
+the original files (for the cited pages) and the current index version with its CURRENT pointer. It is
+taken under the writer lock, so no ingest publishes meanwhile and the index matches the catalogue.
+Replicas switch releases by moving a symlink (see README, *Read replicas*).
+"""
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+from typing import Callable
+
+from corpus.lock import writer_lock
+from index.store import current_version, point_current
+from settings import Settings
+
+
+class ReleaseError(RuntimeError):
+    pass
+
+
+def export_release(settings: Settings, target: Path, on_wait: Callable[[str], None] | None = None) -> str:
+    """Write a release of the library into the empty or new folder `target`; returns its index version."""
+    target = Path(target)
+    if target.exists() and any(target.iterdir()):
+        raise ReleaseError(f"{target} är inte tom: en utgåva skrivs till en ny mapp")
+    with writer_lock(settings.data_dir, wait=True, on_wait=on_wait):
+        version = current_version(settings.index_dir)
+        if version is None:
+            raise ReleaseError("inget index är publicerat ännu: lägg till dokument först")
+        target.mkdir(parents=True, exist_ok=True)
+        _copy_files(settings.library_dir, target / settings.library_dir.name)
+        index_dir = target / settings.index_dir.name
+        shutil.copytree(settings.index_dir / "versions" / version, index_dir / "versions" / version)
+        _snapshot_catalogue(settings.catalogue_path, target / settings.catalogue_path.name)
+        point_current(index_dir, version)  # last: a folder without CURRENT is not a finished release
+    return version
+
+
+def _snapshot_catalogue(source: Path, destination: Path) -> None:
+    db = sqlite3.connect(str(source))
+    try:
+        db.execute("VACUUM INTO ?", (str(destination),))
+    finally:
+        db.close()
+
+
+def _copy_files(source: Path, destination: Path) -> None:
+    """The library's original files (content-addressed, so never changed in place), without leftovers."""
+    for path in sorted(source.rglob("*")) if source.is_dir() else []:
+        if path.is_file() and not path.name.startswith("."):
+            out = destination / path.relative_to(source)
+            out.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, out)
+
