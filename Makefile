@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 CORPUS ?=
 
-.PHONY: setup model ocr browser run test bench bench-retrieval calibrate bench-answers bench-index bench-stages clean
+.PHONY: setup model ocr browser run test bench bench-retrieval calibrate bench-answers bench-index bench-stages bench-scale bench-distributed clean
 
 setup: $(VENV)/.installed model ocr
 
@@ -70,6 +70,15 @@ bench-index: setup
 # Ingest stages separately on ../shared/corpus: extraction, chunking, embedding.
 bench-stages: setup
 	$(PY) bench/ingest_stages.py
+
+# The whole question path at 10k/100k/1M passages: latency, answers/s, memory, disk (about 10 minutes;
+# builds kept in /tmp/kalla-query-scale).
+bench-scale: setup
+	$(PY) bench/query_scale.py
+
+# Ingest of ../shared/corpus in one process against a local Dask cluster of 2 workers.
+bench-distributed: setup
+	$(PY) bench/distributed_ingest.py
 
 clean:
 	rm -rf $(VENV) .models
