@@ -25,17 +25,12 @@ from index.search import Searcher  # noqa: E402
 from ingest.pipeline import Ingester  # noqa: E402
 from settings import PROJECT_ROOT, Settings  # noqa: E402
 
-from reporting import corpus_argument, publish_result  # noqa: E402
+from reporting import corpus_argument, percentile, publish_result  # noqa: E402
 
 from questions import QUESTIONS, UNANSWERABLE  # noqa: E402
 
 FOLLOW_UP = "Vad säger de om kostnaderna?"
 ROUNDS = 3
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def main() -> None:

@@ -30,16 +30,11 @@ from index.kinds import (IndexPlan, exact_top, near, new_index, plan_for, traini
 from index.manifest import machine  # noqa: E402
 from settings import PROJECT_ROOT  # noqa: E402
 
+from reporting import resident_mb  # noqa: E402
+
 RESULTS = PROJECT_ROOT / "bench" / "results" / "index_scale.json"
 QUERIES = 300
 TOPICS = 2000
-
-
-def resident_mb() -> float:
-    for line in open("/proc/self/status", encoding="utf-8"):
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def synthetic(count: int, dimension: int, seed: int = 0) -> np.ndarray:

@@ -40,6 +40,7 @@ from index.manifest import machine  # noqa: E402
 from settings import PROJECT_ROOT, Settings  # noqa: E402
 
 from questions import QUESTIONS  # noqa: E402
+from reporting import percentile, resident_mb  # noqa: E402
 
 RESULTS = PROJECT_ROOT / "bench" / "results" / "query_scale.json"
 SWEFAQ_QUERIES = PROJECT_ROOT.parent / "shared" / "eval" / "swefaq_superlim2" / "queries.jsonl"
@@ -124,14 +125,7 @@ def questions() -> list[str]:
 
 
 def percentiles(milliseconds: list[float]) -> dict:
-    ordered = sorted(milliseconds)
-    return {"p50": round(statistics.median(ordered), 1), "p95": round(ordered[int(0.95 * (len(ordered) - 1))], 1)}
-
-
-def resident_mb() -> dict:
-    status = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines() if ":" in line)
-    return {key: round(int(status[name].split()[0]) / 1024) for key, name in (("rss_mb", "VmRSS"),
-                                                                              ("peak_rss_mb", "VmHWM"))}
+    return {"p50": round(statistics.median(milliseconds), 1), "p95": round(percentile(milliseconds, 0.95), 1)}
 
 
 def measure(folder: Path) -> dict:
@@ -139,13 +133,13 @@ def measure(folder: Path) -> dict:
     from answer.assistant import Assistant
 
     settings = settings_for(folder)
-    started_mb = resident_mb()["rss_mb"]
+    started_mb = round(resident_mb())
     started = time.perf_counter()
     assistant = Assistant(settings)
     embedder = assistant.searcher.embedder
     published = assistant.searcher.published()
     load_s = time.perf_counter() - started
-    loaded_mb = resident_mb()["rss_mb"]
+    loaded_mb = round(resident_mb())
     asked = questions()
     for question in asked[:5]:
         assistant.ask(question)  # warm up
@@ -169,7 +163,7 @@ def measure(folder: Path) -> dict:
             "index_params": published.manifest.index_params, "questions": len(asked),
             **{f"{name}_ms": percentiles(values) for name, values in timings.items()}, **throughput,
             "load_s": round(load_s, 1), "process_start_mb": started_mb, "after_load_mb": loaded_mb,
-            **resident_mb(),
+            "rss_mb": round(resident_mb()), "peak_rss_mb": round(resident_mb("VmHWM")),
             "index_on_disk_mb": round(sum(f.stat().st_size for f in version.iterdir()) / 2**20),
             "vectors_file_mb": round((version / "vectors.faiss").stat().st_size / 2**20)
             if (version / "vectors.faiss").exists() else None,

@@ -12,6 +12,20 @@ from settings import PROJECT_ROOT  # noqa: E402
 RESULTS = PROJECT_ROOT / "bench" / "results"
 
 
+def percentile(values: list[float], share: float) -> float:
+    """The value `share` of the way up the sorted values (0.5: the median's neighbour, 0.95: p95)."""
+    ordered = sorted(values)
+    return ordered[int(share * (len(ordered) - 1))]
+
+
+def resident_mb(field: str = "VmRSS") -> float:
+    """This process's resident memory in MB (`VmHWM`: its peak so far)."""
+    for line in Path("/proc/self/status").read_text(encoding="utf-8").splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def corpus_argument() -> Path:
     """The corpus folder named on the command line, else ../shared/corpus; exits if it is missing."""
     corpus = Path(sys.argv[1]) if len(sys.argv) > 1 else PROJECT_ROOT.parent / "shared" / "corpus"
