@@ -95,7 +95,7 @@ class Ingester:
         try:
             hashes = {}
             for position, path in enumerate(candidates):
-                for upcoming in candidates[position:position + preparer.look_ahead + 1]:
+                for upcoming in candidates[position:position + preparer.look_ahead]:  # none for local
                     self._look_ahead(catalogue, preparer, upcoming, metadata, as_new, hashes)
                 outcome = self._ingest_one(catalogue, run_id, path, metadata, target, as_new, preparer,
                                            hashes.get(path))
