@@ -49,10 +49,7 @@ def _snapshot_catalogue(source: Path, destination: Path) -> None:
 
 
 def _copy_files(source: Path, destination: Path) -> None:
-    """The library's original files (content-addressed, so never changed in place), without leftovers."""
-    for path in sorted(source.rglob("*")) if source.is_dir() else []:
-        if path.is_file() and not path.name.startswith("."):
-            out = destination / path.relative_to(source)
-            out.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, out)
-
+    """The library's original files (content-addressed, so never changed in place), without the hidden
+    leftovers of a copy that was interrupted."""
+    if source.is_dir():
+        shutil.copytree(source, destination, ignore=shutil.ignore_patterns(".*"))
