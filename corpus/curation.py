@@ -9,15 +9,18 @@ from __future__ import annotations
 import re
 from contextlib import contextmanager
 from pathlib import Path
+from dataclasses import replace as replace_user
 from typing import Iterator
 
 from corpus.audit import record
 from corpus.catalogue import Catalogue
 from corpus.collections import put_in_collection, take_out_of_collection
+from corpus.editions import supersede
 from corpus.library import Library
 from corpus.lock import writer_lock
 from corpus.records import METADATA_FIELDS, Document, DocumentMetadata
-from corpus.review import document_values, open_review, resolve, resolve_all_for, review_item, review_items
+from corpus.users import acting_viewer, require
+from corpus.review import document_values, resolve, resolve_all_for, review_item
 from embedding.loader import model_identity
 from index.sync import sync_index
 from settings import Settings
@@ -50,7 +53,10 @@ class Curator:
 
     @contextmanager
     def _session(self) -> Iterator[Catalogue]:
+        """The catalogue under the writer lock, once the actor's role has been read anew from it: a user
+        demoted or disabled since logging in can no longer act."""
         with writer_lock(self.settings.data_dir), Catalogue(self.settings.catalogue_path) as catalogue:
+            require(acting_viewer(catalogue.db, self.actor), "librarian")
             yield catalogue
 
     def _document(self, catalogue: Catalogue, document_id: int, *statuses: str) -> Document:
@@ -104,12 +110,12 @@ class Curator:
     # --- status ------------------------------------------------------------------------------
     def _set_status(self, catalogue: Catalogue, document: Document, action: str, status: str,
                     note: str | None, subject: str | None = None) -> Document:
-        with catalogue.transaction():
-            catalogue.set_status(document.id, status, note)
-            after = catalogue.document(document.id)
-            record(catalogue.db, self.actor, action, document.id, subject=subject,
-                   before={"status": document.status, "status_note": document.status_note},
-                   after={"status": after.status, "status_note": after.status_note})
+        """Change the status and record it (inside the caller's transaction)."""
+        catalogue.set_status(document.id, status, note)
+        after = catalogue.document(document.id)
+        record(catalogue.db, self.actor, action, document.id, subject=subject,
+               before={"status": document.status, "status_note": document.status_note},
+               after={"status": after.status, "status_note": after.status_note})
         return after
 
     def withdraw(self, document_id: int, reason: str) -> Document:
@@ -118,7 +124,8 @@ class Curator:
             raise CurationError("Ange varför dokumentet dras tillbaka")
         with self._session() as catalogue:
             document = self._document(catalogue, document_id, "active", "pending")
-            after = self._set_status(catalogue, document, "withdraw", "withdrawn", reason.strip())
+            with catalogue.transaction():
+                after = self._set_status(catalogue, document, "withdraw", "withdrawn", reason.strip())
             self._sync(catalogue)
             return after
 
@@ -126,19 +133,21 @@ class Curator:
         """Make a withdrawn document (or an earlier edition) searchable again."""
         with self._session() as catalogue:
             document = self._document(catalogue, document_id, "withdrawn", "superseded")
-            after = self._set_status(catalogue, document, "restore", "active", None)
+            with catalogue.transaction():
+                after = self._set_status(catalogue, document, "restore", "active", None)
             self._sync(catalogue)
             return after
 
     def approve(self, document_id: int) -> Document:
-        """Publish a pending document; if it is a new edition, its predecessor becomes an earlier version."""
+        """Publish a pending document; if it is a new edition, its predecessor becomes an earlier version.
+        One transaction: status, review queue and supersession change together or not at all."""
         with self._session() as catalogue:
             document = self._document(catalogue, document_id, "pending")
-            after = self._set_status(catalogue, document, "approve", "active", None)
             with catalogue.transaction():
+                after = self._set_status(catalogue, document, "approve", "active", None)
                 resolve_all_for(catalogue.db, document_id, self.actor, "godkänd", kind="pending")
-            if document.replaces:
-                self._supersede(catalogue, document.replaces, document_id)
+                if document.replaces:
+                    supersede(catalogue, document.replaces, document_id, self.actor)
             self._sync(catalogue)
             return after
 
@@ -146,45 +155,32 @@ class Curator:
         """Refuse a pending document: it is withdrawn (kept, never cited) with the reason."""
         with self._session() as catalogue:
             document = self._document(catalogue, document_id, "pending")
-            after = self._set_status(catalogue, document, "reject", "withdrawn", reason.strip() or "avvisad")
             with catalogue.transaction():
+                after = self._set_status(catalogue, document, "reject", "withdrawn", reason.strip() or "avvisad")
                 resolve_all_for(catalogue.db, document_id, self.actor, "avvisad")
             return after
-
-    def _supersede(self, catalogue: Catalogue, older_id: int, newer_id: int) -> None:
-        older = catalogue.document(older_id)
-        if older is None or older.status == "superseded":
-            return
-        self._set_status(catalogue, older, "supersede", "superseded", f"ersatt av #{newer_id}",
-                         subject=f"#{newer_id}")
-        with catalogue.transaction():
-            catalogue.set_replaces(newer_id, older_id)
-            for item in review_items(catalogue.db, "open", older_id):
-                if newer_id in (item.document_id, item.other_document_id):
-                    resolve(catalogue.db, item.id, self.actor, "ny utgåva")
 
     # --- near-duplicates ------------------------------------------------------------------------
     def resolve_duplicate(self, item_id: int, decision: str) -> None:
         """decision: 'keep' (both stay), 'supersede' (the newer replaces the older as a new edition)
-        or 'withdraw' (the newer is withdrawn as a duplicate)."""
+        or 'withdraw' (the newer is withdrawn as a duplicate). One transaction with its audit record."""
+        if decision not in ("keep", "supersede", "withdraw"):
+            raise CurationError(f"Okänt beslut {decision!r}: keep, supersede eller withdraw")
         with self._session() as catalogue:
             item = review_item(catalogue.db, item_id)
             if item.kind != "near_duplicate" or item.status != "open":
                 raise CurationError(f"Ärende {item_id} är inget öppet dubblettärende")
             newer, older = sorted((item.document_id, item.other_document_id), reverse=True)
-            if decision == "keep":
-                with catalogue.transaction():
+            with catalogue.transaction():
+                if decision == "keep":
                     resolve(catalogue.db, item_id, self.actor, "båda behålls")
                     record(catalogue.db, self.actor, "keep-both", newer, subject=f"#{older}")
-            elif decision == "supersede":
-                self._supersede(catalogue, older, newer)
-            elif decision == "withdraw":
-                document = self._document(catalogue, newer)
-                self._set_status(catalogue, document, "withdraw", "withdrawn", f"dubblett av #{older}")
-                with catalogue.transaction():
+                elif decision == "supersede":
+                    supersede(catalogue, older, newer, self.actor)
+                else:
+                    document = self._document(catalogue, newer)
+                    self._set_status(catalogue, document, "withdraw", "withdrawn", f"dubblett av #{older}")
                     resolve(catalogue.db, item_id, self.actor, "dubblett tillbakadragen")
-            else:
-                raise CurationError(f"Okänt beslut {decision!r}: keep, supersede eller withdraw")
             self._sync(catalogue)
 
     # --- editions and deletion -------------------------------------------------------------------
@@ -192,37 +188,19 @@ class Curator:
         """Add a new edition of a document; the old one is kept as an earlier version (superseded).
 
         The new edition inherits the old one's metadata, tags and collections unless given anew. In a
-        collection that requires review it waits as pending, and the old one stays until it is approved."""
+        collection that requires review it waits as pending, and the old one stays until it is approved.
+        Adding it, its collections, its review state and the supersession are one transaction."""
         from ingest.pipeline import Ingester  # ingest builds on corpus, not the other way round
 
         with self._session() as catalogue:
             old = self._document(catalogue, document_id, "active", "pending", "withdrawn")
-        outcome = Ingester(self.settings).add([Path(new_file)], metadata.merged_over(old.metadata),
-                                              arguments=f"replace {document_id} {new_file}",
-                                              as_new_document=True).outcomes[0]
+        outcome = Ingester(replace_user(self.settings, user=self.actor)).add(
+            [Path(new_file)], metadata.merged_over(old.metadata), arguments=f"replace {document_id} {new_file}",
+            edition_of=old).outcomes[0]
         if outcome.outcome != "added":
             raise CurationError(f"Den nya utgåvan lades inte till: {outcome.message or outcome.outcome}")
-        with self._session() as catalogue:
-            new = self._adopt(catalogue, old, outcome.document_id)
-            if new.status == "active":
-                self._supersede(catalogue, old.id, new.id)
-            self._sync(catalogue)
-            return catalogue.document(new.id)
-
-    def _adopt(self, catalogue: Catalogue, old: Document, new_id: int) -> Document:
-        """The new edition joins the old one's collections, records what it replaces, and waits for review
-        where one of its collections requires it."""
-        with catalogue.transaction():
-            for name in old.collections:
-                put_in_collection(catalogue.db, new_id, name)
-            catalogue.set_replaces(new_id, old.id)
-            if catalogue.requires_review(new_id) and catalogue.document(new_id).status == "active":
-                catalogue.set_status(new_id, "pending", None)
-                open_review(catalogue.db, new_id, "pending")
-            new = catalogue.document(new_id)
-            record(catalogue.db, self.actor, "replace", new_id, subject=f"#{old.id}",
-                   before=document_values(old), after=document_values(new))
-        return new
+        with Catalogue(self.settings.catalogue_path) as catalogue:
+            return catalogue.document(outcome.document_id)
 
     def delete(self, document_id: int) -> None:
         """Remove a document for good: its passages, vectors, tags and (if no other document has the same

@@ -10,10 +10,11 @@ from corpus.audit import record
 from corpus.catalogue import Catalogue, NewDocument
 from corpus.collections import Collection, collection, put_in_collection
 from corpus.duplicates import near_duplicates, store_signature
+from corpus.editions import adopt_edition, edition_requires_review
 from corpus.review import document_values, open_review
 from corpus.library import Library, file_hash
 from corpus.lock import writer_lock
-from corpus.records import DocumentMetadata, IngestOutcome, IngestReport
+from corpus.records import Document, DocumentMetadata, IngestOutcome, IngestReport
 from embedding import Embedder, load_embedder
 from embedding.loader import model_identity
 from index.sync import SyncResult, sync_index
@@ -69,16 +70,20 @@ class Ingester:
     def add(self, paths: Iterable[Path], metadata: DocumentMetadata = DocumentMetadata(),
             on_file: ProgressCallback | None = None, arguments: str = "", wait: bool = True,
             on_wait: Callable[[str], None] | None = None, collection: str | None = None,
-            as_new_document: bool = False) -> IngestReport:
+            as_new_document: bool = False, edition_of: Document | None = None) -> IngestReport:
         """Add files and folders; one ingest at a time per library (a second one waits, or with
         `wait=False` raises LibraryBusy). Documents added to a collection that requires review wait as
         pending until a librarian approves them. A changed file replaces its document's passages, unless
-        `as_new_document` (a new edition, added beside the old one)."""
+        `as_new_document` (a new edition, added beside the old one). With `edition_of`, each file becomes a
+        new edition of that document in the same transaction that adds it: in its collections, pending where
+        they require review, and superseding it when public."""
         with writer_lock(self.settings.data_dir, wait, on_wait):
-            return self._add(paths, metadata, on_file, arguments, collection, as_new_document)
+            return self._add(paths, metadata, on_file, arguments, collection, as_new_document or bool(edition_of),
+                             edition_of)
 
     def _add(self, paths: Iterable[Path], metadata: DocumentMetadata, on_file: ProgressCallback | None,
-             arguments: str, collection_name: str | None, as_new: bool) -> IngestReport:
+             arguments: str, collection_name: str | None, as_new: bool,
+             edition_of: Document | None = None) -> IngestReport:
         started = time.perf_counter()
         self.library.remove_leftovers()  # from an ingest that was killed: we hold the lock, nobody else writes
         candidates = find_files(paths)
@@ -98,7 +103,7 @@ class Ingester:
                 for upcoming in candidates[position:position + preparer.look_ahead]:  # none for local
                     self._look_ahead(catalogue, preparer, upcoming, metadata, as_new, hashes)
                 outcome = self._ingest_one(catalogue, run_id, path, metadata, target, as_new, preparer,
-                                           hashes.get(path))
+                                           hashes.get(path), edition_of)
                 report.outcomes.append(outcome)
                 if on_file:
                     on_file(path, outcome)
@@ -131,7 +136,7 @@ class Ingester:
 
     def _ingest_one(self, catalogue: Catalogue, run_id: int, path: Path, given: DocumentMetadata,
                     target: Collection | None, as_new: bool, preparer: Preparer,
-                    content_hash: str | None) -> IngestOutcome:
+                    content_hash: str | None, edition_of: Document | None = None) -> IngestOutcome:
         source = str(path)
         try:
             if not path.is_file():
@@ -139,7 +144,7 @@ class Ingester:
             content_hash = content_hash or file_hash(path)
             outcome = self._skip_reason(catalogue, source, content_hash, as_new)
             if outcome is None:
-                outcome = self._store(catalogue, path, content_hash, given, target, as_new, preparer)
+                outcome = self._store(catalogue, path, content_hash, given, target, as_new, preparer, edition_of)
         except ExtractionError as exc:
             outcome = IngestOutcome(source, "failed", str(exc))
         except Exception as exc:  # one bad file never aborts the batch
@@ -160,7 +165,8 @@ class Ingester:
         return None
 
     def _store(self, catalogue: Catalogue, path: Path, content_hash: str, given: DocumentMetadata,
-               target: Collection | None, as_new: bool, preparer: Preparer) -> IngestOutcome:
+               target: Collection | None, as_new: bool, preparer: Preparer,
+               edition_of: Document | None = None) -> IngestOutcome:
         prepared = preparer.prepared(path, given)
         drafts, metadata = prepared.passages, prepared.metadata
         stored = self.library.store(path, content_hash)
@@ -175,11 +181,15 @@ class Ingester:
                 catalogue.replace_content(previous.id, dataclasses.replace(new, metadata=kept))
                 document_id, kind = previous.id, "updated"
             else:
-                status = "pending" if target and target.requires_review else "active"
-                document_id, kind = catalogue.insert_document(new, self.settings.user, status), "added"
+                review = bool(target and target.requires_review) or bool(
+                    edition_of and edition_requires_review(catalogue, edition_of))
+                document_id = catalogue.insert_document(new, self.settings.user, "pending" if review else "active")
+                kind = "added"
             catalogue.insert_passages(document_id, drafts, prepared.vectors, self.model)
             catalogue.set_pages_needing_ocr(document_id, list(prepared.pages_needing_ocr))
             notes = self._file_for_review(catalogue, document_id, prepared.minhash, target, kind)
+            if edition_of:  # in the same transaction, so nobody sees it first: collections, review, supersession
+                adopt_edition(catalogue, edition_of, document_id, self.settings.user)
             if prepared.pages_needing_ocr:
                 notes.append(f"sidorna {', '.join(map(str, prepared.pages_needing_ocr))} är skannade och behöver "
                              f"OCR: {why_no_ocr()}")
@@ -200,7 +210,7 @@ class Ingester:
             record(db, actor, "add", document_id, after=document_values(document))
             if document.status == "pending":
                 open_review(db, document_id, "pending")
-                notes.append(f"väntar på granskning i samlingen {target.name}")
+                notes.append("väntar på granskning" + (f" i samlingen {target.name}" if target else ""))
         for twin in near_duplicates(db, minhash, self.settings.near_duplicate_threshold, exclude=document_id):
             if open_review(db, document_id, "near_duplicate", twin.document_id, twin.resemblance):
                 notes.append(f"liknar dokument #{twin.document_id} ({twin.resemblance:.0%}): se granskningskön")

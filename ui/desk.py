@@ -12,10 +12,11 @@ from corpus.collections import UnknownCollection
 from corpus.curation import STATUS_NAMES, CurationError, Curator
 from corpus.lock import LibraryBusy
 from corpus.records import Document
+from corpus.users import NotAllowed
 from settings import Settings
 from ui.session import interface_language, require
 
-PROBLEMS = (CurationError, UnknownCollection, LibraryBusy, LookupError, ValueError)
+PROBLEMS = (CurationError, UnknownCollection, NotAllowed, LibraryBusy, LookupError, ValueError)
 
 
 def open_desk(role: str = "librarian") -> tuple[Settings, Viewer, str]:

@@ -24,10 +24,27 @@ def interface_language() -> str:
 
 
 def current_viewer() -> Viewer:
-    viewer = st.session_state.get("viewer")
-    if viewer is None and _oidc_configured() and getattr(st.user, "is_logged_in", False):
-        viewer = _oidc_viewer(Settings.from_env(), str(st.user.get("email") or st.user.get("name") or "okänd"))
-    return viewer or ANONYMOUS
+    """Who is using this session, read anew from the catalogue on every run: a user whose role changed
+    or who was disabled or removed since logging in has the new role, or is logged out, at once."""
+    settings = Settings.from_env()
+    logged_in = st.session_state.get("viewer")
+    if logged_in is not None:
+        viewer = registered_viewer(settings, logged_in.name)
+        if viewer is None:
+            _forget_login()
+            return ANONYMOUS
+        st.session_state.viewer = viewer
+        return viewer
+    if _oidc_configured() and getattr(st.user, "is_logged_in", False):
+        return _oidc_viewer(settings, str(st.user.get("email") or st.user.get("name") or "okänd"))
+    return ANONYMOUS
+
+
+def registered_viewer(settings: Settings, name: str) -> Viewer | None:
+    """The registered, enabled user of that name as the catalogue has them now; None otherwise."""
+    with Catalogue(settings.catalogue_path) as catalogue:
+        user = find_user(catalogue.db, name)
+    return user.viewer if user and not user.disabled else None
 
 
 def sidebar_header(settings: Settings) -> str:
@@ -72,9 +89,13 @@ def _try_login(settings: Settings, name: str, password: str, ui: str) -> None:
     st.rerun()
 
 
-def _log_out() -> None:
+def _forget_login() -> None:
     for key in ("viewer", "messages", "feedback"):
         st.session_state.pop(key, None)
+
+
+def _log_out() -> None:
+    _forget_login()
     if _oidc_configured() and getattr(st.user, "is_logged_in", False):
         st.logout()
     st.rerun()

@@ -1,0 +1,47 @@
+"""Editions: a new edition joins its predecessor's collections and review rules, and once it is public the
+predecessor becomes an earlier version. Data access only: the caller holds one transaction around each
+function, so that an edition is never visible before it is allowed to be."""
+from __future__ import annotations
+
+from corpus.audit import record
+from corpus.catalogue import Catalogue
+from corpus.collections import collection, put_in_collection
+from corpus.records import Document
+from corpus.review import document_values, open_review, resolve, review_items
+
+
+def edition_requires_review(catalogue: Catalogue, earlier: Document) -> bool:
+    """Whether a new edition of `earlier` waits for review (one of its collections requires it)."""
+    return any(collection(catalogue.db, name).requires_review for name in earlier.collections)
+
+
+def adopt_edition(catalogue: Catalogue, earlier: Document, new_id: int, actor: str) -> Document:
+    """The new edition joins the earlier one's collections (and so its access restrictions), records what it
+    replaces, and is queued for review where it is pending; a public one supersedes the earlier one."""
+    for name in earlier.collections:
+        put_in_collection(catalogue.db, new_id, name)
+    catalogue.set_replaces(new_id, earlier.id)
+    new = catalogue.document(new_id)
+    if new.status == "pending":
+        open_review(catalogue.db, new_id, "pending")
+    record(catalogue.db, actor, "replace", new_id, subject=f"#{earlier.id}",
+           before=document_values(earlier), after=document_values(new))
+    if new.status == "active":
+        supersede(catalogue, earlier.id, new_id, actor)
+    return catalogue.document(new_id)
+
+
+def supersede(catalogue: Catalogue, older_id: int, newer_id: int, actor: str) -> None:
+    """The older document becomes an earlier edition of the newer one (kept, no longer searched)."""
+    older = catalogue.document(older_id)
+    if older is None or older.status == "superseded":
+        return
+    catalogue.set_status(older_id, "superseded", f"ersatt av #{newer_id}")
+    after = catalogue.document(older_id)
+    record(catalogue.db, actor, "supersede", older_id, subject=f"#{newer_id}",
+           before={"status": older.status, "status_note": older.status_note},
+           after={"status": after.status, "status_note": after.status_note})
+    catalogue.set_replaces(newer_id, older_id)
+    for item in review_items(catalogue.db, "open", older_id):
+        if newer_id in (item.document_id, item.other_document_id):
+            resolve(catalogue.db, item.id, actor, "ny utgåva")
