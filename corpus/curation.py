@@ -20,12 +20,27 @@ from corpus.library import Library
 from corpus.lock import writer_lock
 from corpus.records import METADATA_FIELDS, Document, DocumentMetadata
 from corpus.users import acting_viewer, require
+from corpus.webaddress import is_web_address
 from corpus.review import document_values, resolve, resolve_all_for, review_item
 from embedding.loader import model_identity
 from index.sync import sync_index
 from settings import Settings
 
 DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+def is_date(value: str) -> bool:
+    """ÅÅÅÅ, ÅÅÅÅ-MM or ÅÅÅÅ-MM-DD, and a real date (not 2020-13-45)."""
+    if not DATE.match(value):
+        return False
+    from datetime import date
+
+    year, month, day = (int(part) for part in (value.split("-") + ["1", "1"])[:3])
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
 
 
 class CurationError(ValueError):
@@ -39,10 +54,11 @@ def validated(field: str, value: str | None) -> str | None:
     value = (value or "").strip() or None
     if value is None:
         return None
-    if field == "published" and not DATE.match(value):
+    if field == "published" and not is_date(value):
         raise CurationError(f"Datum {value!r} ska skrivas ÅÅÅÅ, ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD")
-    if field == "source_url" and not re.match(r"^https?://\S+$", value, re.IGNORECASE):
-        raise CurationError(f"Webbadressen {value!r} ska börja med http:// eller https://")
+    if field == "source_url" and not is_web_address(value):
+        raise CurationError(f"Webbadressen {value!r} ska börja med http:// eller https:// och får inte "
+                            "innehålla mellanslag eller tecknen < > \" ' ` \\")
     return value
 
 

@@ -13,6 +13,19 @@ from corpus.records import METADATA_FIELDS, Document
 COLUMNS = ("id", "status", "file_name", "content_hash", *METADATA_FIELDS, "language", "page_count",
            "tags", "collections", "replaces", "added_at", "added_by")
 LIST_SEPARATOR = ";"
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet would run as a formula
+
+
+def spreadsheet_safe(value):
+    """A cell a spreadsheet shows as text: one beginning like a formula gets a leading apostrophe
+    (OWASP's advice for CSV injection); read_manifest takes it off again."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def from_spreadsheet(value: str) -> str:
+    return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_START) else value
 
 
 def catalogue_rows(documents: list[Document]) -> list[dict]:
@@ -36,7 +49,8 @@ def export_catalogue(documents: list[Document], form: str) -> str:
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: LIST_SEPARATOR.join(v) if isinstance(v, list) else v for k, v in row.items()})
+        writer.writerow({k: spreadsheet_safe(LIST_SEPARATOR.join(v) if isinstance(v, list) else v)
+                         for k, v in row.items()})
     return out.getvalue()
 
 
@@ -80,10 +94,14 @@ def read_manifest(path: Path, catalogue: Catalogue) -> list[ManifestRow]:
     `content_hash`, `identifier` or `file_name` (the first present that names exactly one document).
     Empty cells change nothing."""
     text = Path(path).read_text(encoding="utf-8-sig")
-    dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else ",", delimiters=",;\t")
+    header = text.splitlines()[0] if text else ""
+    delimiter = max(",;\t", key=header.count)  # the header's own separator; quoting is standard CSV
     rows = []
-    for line, raw in enumerate(csv.DictReader(io.StringIO(text), dialect=dialect), start=2):
-        raw = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
+    for line, raw in enumerate(csv.DictReader(io.StringIO(text), delimiter=delimiter), start=2):
+        if None in raw:  # more cells than the header names
+            rows.append(ManifestRow(line, None, {}, (), "raden har fler fält än rubrikraden"))
+            continue
+        raw = {(k or "").strip().lower(): from_spreadsheet((v or "").strip()) for k, v in raw.items()}
         values = {name: raw[name] for name in METADATA_FIELDS if raw.get(name)}
         tags = tuple(t.strip() for t in raw.get("tags", "").split(LIST_SEPARATOR) if t.strip())
         document_id, problem = _match(raw, catalogue)

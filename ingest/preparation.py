@@ -22,10 +22,8 @@ from ingest.extraction import Extraction, ExtractionError
 from ingest.guard import GuardedExtractor
 from ingest.language import detect_language
 from ingest.metadata import identifier_in, sidecar_metadata
+from corpus.webaddress import is_web_address
 from settings import Settings
-
-WEB_ADDRESS = re.compile(r"^https?://\S+$", re.IGNORECASE)
-
 
 @dataclass(frozen=True)
 class PreparedDocument:
@@ -77,7 +75,7 @@ def document_metadata(path: Path, extraction: Extraction, given: DocumentMetadat
                .merged_over(extraction.metadata)
                .merged_over(identifier_in(path.name + " " + extraction.text[:500])))
     metadata = given.merged_over(guessed)
-    if metadata.source_url and not WEB_ADDRESS.match(metadata.source_url):
+    if metadata.source_url and not is_web_address(metadata.source_url):
         metadata = dataclasses.replace(metadata, source_url=None)  # only http(s) links are ever shown
     if not metadata.title:
         metadata = DocumentMetadata(title=path.stem.replace("_", " ")).merged_over(metadata)

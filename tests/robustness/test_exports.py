@@ -1,0 +1,83 @@
+"""Regressions: exports are safe in a spreadsheet and a browser, and export -> import changes nothing.
+(Findings 6-8 of the hostile-input review: CSV formula injection, the manifest's dialect sniffed from the
+header, javascript: links through source_url, impossible dates.)"""
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from corpus.catalogue import Catalogue
+from corpus.curation import CurationError, Curator
+from corpus.exchange import apply_import, export_catalogue, plan_import, read_manifest
+from corpus.webaddress import is_web_address
+from ingest.pipeline import Ingester
+
+TEXT = "Rapporten beskriver hur myndigheterna förvaltar äldre it-system och vad det kostar att ersätta dem."
+
+
+def one_document(settings, tmp_path) -> int:
+    path = tmp_path / "rapport.txt"
+    path.write_text(TEXT, encoding="utf-8")
+    return Ingester(settings).add([path]).outcomes[0].document_id
+
+
+@pytest.mark.parametrize("title", ['=HYPERLINK("http://evil.example/","klicka")', "+1+2", "-2+3", "@SUM(A1)"])
+def test_csv_export_neutralises_formulas_and_reimport_restores_them(settings, tmp_path, title):
+    document = one_document(settings, tmp_path)
+    Curator(settings, "admin").edit(document, {"title": title})
+    with Catalogue(settings.catalogue_path) as catalogue:
+        exported = export_catalogue(catalogue.documents(), "csv")
+        cell = next(csv.DictReader(io.StringIO(exported)))["title"]
+        assert cell == "'" + title  # a spreadsheet shows it as text
+        manifest = tmp_path / "manifest.csv"
+        manifest.write_text(exported, encoding="utf-8")
+        rows = read_manifest(manifest, catalogue)
+        assert rows[0].values["title"] == title and not plan_import(rows, catalogue).planned
+
+
+@pytest.mark.parametrize("title", ['Rapport "A" del 2', 'Rapport "A", del 2', "Rapport; del 3"])
+def test_export_then_import_is_a_round_trip(settings, tmp_path, title):
+    document = one_document(settings, tmp_path)
+    Curator(settings, "admin").edit(document, {"title": title, "authority": "Riksrevisionen"})
+    with Catalogue(settings.catalogue_path) as catalogue:
+        manifest = tmp_path / "manifest.csv"
+        manifest.write_text(export_catalogue(catalogue.documents(), "csv"), encoding="utf-8")
+        report = plan_import(read_manifest(manifest, catalogue), catalogue)
+        assert not report.planned and not report.problems, report
+    assert Catalogue(settings.catalogue_path).document(document).metadata.title == title
+
+
+def test_a_manifest_row_with_an_extra_cell_is_reported_not_a_traceback(settings, tmp_path):
+    document = one_document(settings, tmp_path)
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text(f'id,title\n{document},"Ny titel, med komma"\n{document},"x","överflödig"\n', encoding="utf-8")
+    with Catalogue(settings.catalogue_path) as catalogue:
+        report = plan_import(read_manifest(manifest, catalogue), catalogue)
+    assert report.problems == ["rad 3: raden har fler fält än rubrikraden"]
+    apply_import(report, Curator(settings, "admin"))
+    assert Catalogue(settings.catalogue_path).document(document).metadata.title == "Ny titel, med komma"
+
+
+@pytest.mark.parametrize("url", ["https://example.se/a>[x](javascript:alert(1))", "javascript:alert(1)",
+                                 "https://exa mple.se", 'https://example.se/"onmouseover="x', "http://",
+                                 "https://example.se/<script>", "data:text/html,hi", "https://example.se/`x`"])
+def test_unsafe_web_addresses_are_refused(settings, tmp_path, url):
+    document = one_document(settings, tmp_path)
+    assert not is_web_address(url)
+    with pytest.raises(CurationError, match="http"):
+        Curator(settings, "admin").edit(document, {"source_url": url})
+
+
+def test_safe_web_addresses_are_kept(settings, tmp_path):
+    document = one_document(settings, tmp_path)
+    url = "https://www.regeringen.se/rattsliga-dokument/skrivelse/2020/02/skr.-20192082/?a=1&b=%C3%A5#s2"
+    assert Curator(settings, "admin").edit(document, {"source_url": url}).metadata.source_url == url
+
+
+@pytest.mark.parametrize("date", ["2020-13-45", "2021-02-30", "2020-00", "14 december"])
+def test_impossible_dates_are_refused(settings, tmp_path, date):
+    document = one_document(settings, tmp_path)
+    with pytest.raises(CurationError, match="ÅÅÅÅ"):
+        Curator(settings, "admin").edit(document, {"published": date})
