@@ -35,10 +35,21 @@ def highlight(text: str, question: str) -> str:
     return "".join(out)
 
 
-MARKDOWN_PUNCTUATION = set("\\`*_[]<>|~$:")
+MARKDOWN_PUNCTUATION = set("\\`*_[]<>|~#!()")
+WORD_JOINER = "\u2060"  # invisible; breaks Streamlit's :icon:, :color[...]: and $math$ syntax apart
 
 
 def escape_label(text: str) -> str:
-    """Backslash-escape Markdown punctuation for widget labels (which render Markdown but no HTML)."""
+    """Text made inert for widget labels, captions and messages (which render Markdown, no HTML): Markdown
+    punctuation backslash-escaped, and a word joiner after each colon and dollar sign, so that Streamlit's
+    own extensions (:material/icon:, :red[...], $$...$$) cannot start either."""
     flat = " ".join(text.split())
-    return "".join("\\" + ch if ch in MARKDOWN_PUNCTUATION else ch for ch in flat)
+    out = []
+    for ch in flat:
+        if ch in MARKDOWN_PUNCTUATION:
+            out.append("\\" + ch)
+        elif ch in ":$":
+            out.append(ch + WORD_JOINER)
+        else:
+            out.append(ch)
+    return "".join(out)

@@ -5,7 +5,7 @@ import base64
 
 import streamlit as st
 
-from answer.highlight import escape_text, highlight
+from answer.highlight import escape_label, escape_text, highlight
 from corpus.catalogue import Catalogue
 from corpus.library import Library
 from corpus.pages import passage_in_context, render_pdf_page
@@ -30,12 +30,12 @@ def show_source(hit: Hit, question: str, key: str, settings: Settings, language:
                          mime=hit.document.media_type, key=f"open-{key}", on_click="ignore", icon=":material/download:")
     page = hit.passage.page_number
     if page is not None and hit.document.media_type == "application/pdf":
-        label = t("show_page", language, page=hit.passage.page_label or page)
+        label = t("show_page", language, page=escape_label(str(hit.passage.page_label or page)))
         if right.toggle(label, key=f"page-{key}"):
             try:
                 rendered = marked_page(str(path), page, hit.passage.text)
             except Exception as exc:  # a page that cannot be drawn must not break the chat
-                st.error(t("page_failed", language, error=exc))
+                st.error(t("page_failed", language, error=escape_label(str(exc))))
                 return
             caption = t("page_caption", language, file=hit.document.file_name, page=page)
             # an <img> with alt text (st.image has none), so screen readers know what the picture is

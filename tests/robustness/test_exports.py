@@ -81,3 +81,16 @@ def test_impossible_dates_are_refused(settings, tmp_path, date):
     document = one_document(settings, tmp_path)
     with pytest.raises(CurationError, match="ÅÅÅÅ"):
         Curator(settings, "admin").edit(document, {"published": date})
+
+
+@pytest.mark.parametrize("hostile", ["![b](http://host.example/x.png)", ":red[alarm]", "$$x^2$$", ":material/home:",
+                                     "[länk](javascript:alert(1))", "<img src=x onerror=alert(1)>", "**fet** _kursiv_"])
+def test_labels_and_captions_cannot_start_markdown_or_streamlit_extensions(hostile):
+    """Finding 4: page labels, identifiers and status notes reach labels and captions through escape_label."""
+    import re
+
+    from answer.highlight import WORD_JOINER, escape_label
+
+    escaped = escape_label(hostile)
+    assert not re.search(r":material/\w+:|:[a-z]+\[|\$\$|(?<!\\)!(?<!\\)\[|(?<!\\)\[|(?<!\\)<|(?<!\\)\*", escaped)
+    assert escaped.replace("\\", "").replace(WORD_JOINER, "") == hostile  # nothing is lost to the reader

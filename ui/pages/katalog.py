@@ -4,6 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from answer.highlight import escape_label
 from corpus.audit import entries
 from corpus.catalogue import Catalogue
 from corpus.collections import collections, create_collection, update_collection
@@ -70,7 +71,7 @@ with documents_tab:
                     curator(settings).collect(document.id, name, remove=name not in in_collections)
 
         st.subheader("Status")
-        st.caption(document_label(document) + (f" – {document.status_note}" if document.status_note else ""))
+        st.caption(escape_label(document_label(document) + (f" – {document.status_note}" if document.status_note else "")))
         if document.status in ("active", "pending"):
             reason = st.text_input("Skäl att dra tillbaka", key=f"reason-{document.id}")
             if st.button("Dra tillbaka", icon=":material/visibility_off:", key=f"withdraw-{document.id}"):
@@ -96,7 +97,7 @@ with documents_tab:
             history = entries(catalogue.db, document_id=document.id)
             editions = catalogue.editions(document.id)
         if editions:
-            st.caption("Tidigare utgåvor: " + "; ".join(document_label(e) for e in editions))
+            st.caption("Tidigare utgåvor: " + escape_label("; ".join(document_label(e) for e in editions)))
         st.subheader("Ändringslogg för dokumentet")
         st.dataframe([{"när": e.at, "vem": e.actor, "vad": e.action, "ändring": e.changes()} for e in history],
                      hide_index=True, width="stretch")
