@@ -23,9 +23,10 @@ from corpus.review import review_items
 from corpus.users import NotAllowed, acting_viewer, require
 from embedding.loader import ModelNotPrepared
 from index.manifest import IndexMismatch
+from index.store import DamagedIndex
 from settings import Settings
 
-FAILURES = (CurationError, UnknownCollection, NotAllowed, LibraryBusy, ModelNotPrepared, IndexMismatch,
+FAILURES = (CurationError, UnknownCollection, NotAllowed, LibraryBusy, ModelNotPrepared, IndexMismatch, DamagedIndex,
             LookupError, ValueError)
 FIELD_OPTIONS = {"title": "--title", "authority": "--authority", "series": "--series", "published": "--date",
                  "identifier": "--identifier", "source_url": "--url", "edition": "--edition", "licence": "--licence"}

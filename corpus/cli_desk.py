@@ -324,4 +324,6 @@ def check(do_repair: bool) -> None:
     state = "allt stämmer" if report.clean else f"{len(report.problems)} problem"
     click.echo(f"{report.documents} dokument, {report.files} filer, {report.passages_indexed} passager i indexet: {state}")
     if not report.clean:
+        if not do_repair and any(p.repairable for p in report.problems):
+            click.echo("Laga det som går med: python -m corpus check --repair")
         sys.exit(1)

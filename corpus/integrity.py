@@ -18,7 +18,7 @@ import numpy as np
 from corpus.catalogue import Catalogue
 from corpus.library import file_hash
 from embedding.loader import model_identity
-from index.store import load_current
+from index.store import DamagedIndex, load_current
 from settings import Settings
 
 LEFTOVER_PREFIXES = (".incoming-",)
@@ -95,7 +95,11 @@ def _check_indexes(catalogue: Catalogue, settings: Settings, report: IntegrityRe
     if missing:
         report.add("missing_vectors", f"{len(missing)} passager saknar vektorer för {model}")
     wanted = catalogue.indexable_passage_ids(model)
-    published = load_current(settings.index_dir)
+    try:
+        published = load_current(settings.index_dir)
+    except DamagedIndex as exc:
+        report.add("index", exc.detail)
+        return
     if published is None:
         if len(wanted):
             report.add("index", f"inget index är publicerat, men {len(wanted)} passager ska vara sökbara")

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from corpus.catalogue import Catalogue
-from index.store import current_version
+from index.store import DamagedIndex, current_version
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,10 @@ def statistics(catalogue: Catalogue, index_dir: Path, library_dir: Path) -> Corp
     db = catalogue.db
     grouped = lambda sql: {str(k) if k is not None else "okänd": int(n) for k, n in db.execute(sql)}  # noqa: E731
     active = "FROM documents WHERE status = 'active'"
-    version = current_version(index_dir)
+    try:
+        version = current_version(index_dir)
+    except DamagedIndex:
+        version = None
     return CorpusStatistics(
         by_status=grouped("SELECT status, COUNT(*) FROM documents GROUP BY status ORDER BY status"),
         by_series=grouped(f"SELECT series, COUNT(*) {active} GROUP BY series ORDER BY COUNT(*) DESC, series"),

@@ -17,7 +17,7 @@ from embedding.loader import ModelNotPrepared
 from index.manifest import IndexMismatch
 from index.replica import ReleaseError, export_release
 from index.search import MODES, EmptyLibrary, Searcher
-from index.store import load_current
+from index.store import DamagedIndex, load_current
 from index.sync import store_missing_vectors, sync_index
 from settings import Settings
 
@@ -57,7 +57,7 @@ def search(question: str, k: int | None, mode: str | None, languages: tuple[str,
             searcher.embedder  # load the model before the clock starts
         started = time.perf_counter()
         hits = searcher.search(question, k, filters, mode)
-    except (EmptyLibrary, ModelNotPrepared, IndexMismatch) as exc:
+    except (EmptyLibrary, ModelNotPrepared, IndexMismatch, DamagedIndex) as exc:
         raise click.ClickException(str(exc)) from exc
     elapsed = time.perf_counter() - started
     if not hits:
@@ -82,7 +82,10 @@ def format_hit(hit) -> str:
 def info() -> None:
     """Visa det publicerade indexets manifest."""
     settings = Settings.from_env()
-    published = load_current(settings.index_dir)
+    try:
+        published = load_current(settings.index_dir)
+    except DamagedIndex as exc:
+        raise click.ClickException(str(exc)) from exc
     if published is None:
         raise click.ClickException("Inget index är publicerat än. Lägg till dokument: python -m ingest add SÖKVÄG")
     click.echo(f"version: {published.version}")

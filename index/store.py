@@ -25,6 +25,15 @@ POINTER = "CURRENT"
 KEEP_VERSIONS = 2
 
 
+class DamagedIndex(RuntimeError):
+    """The published index cannot be read; the catalogue (the system of record) can rebuild it."""
+
+    def __init__(self, index_dir: Path, detail: str) -> None:
+        super().__init__(f"Sökindexet i {index_dir} är skadat: {detail}. Biblioteket är intakt i katalogen; "
+                         f"bygg om indexet med: python -m corpus check --repair")
+        self.detail = detail
+
+
 @dataclass
 class PublishedIndex:
     version: str
@@ -42,11 +51,25 @@ class PublishedIndex:
 
 
 def current_version(index_dir: Path) -> str | None:
+    """The version CURRENT points at; None where nothing was ever published; DamagedIndex where versions
+    exist but CURRENT is missing, unreadable or points at none of them."""
     pointer = Path(index_dir) / POINTER
-    if not pointer.is_file():
-        return None
-    version = pointer.read_text(encoding="utf-8").strip()
-    return version if (Path(index_dir) / "versions" / version / MANIFEST_FILE).is_file() else None
+    try:
+        version = pointer.read_text(encoding="utf-8").strip() if pointer.is_file() else None
+    except (OSError, UnicodeDecodeError):
+        version = ""
+    if version and "/" not in version and (Path(index_dir) / "versions" / version / MANIFEST_FILE).is_file():
+        return version
+    if _published_versions(Path(index_dir)):
+        raise DamagedIndex(index_dir, f"{POINTER} saknas" if version is None else f"{POINTER} pekar inte på någon version")
+    return None
+
+
+def _published_versions(index_dir: Path) -> list[Path]:
+    versions = index_dir / "versions"
+    if not versions.is_dir():
+        return []
+    return [p for p in versions.iterdir() if p.is_dir() and not p.name.startswith(".")]
 
 
 def load_current(index_dir: Path, mapped: bool = False) -> PublishedIndex | None:
@@ -56,11 +79,28 @@ def load_current(index_dir: Path, mapped: bool = False) -> PublishedIndex | None
     if version is None:
         return None
     folder = Path(index_dir) / "versions" / version
-    manifest = Manifest.read(folder / MANIFEST_FILE)
+    try:
+        manifest = Manifest.read(folder / MANIFEST_FILE)
+    except Exception as exc:  # garbled JSON, missing fields
+        raise DamagedIndex(index_dir, f"{MANIFEST_FILE} kan inte läsas ({type(exc).__name__})") from exc
     mapping = faiss.IO_FLAG_MMAP if manifest.index_type.startswith("IVF") else faiss.IO_FLAG_MMAP_IFC
     flags = mapping | faiss.IO_FLAG_READ_ONLY if mapped else 0
-    index = faiss.read_index(str(folder / VECTORS_FILE), flags)
-    keywords = KeywordIndex.read(folder) if KeywordIndex.exists(folder) else KeywordIndex.empty()
+    try:
+        index = faiss.read_index(str(folder / VECTORS_FILE), flags)
+    except Exception as exc:  # truncated or missing: faiss raises RuntimeError
+        raise DamagedIndex(index_dir, f"{VECTORS_FILE} kan inte läsas") from exc
+    if index.ntotal != manifest.passages:
+        raise DamagedIndex(index_dir, f"{VECTORS_FILE} har {index.ntotal} passager, manifestet {manifest.passages}")
+    if not KeywordIndex.exists(folder):
+        if manifest.passages:
+            raise DamagedIndex(index_dir, "nyckelordsindexet saknas")
+        return PublishedIndex(version, folder, index, manifest, KeywordIndex.empty())
+    try:
+        keywords = KeywordIndex.read(folder)
+    except Exception as exc:
+        raise DamagedIndex(index_dir, f"nyckelordsindexet kan inte läsas ({type(exc).__name__})") from exc
+    if len(keywords.ids) != index.ntotal:
+        raise DamagedIndex(index_dir, "nyckelordsindexet och vektorerna håller olika många passager")
     return PublishedIndex(version, folder, index, manifest, keywords)
 
 

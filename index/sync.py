@@ -16,7 +16,7 @@ from index.analysis import SwedishAnalyzer, default_analyzer
 from index.keywords import KeywordIndex
 from index.manifest import Manifest, software_versions
 from index.kinds import IndexPlan, new_index, plan_for, plan_of, remove, training_size, tune_nprobe
-from index.store import load_current, publish
+from index.store import DamagedIndex, load_current, publish
 from settings import Settings
 
 BATCH = 4096
@@ -34,6 +34,14 @@ class SyncResult:
         return self.added > 0 or self.removed > 0
 
 
+def _readable_current(settings: Settings):
+    """The published index, or None where it is damaged (then it is built anew from the catalogue)."""
+    try:
+        return load_current(settings.index_dir)
+    except DamagedIndex:
+        return None
+
+
 def sync_index(catalogue: Catalogue, settings: Settings, model: str, dimension: int | None = None,
                rebuild: bool = False, progress: Callable[[int], None] | None = None,
                analyzer: SwedishAnalyzer | None = None) -> SyncResult:
@@ -43,7 +51,7 @@ def sync_index(catalogue: Catalogue, settings: Settings, model: str, dimension: 
     analyzer = analyzer or default_analyzer()
     wanted = catalogue.indexable_passage_ids(model)
     plan = plan_for(len(wanted), settings.approximate_from)
-    current = None if rebuild else load_current(settings.index_dir)
+    current = None if rebuild else _readable_current(settings)
     params: dict = {}
     if current is not None:
         current.manifest.check_model(model)

@@ -7,7 +7,7 @@ import streamlit as st
 
 from answer.assistant import Assistant
 from answer.citation import citation_line, provenance
-from answer.compose import Answer
+from answer.compose import Answer, AnswerSentence
 from answer.export import to_markdown, to_pdf
 from answer.feedback import record_feedback
 from answer.highlight import escape_label, escape_text, highlight
@@ -17,8 +17,9 @@ from corpus.catalogue import Catalogue, Facets
 from corpus.filters import SearchFilters
 from embedding.loader import ModelNotPrepared
 from index.manifest import IndexMismatch
+from index.store import DamagedIndex
 from index.search import Hit
-from settings import Settings
+from settings import DEFAULT_MODEL, Settings
 from ui.session import current_viewer, interface_language
 from ui.strings import t
 from ui.viewer import show_source
@@ -66,8 +67,13 @@ def render_answer(answer: Answer, message_key: str, settings: Settings, ui: str)
         st.caption(escape_text(message("follow_up", ui, query=answer.search_query)), unsafe_allow_html=True)
     if answer.notice:
         (st.warning if answer.hits else st.info)(escape_label(answer.notice))
+    if answer.short_answer:
+        st.markdown(f'<p class="kalla-short-answer"><strong>{t("short_answer", ui)}:</strong> '
+                    f'<mark>{escape_text(answer.short_answer)}</mark> '
+                    f'<span class="kalla-sentence-source">[{answer.short_answer_source}]</span></p>',
+                    unsafe_allow_html=True)
     if answer.sentences:
-        body = " ".join(f"{escape_text(s.text)} <span class=\"kalla-sentence-source\">[{s.source}]</span>"
+        body = " ".join(f"{marked_sentence(s)} <span class=\"kalla-sentence-source\">[{s.source}]</span>"
                         for s in answer.sentences)
         st.markdown(f'<p class="kalla-answer">{body}</p>', unsafe_allow_html=True)
         for note in answer.notes:
@@ -76,12 +82,25 @@ def render_answer(answer: Answer, message_key: str, settings: Settings, ui: str)
             t("written_by", ui, name=escape_label(answer.written_by))
         confidence = "" if answer.confidence is None else " · " + t("confidence", ui, value=answer.confidence)
         st.caption(provenance + confidence)
+        how = t("read_by_reader", ui) if answer.read_by == "reader" else \
+            t("reader_off", ui) if settings.model != DEFAULT_MODEL else None
+        if how:
+            st.caption(how)
     if answer.hits:
         st.markdown(f"##### {t('sources', ui) if answer.sentences else t('related', ui)}")
         for hit in answer.hits:
             render_source(hit, answer, message_key, settings, ui)
     if answer.hits or answer.sentences:
         answer_actions(answer, message_key, settings, ui)
+
+
+def marked_sentence(sentence: AnswerSentence) -> str:
+    """The quoted sentence, escaped, with the reader's answer span in <mark>."""
+    if not sentence.span:
+        return escape_text(sentence.text)
+    start, end = sentence.span
+    text = sentence.text
+    return f"{escape_text(text[:start])}<mark>{escape_text(text[start:end])}</mark>{escape_text(text[end:])}"
 
 
 def render_source(hit: Hit, answer: Answer, message_key: str, settings: Settings, ui: str) -> None:
@@ -145,7 +164,7 @@ def chat_page() -> None:
     try:
         with st.spinner(t("loading_model", ui)):
             assistant = get_assistant(settings)
-    except (ModelNotPrepared, IndexMismatch) as exc:
+    except (ModelNotPrepared, IndexMismatch, DamagedIndex) as exc:
         st.error(str(exc))
         st.stop()
 
@@ -167,7 +186,7 @@ def chat_page() -> None:
             with st.spinner(t("searching", ui)):
                 try:
                     answer = assistant.ask(question, filters=filters, history=history)
-                except IndexMismatch as exc:
+                except (IndexMismatch, DamagedIndex) as exc:
                     st.error(str(exc))
                     st.stop()
             key = uuid.uuid4().hex[:8]
