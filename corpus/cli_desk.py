@@ -279,22 +279,25 @@ def user_list() -> None:
 @click.option("--group", "groups", multiple=True, help="Grupper (ersätter de tidigare).")
 @click.option("--no-groups", is_flag=True, help="Ta bort alla grupper.")
 @click.option("--disable/--enable", default=None, help="Stäng av eller återaktivera kontot.")
+@click.option("--unlock", is_flag=True, help="Lås upp ett konto som låsts efter upprepade felaktiga inloggningar.")
 @click.option("--password", "new_password", is_flag=True, help="Sätt ett nytt lösenord (frågas efter).")
 @click.option("--password-stdin", is_flag=True, help="Läs det nya lösenordet från standard in.")
 def user_set(name: str, role: str | None, groups: tuple[str, ...], no_groups: bool, disable: bool | None,
-             new_password: bool, password_stdin: bool) -> None:
+             unlock: bool, new_password: bool, password_stdin: bool) -> None:
     """Ändra roll, grupper, lösenord eller avstängning.
 
     \b
     Exempel:
       python -m corpus user set anna --role admin
       python -m corpus user set bo --disable
+      python -m corpus user set anna --unlock
     """
     password = read_password(password_stdin) if new_password or password_stdin else None
     with desk(role="admin") as (settings, viewer), Catalogue(settings.catalogue_path) as catalogue:
         user = update_user(catalogue.db, name, role, () if no_groups else (groups or None), password, disable,
-                           actor=viewer.name)
-    click.echo(f"{user.name}: {ROLE_NAMES[user.role]}" + (" (avstängd)" if user.disabled else ""))
+                           actor=viewer.name, unlock=unlock)
+    click.echo(f"{user.name}: {ROLE_NAMES[user.role]}" + (" (avstängd)" if user.disabled else "")
+               + (" (låst efter felaktiga inloggningar: lås upp med --unlock)" if user.locked else ""))
 
 
 @cli.command()

@@ -207,4 +207,24 @@ def m004_ocr(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS = [m001_create_tables, m002_answer_feedback, m003_curation, m004_ocr]
+def m005_login_attempts(db: sqlite3.Connection) -> None:
+    """Logins that cannot be guessed: every attempt recorded (per user name and per client, for rate
+    limits), a count of failures in a row per account, and a lock an admin lifts."""
+    run_script(db,
+        """
+        CREATE TABLE login_attempts (
+            id INTEGER PRIMARY KEY,
+            user_name TEXT NOT NULL COLLATE NOCASE,
+            client TEXT NOT NULL,
+            at TEXT NOT NULL,
+            succeeded INTEGER NOT NULL
+        );
+        CREATE INDEX login_attempts_by_client ON login_attempts (client, at);
+        CREATE INDEX login_attempts_by_user ON login_attempts (user_name, at);
+        ALTER TABLE users ADD COLUMN failed_logins INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE users ADD COLUMN locked_at TEXT;
+        """
+    )
+
+
+MIGRATIONS = [m001_create_tables, m002_answer_feedback, m003_curation, m004_ocr, m005_login_attempts]

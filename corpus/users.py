@@ -13,6 +13,14 @@ from corpus.db import transaction, utc_now
 
 _HASHER = PasswordHasher()
 MIN_PASSWORD = 10
+MIN_DISTINCT_CHARACTERS = 5
+LOCK_AFTER = 5  # failed logins in a row lock an account until an admin unlocks it
+CLIENT_LIMIT = 20  # failed logins from one client within WINDOW_MINUTES: refused until the window passes
+WINDOW_MINUTES = 15
+COMMON_PASSWORDS = frozenset("""
+lösenord123 lösenordet password123 passw0rd123 1234567890 0123456789 12345678910 qwertyuiop asdfghjkl1
+abcdefghij sommar2024 sommar2025 sommar2026 vinter2025 vinter2026 välkommen1 välkommen123 hösten2026
+""".split())
 
 
 @dataclass(frozen=True)
@@ -22,6 +30,7 @@ class User:
     groups: tuple[str, ...]
     disabled: bool
     created_at: str
+    locked: bool = False
 
     @property
     def viewer(self) -> Viewer:
@@ -44,22 +53,60 @@ def add_user(db: sqlite3.Connection, name: str, password: str, role: str = "read
     return user
 
 
-def authenticate(db: sqlite3.Connection, name: str, password: str) -> User | None:
-    """The user when name and password match and the account is enabled; None otherwise (same answer
-    whether the name or the password was wrong)."""
-    row = db.execute("SELECT * FROM users WHERE name = ?", (name.strip(),)).fetchone()
-    if row is None:
+def authenticate(db: sqlite3.Connection, name: str, password: str, client: str = "okänd") -> User | None:
+    """The user when name and password match, the account is enabled and not locked, and the client is not
+    over its limit of failures; None otherwise, the same answer whatever was wrong (and about the same
+    time: a hash is computed either way). Every attempt is recorded; a failure also in the audit log, and
+    LOCK_AFTER failures in a row lock the account until an admin unlocks it."""
+    name = name.strip()
+    row = db.execute("SELECT * FROM users WHERE name = ?", (name,)).fetchone()
+    limited = client_failures(db, client) >= CLIENT_LIMIT
+    verified = False
+    if row is None or limited or row["locked_at"]:
         _HASHER.hash(password)  # spend the same time as a real check
-        return None
-    try:
-        _HASHER.verify(row["password_hash"], password)
-    except (VerificationError, InvalidHashError):
-        return None
-    if row["disabled"]:
-        return None
-    if _HASHER.check_needs_rehash(row["password_hash"]):
-        db.execute("UPDATE users SET password_hash = ? WHERE name = ?", (_HASHER.hash(password), row["name"]))
-    return _user(row)
+    else:
+        try:
+            verified = _HASHER.verify(row["password_hash"], password)
+        except (VerificationError, InvalidHashError):
+            verified = False
+    succeeded = verified and not row["disabled"]
+    with transaction(db):
+        db.execute("INSERT INTO login_attempts (user_name, client, at, succeeded) VALUES (?, ?, ?, ?)",
+                   (name[:200], client[:200], utc_now(), int(succeeded)))
+        if succeeded:
+            db.execute("UPDATE users SET failed_logins = 0 WHERE name = ?", (row["name"],))
+            if _HASHER.check_needs_rehash(row["password_hash"]):
+                db.execute("UPDATE users SET password_hash = ? WHERE name = ?", (_HASHER.hash(password), row["name"]))
+        else:
+            record(db, client[:200], "login-failed", subject=name[:200],
+                   after={"reason": "rate-limited" if limited else "refused"})
+            if row is not None and not row["locked_at"] and not limited:
+                failures = row["failed_logins"] + 1
+                db.execute("UPDATE users SET failed_logins = ? WHERE name = ?", (failures, row["name"]))
+                if failures >= LOCK_AFTER:
+                    db.execute("UPDATE users SET locked_at = ? WHERE name = ?", (utc_now(), row["name"]))
+                    record(db, "system", "lock-user", subject=row["name"], after={"failed_logins": failures})
+    return find_user(db, name) if succeeded else None
+
+
+def client_failures(db: sqlite3.Connection, client: str, minutes: int = WINDOW_MINUTES) -> int:
+    """Failed logins from one client (address) within the last `minutes`."""
+    since = _minutes_ago(minutes)
+    return int(db.execute("SELECT COUNT(*) FROM login_attempts WHERE client = ? AND NOT succeeded AND at >= ?",
+                          (client[:200], since)).fetchone()[0])
+
+
+def recent_failures(db: sqlite3.Connection, name: str, client: str, minutes: int = WINDOW_MINUTES) -> int:
+    """Failed logins for this user name or from this client within the last `minutes` (to slow guessing)."""
+    since = _minutes_ago(minutes)
+    return int(db.execute("SELECT COUNT(*) FROM login_attempts WHERE (user_name = ? OR client = ?) AND NOT succeeded "
+                          "AND at >= ?", (name.strip()[:200], client[:200], since)).fetchone()[0])
+
+
+def _minutes_ago(minutes: int) -> str:
+    from datetime import datetime, timedelta, timezone
+
+    return (datetime.now(timezone.utc) - timedelta(minutes=minutes)).isoformat(timespec="seconds")
 
 
 def find_user(db: sqlite3.Connection, name: str) -> User | None:
@@ -72,7 +119,8 @@ def users(db: sqlite3.Connection) -> list[User]:
 
 
 def update_user(db: sqlite3.Connection, name: str, role: str | None = None, groups: tuple[str, ...] | None = None,
-                password: str | None = None, disabled: bool | None = None, actor: str = "system") -> User:
+                password: str | None = None, disabled: bool | None = None, actor: str = "system",
+                unlock: bool = False) -> User:
     """Change what is given (None leaves a field as it is); recorded in the audit log by `actor`."""
     user = find_user(db, name)
     if user is None:
@@ -91,6 +139,8 @@ def update_user(db: sqlite3.Connection, name: str, role: str | None = None, grou
                               ("disabled", None if disabled is None else int(disabled))):
             if value is not None:
                 db.execute(f"UPDATE users SET {column} = ? WHERE name = ?", (value, user.name))
+        if unlock:
+            db.execute("UPDATE users SET locked_at = NULL, failed_logins = 0 WHERE name = ?", (user.name,))
         after = find_user(db, user.name)
         record(db, actor, "change-user", subject=user.name, before=_values(user),
                after={**_values(after), **({"password": "ändrat"} if password is not None else {})})
@@ -98,7 +148,7 @@ def update_user(db: sqlite3.Connection, name: str, role: str | None = None, grou
 
 
 def _values(user: User) -> dict:
-    return {"role": user.role, "groups": list(user.groups), "disabled": user.disabled}
+    return {"role": user.role, "groups": list(user.groups), "disabled": user.disabled, "locked": user.locked}
 
 
 def _check(name: str, role: str) -> None:
@@ -109,8 +159,10 @@ def _check(name: str, role: str) -> None:
 
 
 def _check_password(password: str) -> None:
-    if len(password) < MIN_PASSWORD:
-        raise ValueError(f"Lösenordet måste ha minst {MIN_PASSWORD} tecken")
+    if len(password.strip()) < MIN_PASSWORD:
+        raise ValueError(f"Lösenordet måste ha minst {MIN_PASSWORD} tecken (mellanslag i början och slutet räknas inte)")
+    if len(set(password.casefold())) < MIN_DISTINCT_CHARACTERS or password.casefold() in COMMON_PASSWORDS:
+        raise ValueError("Lösenordet är för lätt att gissa: välj en längre fras med fler olika tecken")
 
 
 def _groups(groups: tuple[str, ...]) -> str:
@@ -119,7 +171,8 @@ def _groups(groups: tuple[str, ...]) -> str:
 
 def _user(row: sqlite3.Row) -> User:
     groups = tuple(g for g in row["groups"].split(",") if g)
-    return User(row["name"], row["role"], groups, bool(row["disabled"]), row["created_at"])
+    return User(row["name"], row["role"], groups, bool(row["disabled"]), row["created_at"],
+                bool(row["locked_at"]) if "locked_at" in row.keys() else False)
 
 
 class NotAllowed(PermissionError):

@@ -12,7 +12,7 @@ import streamlit as st
 
 from corpus.access import ANONYMOUS, Viewer
 from corpus.catalogue import Catalogue
-from corpus.users import ROLE_NAMES, authenticate, find_user
+from corpus.users import ROLE_NAMES, authenticate, find_user, recent_failures
 from settings import Settings
 from ui.strings import UI_LANGUAGES, t
 
@@ -75,18 +75,28 @@ def login_box(settings: Settings, ui: str) -> None:
 
 
 def _try_login(settings: Settings, name: str, password: str, ui: str) -> None:
-    failures = st.session_state.get("failed_logins", 0)
-    if failures >= FAILED_LOGINS_BEFORE_DELAY:
-        time.sleep(min(2 ** (failures - FAILED_LOGINS_BEFORE_DELAY), 8))  # slows guessing
+    """Check the password against the catalogue, which counts failures per user name and per client
+    across sessions (a new browser session per guess gains nothing) and locks an account after repeated
+    failures; guesses are slowed down as the failures add up."""
+    client = _client()
     with Catalogue(settings.catalogue_path) as catalogue:
-        user = authenticate(catalogue.db, name, password)
+        failures = recent_failures(catalogue.db, name, client)
+        if failures >= FAILED_LOGINS_BEFORE_DELAY:
+            time.sleep(min(2 ** (failures - FAILED_LOGINS_BEFORE_DELAY), 8))  # slows guessing
+        user = authenticate(catalogue.db, name, password, client)
     if user is None:
-        st.session_state.failed_logins = failures + 1
         st.error(t("login_failed", ui))
         return
-    st.session_state.failed_logins = 0
     st.session_state.viewer = user.viewer
     st.rerun()
+
+
+def _client() -> str:
+    """The address the browser connects from, as Streamlit sees it."""
+    try:
+        return str(st.context.ip_address or "okänd")
+    except Exception:  # no request context (bare mode, tests)
+        return "okänd"
 
 
 def _forget_login() -> None:

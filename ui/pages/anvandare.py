@@ -13,7 +13,7 @@ show_notice()
 with Catalogue(settings.catalogue_path) as catalogue:
     everyone = users(catalogue.db)
 st.dataframe([{"namn": u.name, "roll": ROLE_NAMES[u.role], "grupper": ", ".join(u.groups),
-               "avstängd": u.disabled, "skapad": u.created_at} for u in everyone], hide_index=True, width="stretch")
+               "avstängd": u.disabled, "låst": u.locked, "skapad": u.created_at} for u in everyone], hide_index=True, width="stretch")
 
 with st.form("new-user", clear_on_submit=True):
     st.subheader("Ny användare")
@@ -34,9 +34,11 @@ if everyone:
         role = st.selectbox("Roll", ROLES, index=ROLES.index(current.role), format_func=ROLE_NAMES.get)
         groups = st.text_input("Grupper", value=", ".join(current.groups))
         disabled = st.checkbox("Avstängd", value=current.disabled)
+        unlock = st.checkbox("Lås upp (kontot är låst efter upprepade felaktiga inloggningar)",
+                             disabled=not current.locked) if current.locked else False
         password = st.text_input("Nytt lösenord (tomt = oförändrat)", type="password", autocomplete="new-password")
         changed = st.form_submit_button("Spara")
     if changed:
         with reported(f"{current.name} är ändrad."), Catalogue(settings.catalogue_path) as catalogue:
             update_user(catalogue.db, current.name, role, comma_list(groups),
-                        password or None, disabled, actor=viewer.name)
+                        password or None, disabled, actor=viewer.name, unlock=unlock)

@@ -1,0 +1,80 @@
+"""Logins that cannot be guessed (finding 3): failures are counted per account and per client in the
+catalogue (so a new browser session per guess gains nothing), an account locks after repeated failures
+until an admin unlocks it, failed logins are in the audit log, blank or trivially weak passwords are
+refused, and unknown users and wrong passwords get the same answer."""
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from corpus.audit import entries
+from corpus.catalogue import Catalogue
+from corpus.users import CLIENT_LIMIT, LOCK_AFTER, add_user, authenticate, find_user, update_user
+from settings import PROJECT_ROOT, Settings
+
+PASSWORD = "ett långt lösenord"
+
+
+@pytest.fixture
+def db(settings):
+    catalogue = Catalogue(settings.catalogue_path)
+    add_user(catalogue.db, "root", PASSWORD, "admin")
+    add_user(catalogue.db, "anna", PASSWORD, "librarian")
+    yield catalogue.db
+    catalogue.close()
+
+
+def test_an_account_locks_after_repeated_failures_until_an_admin_unlocks_it(db):
+    for _ in range(LOCK_AFTER):
+        assert authenticate(db, "anna", "fel gissning!", "10.0.0.1") is None
+    assert find_user(db, "anna").locked
+    assert authenticate(db, "anna", PASSWORD, "10.0.0.2") is None  # even the right password, from anywhere
+    actions = [(e.action, e.subject) for e in entries(db)]
+    assert actions.count(("login-failed", "anna")) == LOCK_AFTER + 1 and ("lock-user", "anna") in actions
+    update_user(db, "anna", unlock=True, actor="root")
+    assert authenticate(db, "anna", PASSWORD, "10.0.0.2").role == "librarian"
+
+
+def test_a_success_resets_the_count_of_failures(db):
+    for _ in range(LOCK_AFTER - 1):
+        authenticate(db, "anna", "fel gissning!", "10.0.0.1")
+    assert authenticate(db, "anna", PASSWORD, "10.0.0.1") is not None
+    authenticate(db, "anna", "fel gissning!", "10.0.0.1")
+    assert not find_user(db, "anna").locked
+
+
+def test_one_client_guessing_many_names_is_refused_for_a_while(db):
+    for number in range(CLIENT_LIMIT):
+        authenticate(db, f"gissning{number}", "fel gissning!", "10.6.6.6")
+    assert authenticate(db, "root", PASSWORD, "10.6.6.6") is None  # over the limit: refused from there
+    assert authenticate(db, "root", PASSWORD, "10.0.0.9") is not None  # others are not affected
+    assert not find_user(db, "root").locked
+
+
+@pytest.mark.parametrize("password", [" " * 12, "          a", "aaaaaaaaaaaa", "ababababababab", "1234567890",
+                                      "Lösenord123"])
+def test_blank_or_trivially_weak_passwords_are_refused(db, password):
+    with pytest.raises(ValueError, match="Lösenordet"):
+        add_user(db, "bo", password)
+    with pytest.raises(ValueError, match="Lösenordet"):
+        update_user(db, "anna", password=password, actor="root")
+
+
+def test_new_browser_sessions_share_the_count_and_the_message_never_tells_which_was_wrong(hashing_env):
+    settings = Settings.from_env()
+    with Catalogue(settings.catalogue_path) as catalogue:
+        add_user(catalogue.db, "anna", PASSWORD, "librarian")
+    messages = set()
+    for name in ["anna"] * LOCK_AFTER + ["okänd"]:
+        app = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120)  # a new session each time
+        app.run()
+        app.sidebar.text_input[0].input(name)
+        app.sidebar.text_input[1].input("fel gissning!")
+        next(b for b in app.sidebar.button if b.label == "Logga in").click()
+        app.run()
+        messages |= {e.value for e in app.error}
+    assert messages == {"Fel användarnamn eller lösenord."}
+    with Catalogue(settings.catalogue_path) as catalogue:
+        assert find_user(catalogue.db, "anna").locked
+        failed = [e for e in entries(catalogue.db) if e.action == "login-failed"]
+        assert len(failed) == LOCK_AFTER + 1
