@@ -95,6 +95,8 @@ def list_documents(**filters: str | None) -> None:
       python -m corpus list --series SOU --year 2017 --search förvaltning
     """
     with desk(role=None) as (settings, viewer), Catalogue(settings.catalogue_path) as catalogue:
+        if not viewer.curates:  # readers see what they could be cited: published, visible documents
+            filters["status"] = "active"
         documents = catalogue.find_documents(**filters, viewer=viewer)
     for document in documents:
         click.echo(document_line(document))
@@ -113,7 +115,7 @@ def show(document_id: int, all_passages: bool) -> None:
     """
     with desk(role=None) as (settings, viewer), Catalogue(settings.catalogue_path) as catalogue:
         document = catalogue.document(document_id, viewer)
-        if document is None:
+        if document is None or (not viewer.curates and document.status != "active"):
             raise click.ClickException(f"Dokument #{document_id} finns inte")
         passages = catalogue.document_passages(document_id)
         editions = catalogue.editions(document_id)
@@ -284,7 +286,8 @@ def export(form: str, output: Path | None, status: str | None) -> None:
       python -m corpus export --format csv --output katalog.csv
     """
     with desk(role=None) as (settings, viewer), Catalogue(settings.catalogue_path) as catalogue:
-        text = export_catalogue(catalogue.find_documents(status=status, viewer=viewer), form)
+        text = export_catalogue(catalogue.find_documents(status=status if viewer.curates else "active",
+                                                         viewer=viewer), form)
     if output:
         output.write_text(text, encoding="utf-8")
         click.echo(f"Skrev {output}", err=True)

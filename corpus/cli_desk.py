@@ -29,8 +29,8 @@ def collection_group() -> None:
 
 @collection_group.command(name="list")
 def collection_list() -> None:
-    """Lista samlingarna."""
-    with desk(role=None) as (settings, _), Catalogue(settings.catalogue_path) as catalogue:
+    """Lista samlingarna (bibliotekarier)."""
+    with desk() as (settings, _), Catalogue(settings.catalogue_path) as catalogue:
         found = collections(catalogue.db)
     for c in found:
         traits = (["granskas"] if c.requires_review else []) + ([f"bara {', '.join(c.access)}"] if c.access else [])
@@ -221,8 +221,8 @@ def audit(document_id: int | None, actor: str | None, action: str | None, limit:
 
 @cli.command()
 def stats() -> None:
-    """Statistik: dokument per status, serie, år och språk, passager, indexets storlek."""
-    with desk(role=None) as (settings, _), Catalogue(settings.catalogue_path) as catalogue:
+    """Statistik: dokument per status, serie, år och språk, passager, indexets storlek (bibliotekarier)."""
+    with desk() as (settings, _), Catalogue(settings.catalogue_path) as catalogue:
         figures = statistics(catalogue, settings.index_dir, settings.library_dir)
     for title, counts in (("status", figures.by_status), ("serie/typ", figures.by_series),
                           ("år", figures.by_year), ("språk", figures.by_language)):

@@ -61,6 +61,8 @@ def add(paths: tuple[Path, ...], tags: tuple[str, ...], no_wait: bool, collectio
       python -m ingest add arkiv/ --workers 4
     """
     settings = Settings.from_env()
+    if collection:
+        refuse_restricted_collection_to_readers(settings, collection)
     metadata = DocumentMetadata(**fields, tags=tags)
     preparers = DaskPreparers(workers or 2, scheduler) if (workers or scheduler) else None
     ingester = Ingester(settings, preparers=preparers)
@@ -84,6 +86,26 @@ def add(paths: tuple[Path, ...], tags: tuple[str, ...], no_wait: bool, collectio
     click.echo(report.summary())
     if report.failed:
         sys.exit(1)
+
+
+def refuse_restricted_collection_to_readers(settings: Settings, name: str) -> None:
+    """Only curators may add into a collection whose access is restricted (a reader could otherwise place
+    documents where only some may see them, or learn what is there from the duplicate pointers)."""
+    from corpus.catalogue import Catalogue
+    from corpus.collections import collection as find_collection
+    from corpus.users import NotAllowed, acting_viewer, require
+
+    with Catalogue(settings.catalogue_path) as catalogue:
+        viewer = acting_viewer(catalogue.db, settings.user)
+        try:
+            target = find_collection(catalogue.db, name)
+        except UnknownCollection as exc:
+            raise click.ClickException(str(exc)) from exc
+    if target.restricted:
+        try:
+            require(viewer, "librarian")
+        except NotAllowed as exc:
+            raise click.ClickException(f"{exc} (samlingen {target.name} är begränsad)") from exc
 
 
 @cli.command(name="formats")

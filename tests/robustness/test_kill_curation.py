@@ -1,0 +1,142 @@
+"""SIGKILL every writing librarian action at seeded moments: approve (of a new edition), reject, duplicate
+resolution, delete, index rebuild and check --repair. After each kill no action is half done (its status,
+review queue, supersession and audit record changed together or not at all), the library is structurally
+consistent, and `corpus check --repair` makes it clean. With the replace kills in
+test_editions_and_roles.py, 26 kills in all."""
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from corpus.catalogue import Catalogue
+from corpus.collections import create_collection
+from corpus.review import review_items
+from ingest.pipeline import Ingester
+from settings import PROJECT_ROOT, Settings
+from tests.robustness.test_kill import assert_structurally_consistent
+
+SEED = 20261202
+KILLS_PER_ACTION = 4
+REPORT = ("Rapporten beskriver hur statliga myndigheter förvaltar äldre it-system och vad det kostar. "
+          "Många system är över trettio år gamla och svåra att underhålla. Kompetensen att förvalta dem "
+          "försvinner när medarbetare går i pension. Myndigheterna bör inventera sina system och planera "
+          "för att ersätta dem. Regeringen bör följa upp arbetet årligen och stödja gemensamma lösningar.")
+
+
+def environment(tmp_path) -> dict:
+    return {**{k: v for k, v in os.environ.items() if not k.startswith("KALLA_")},
+            "KALLA_DATA_DIR": str(tmp_path / "data"), "KALLA_MODEL": "hashing", "KALLA_USER": "admin"}
+
+
+def killed(env: dict, arguments: list[str], moment: float) -> None:
+    process = subprocess.Popen([sys.executable, "-m", *arguments], env=env, cwd=PROJECT_ROOT,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    time.sleep(moment)
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=300)
+
+
+def repaired_and_clean(env: dict) -> None:
+    subprocess.run([sys.executable, "-m", "corpus", "check", "--repair"], env=env, cwd=PROJECT_ROOT,
+                   capture_output=True, timeout=300)
+    checked = subprocess.run([sys.executable, "-m", "corpus", "check"], env=env, cwd=PROJECT_ROOT,
+                             capture_output=True, text=True, timeout=300)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def library_with_pending_editions(settings: Settings, tmp_path, count: int) -> list[tuple[int, int]]:
+    """(older, newer pending edition) pairs in a collection that requires review."""
+    with Catalogue(settings.catalogue_path) as catalogue:
+        create_collection(catalogue.db, "Remisser", "admin", requires_review=True)
+    pairs = []
+    for number in range(count):
+        first = tmp_path / f"v1-{number}.txt"
+        first.write_text(REPORT + f" Dokument {number}.", encoding="utf-8")
+        older = Ingester(settings).add([first], collection="Remisser").outcomes[0].document_id
+        from corpus.curation import Curator
+
+        Curator(settings, "admin").approve(older)
+        second = tmp_path / f"v2-{number}.txt"
+        second.write_text(REPORT + f" Dokument {number}, andra utgåvan med ett tillägg om kostnader.", encoding="utf-8")
+        newer = Curator(settings, "admin").replace(older, second).id
+        pairs.append((older, newer))
+    return pairs
+
+
+def assert_edition_whole(settings: Settings, older: int, newer: int) -> None:
+    with Catalogue(settings.catalogue_path) as catalogue:
+        old, new = catalogue.document(older), catalogue.document(newer)
+        pending = [i for i in review_items(catalogue.db, "open", newer) if i.kind == "pending"]
+        if new.status == "pending":
+            assert old.status == "active" and len(pending) == 1
+        elif new.status == "active":
+            assert old.status == "superseded" and not pending and new.replaces == older
+        else:  # rejected
+            assert new.status == "withdrawn" and old.status == "active" and not pending
+
+
+@pytest.mark.parametrize("action", ["approve", "reject"])
+def test_killed_approvals_and_rejections_are_never_half_done(tmp_path, action):
+    env = environment(tmp_path)
+    settings = Settings.from_env(env)
+    pairs = library_with_pending_editions(settings, tmp_path, KILLS_PER_ACTION)
+    moments = random.Random(f"{SEED}-{action}")
+    for older, newer in pairs:
+        arguments = ["corpus", "review", action, str(newer)] + (["--reason", "fel"] if action == "reject" else [])
+        killed(env, arguments, moments.uniform(0.3, 3.0))
+        assert_edition_whole(settings, older, newer)
+        assert_structurally_consistent(settings)
+    repaired_and_clean(env)
+
+
+def test_killed_duplicate_resolutions_are_never_half_done(tmp_path):
+    env = environment(tmp_path)
+    settings = Settings.from_env(env)
+    moments = random.Random(f"{SEED}-duplicates")
+    for number in range(KILLS_PER_ACTION):
+        first, second = tmp_path / f"a-{number}.txt", tmp_path / f"b-{number}.txt"
+        first.write_text(REPORT + f" Nummer {number}.", encoding="utf-8")
+        second.write_text(REPORT + f" Nummer {number}. Ett nytt avsnitt om öppen källkod.", encoding="utf-8")
+        older, newer = (o.document_id for o in Ingester(settings).add([first, second]).outcomes)
+        with Catalogue(settings.catalogue_path) as catalogue:
+            item = next(i for i in review_items(catalogue.db) if i.kind == "near_duplicate" and newer in
+                        (i.document_id, i.other_document_id))
+        killed(env, ["corpus", "review", "resolve", str(item.id), "supersede"], moments.uniform(0.3, 3.0))
+        with Catalogue(settings.catalogue_path) as catalogue:
+            still_open = item.id in {i.id for i in review_items(catalogue.db, "open")}
+            old = catalogue.document(older)
+            assert (still_open and old.status == "active") or (not still_open and old.status == "superseded")
+        assert_structurally_consistent(settings)
+    repaired_and_clean(env)
+
+
+def test_killed_deletes_rebuilds_and_repairs_leave_a_library_that_repairs_clean(tmp_path):
+    env = environment(tmp_path)
+    settings = Settings.from_env(env)
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for number in range(KILLS_PER_ACTION):
+        (folder / f"d{number}.txt").write_text(f"Dokument {number} handlar om e-tjänster i kommun {number}. "
+                                               + REPORT[number * 40:], encoding="utf-8")
+    ids = [o.document_id for o in Ingester(settings).add([folder]).outcomes]
+    moments = random.Random(f"{SEED}-delete")
+    for document_id in ids:
+        killed(env, ["corpus", "delete", str(document_id), "--yes"], moments.uniform(0.3, 3.0))
+        with Catalogue(settings.catalogue_path) as catalogue:
+            document = catalogue.document(document_id)
+            passages = catalogue.db.execute("SELECT COUNT(*) FROM passages WHERE document_id = ?",
+                                            (document_id,)).fetchone()[0]
+            assert (document is None and passages == 0) or (document is not None and passages > 0)
+        assert_structurally_consistent(settings)
+    for arguments in (["index", "rebuild"], ["corpus", "check", "--repair"]):
+        for _ in range(2):
+            killed(env, arguments, moments.uniform(0.3, 3.0))
+            assert_structurally_consistent(settings)
+    repaired_and_clean(env)

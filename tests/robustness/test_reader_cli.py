@@ -1,0 +1,52 @@
+"""Readers see no more at the command line than in the app (finding 11): list, show and export give them
+published, visible documents only; stats and collection list are for librarians; only curators may add
+into a restricted collection."""
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from corpus.catalogue import Catalogue
+from corpus.cli import cli
+from corpus.collections import create_collection
+from corpus.users import add_user
+from ingest.cli import cli as ingest_cli
+from ingest.pipeline import Ingester
+
+import corpus.cli_desk  # noqa: F401  (registers the desk subcommands)
+
+PASSWORD = "ett långt lösenord"
+
+
+def test_a_reader_sees_only_published_visible_documents_and_no_librarian_figures(hashing_env, tmp_path, monkeypatch):
+    from settings import Settings
+
+    settings = Settings.from_env()
+    with Catalogue(settings.catalogue_path) as catalogue:
+        add_user(catalogue.db, "anna", PASSWORD, "librarian")
+        add_user(catalogue.db, "bo", PASSWORD, "reader")
+        create_collection(catalogue.db, "Remisser", "anna", requires_review=True)
+        create_collection(catalogue.db, "Interna", "anna", access=("utredare",))
+    for name, text in (("publik.txt", "Kommunerna digitaliserar bygglov."), ("remiss.txt", "Remissvaret tillstyrker."),
+                       ("intern.txt", "Den interna promemorian om lönesystemet.")):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    Ingester(settings).add([tmp_path / "publik.txt"])
+    pending = Ingester(settings).add([tmp_path / "remiss.txt"], collection="Remisser").outcomes[0].document_id
+    Ingester(settings).add([tmp_path / "intern.txt"], collection="Interna")
+
+    monkeypatch.setenv("KALLA_USER", "bo")
+    runner = CliRunner()
+    listed = runner.invoke(cli, ["list"])
+    assert "publik" in listed.output and "remiss" not in listed.output and "intern" not in listed.output
+    exported = runner.invoke(cli, ["export", "--format", "json"]).output
+    assert "publik.txt" in exported and "remiss.txt" not in exported and "intern.txt" not in exported
+    assert runner.invoke(cli, ["show", str(pending)]).exit_code != 0
+    for command in (["stats"], ["collection", "list"]):
+        result = runner.invoke(cli, command)
+        assert result.exit_code != 0 and "bibliotekarie" in result.output, (command, result.output)
+    (tmp_path / "ny.txt").write_text("En ny intern promemoria om behörigheter.", encoding="utf-8")
+    added = runner.invoke(ingest_cli, ["add", str(tmp_path / "ny.txt"), "--collection", "Interna"])
+    assert added.exit_code != 0 and "begränsad" in added.output
+
+    monkeypatch.setenv("KALLA_USER", "anna")
+    assert "remiss" in runner.invoke(cli, ["list"]).output
+    assert runner.invoke(cli, ["stats"]).exit_code == 0
