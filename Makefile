@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 CORPUS ?=
 
-.PHONY: setup model ocr browser run test bench bench-retrieval calibrate bench-answers bench-index bench-stages bench-scale bench-distributed clean
+.PHONY: setup model ocr browser run test bench bench-retrieval calibrate bench-answers bench-answers-quality train-reader bench-index bench-stages bench-scale bench-distributed clean
 
 setup: $(VENV)/.installed model ocr
 
@@ -62,6 +62,16 @@ calibrate: setup
 
 bench-answers: setup
 	$(PY) bench/answer_latency.py
+
+# Answer quality, heuristic against reader, on held-out SQuAD-sv articles, SweQUAD-MC dev and the domain
+# questions, with whole-answer latency at 2.5k and 100k passages (about 20 minutes on 2 cores).
+bench-answers-quality: setup
+	$(PY) bench/answer_quality.py
+
+# Train the reader from the default model's weights on ../shared/eval and calibrate it (about an hour on
+# 2 cores; writes answer/reader/artifact/). `make run` uses the committed artifact and trains nothing.
+train-reader: setup
+	PYTHONUNBUFFERED=1 $(PY) -m answer.reader.train
 
 # The vector index alone at 10k/100k/1M synthetic passages, flat against IVF-SQ8 (several minutes).
 bench-index: setup

@@ -42,6 +42,10 @@ class Settings:
     # Estimated text resemblance (Jaccard of five-word sequences, 0-1) from which a new document is put in
     # the review queue as a near-duplicate or new edition of an existing one.
     near_duplicate_threshold: float = 0.4
+    # The trained reader (answer/reader/): "auto" = on with the default embedding model, whose weights it is
+    # trained from (it decides whether the library answers and which sentences to quote); "off" = the
+    # lexical heuristic (also what any other embedding model gets).
+    reader: str = "auto"
     # Who writes the answer: "extractive" (sentences copied from the passages; default, offline),
     # "openai" (an OpenAI-compatible chat endpoint) or "llama-cpp" (a local GGUF model).
     generator: str = "extractive"

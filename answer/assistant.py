@@ -12,6 +12,8 @@ from answer.conversation import Turn, next_turn
 from answer.evidence import gather_evidence
 from answer.language import question_language
 from answer.messages import number
+from answer.reader import load_reader
+from answer.reader.answering import compose_read_answer, reader_confidence
 from corpus.filters import SearchFilters
 from embedding.loader import model_identity
 from index.search import EmptyLibrary, Searcher
@@ -22,9 +24,10 @@ MAX_QUESTION_CHARS = 2000
 
 class Assistant:
     def __init__(self, settings: Settings, searcher: Searcher | None = None,
-                 abstention: AbstentionModel | None = None, writer=None) -> None:
+                 abstention: AbstentionModel | None = None, writer=None, reader=None) -> None:
         self.settings = settings
         self.searcher = searcher or Searcher(settings)
+        self.reader = reader if reader is not None else load_reader(settings)
         self.abstention = abstention or load_abstention_model()
         self.rule = self.abstention.rule_for(model_identity(settings))
         if writer is None and settings.generator != "extractive":
@@ -47,6 +50,31 @@ class Assistant:
             return abstaining(question, [], "empty_library", language, turn=turn)
         if not hits and filters is not None and not filters.is_empty:
             return abstaining(question, [], "no_filter_match", language, turn=turn)
+        if self.reader is not None and hits:
+            answer = self._read(question, hits, language, follow_up, turn)
+        else:
+            answer = self._heuristic(question, hits, language, follow_up, turn)
+        if answer.abstained:
+            return answer
+        if self.writer is not None:
+            from answer.generate import write_grounded
+            answer = write_grounded(self.writer, answer)
+        return answer
+
+    def _read(self, question: str, hits, language: str, follow_up: str | None, turn: Turn) -> Answer:
+        """Whether and what to answer from the reader's evidence (a follow-up is read with its topic)."""
+        readings = self.reader.read(follow_up or question, [hit.passage.text for hit in hits])
+        calibration = self.reader.calibration
+        evidence = gather_evidence(question, hits, self._idf(), turn.search_query if follow_up else "")
+        confidence = reader_confidence(readings, hits, calibration, evidence)
+        threshold = self.settings.min_confidence or calibration.get("threshold", 0.5)
+        common = dict(search_query=follow_up, confidence=confidence, turn=turn)
+        if confidence < threshold:
+            return abstaining(question, hits, "no_support", language, read_by="reader", **common)
+        return replace(compose_read_answer(question, hits, readings, language), **common)
+
+    def _heuristic(self, question: str, hits, language: str, follow_up: str | None, turn: Turn) -> Answer:
+        """Whether and what to answer from lexical coverage and similarity (the reader off)."""
         idf = self._idf()
         context = turn.search_query if follow_up else ""
         confidence = self.rule.confidence(gather_evidence(question, hits, idf, context))
@@ -54,12 +82,7 @@ class Assistant:
         common = dict(search_query=follow_up, confidence=confidence, turn=turn)
         if not hits or confidence < threshold:
             return abstaining(question, hits, "no_support" if hits else "nothing_found", language, **common)
-        answer = compose_answer(question, hits, idf, context=context, language=language)
-        answer = replace(answer, **common)
-        if self.writer is not None:
-            from answer.generate import write_grounded
-            answer = write_grounded(self.writer, answer)
-        return answer
+        return replace(compose_answer(question, hits, idf, context=context, language=language), **common)
 
     def _refusal(self, question: str, language: str) -> Answer | None:
         if not question:

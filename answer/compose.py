@@ -26,6 +26,7 @@ class AnswerSentence:
     text: str  # verbatim from the cited passage (extractive), or a model's sentence checked against it
     source: int  # the [n] it cites: the hit's rank
     verbatim: bool = True
+    span: tuple[int, int] | None = None  # the reader's answer span within `text` (character offsets)
 
 
 @dataclass(frozen=True)
@@ -42,10 +43,20 @@ class Answer:
     notes: tuple[str, ...] = ()          # how the sources differ (kind, year)
     written_by: str = "extractive"       # or the language model that wrote it
     turn: Turn | None = None             # what the next follow-up builds on
+    short_answer: str | None = None      # the reader's answer span, given first as "Svar: …"
+    short_answer_source: int | None = None  # the [n] it comes from
+    read_by: str = "heuristic"           # "reader" where the trained reader chose the sentences
 
     @property
     def text(self) -> str:
         return " ".join(f"{s.text} [{s.source}]" for s in self.sentences)
+
+    @property
+    def short_answer_line(self) -> str | None:
+        """'Svar: …[n]' where the reader found a span."""
+        if not self.short_answer:
+            return None
+        return f"{message('short_answer', self.language)}: {self.short_answer} [{self.short_answer_source}]"
 
     @property
     def cited_hits(self) -> list[Hit]:

@@ -43,6 +43,8 @@ def to_markdown(answer: Answer, when: datetime | None = None) -> str:
     lines += [f"## {words['answer']}", ""]
     if answer.notice:
         lines += [markdown_text(answer.notice), ""]
+    if answer.short_answer_line:
+        lines += [f"**{markdown_text(answer.short_answer_line)}**", ""]
     if answer.sentences:
         lines += [" ".join(f"{markdown_text(s.text)} \\[{s.source}\\]" for s in answer.sentences), ""]
     lines += [f"> {markdown_text(note)}" for note in answer.notes] + ([""] if answer.notes else [])
@@ -84,6 +86,8 @@ def to_pdf(answer: Answer, when: datetime | None = None) -> bytes:
     paragraph(words["answer"], 13, "B", 1)
     if answer.notice:
         paragraph(answer.notice)
+    if answer.short_answer_line:
+        paragraph(answer.short_answer_line, style="B")
     if answer.sentences:
         paragraph(" ".join(f"{s.text} [{s.source}]" for s in answer.sentences))
     for note in answer.notes:

@@ -32,6 +32,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "years_differ": {
         "sv": "Källorna är från olika år ({first}–{last}); den senaste är {latest}.",
         "en": "The sources are from different years ({first}–{last}); the most recent is {latest}."},
+    "short_answer": {"sv": "Svar", "en": "Answer"},
+    "answers_differ": {
+        "sv": "Källorna svarar olika: {answers}. Kontrollera vilken som gäller.",
+        "en": "The sources answer differently: {answers}. Check which one applies."},
     "follow_up": {
         "sv": "Tolkad som följdfråga: ”{query}”",
         "en": "Read as a follow-up: “{query}”"},

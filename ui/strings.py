@@ -74,6 +74,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "extractive": {"sv": "Meningarna är ordagranna citat ur källorna.",
                    "en": "The sentences are verbatim quotes from the sources."},
     "you": {"sv": "Du", "en": "You"},
+    "short_answer": {"sv": "Svar", "en": "Answer"},
+    "read_by_reader": {"sv": "Läsaren (en modell tränad på svenska frågor med och utan svar) valde meningarna; det markerade är svaret den hittade.",
+                       "en": "The reader (a model trained on Swedish questions with and without answers) chose the sentences; the marked part is the answer it found."},
+    "reader_off": {"sv": "Läsaren används bara med standardmodellen multilingual-e5-small; här väljs meningarna efter ordöverlapp med frågan.",
+                   "en": "The reader is used only with the default model multilingual-e5-small; here the sentences are chosen by word overlap with the question."},
 }
 
 

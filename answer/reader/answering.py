@@ -1,0 +1,123 @@
+"""Answers from the reader's evidence: whether the library answers the question (a calibrated confidence
+from the reader's margins), and which sentences to quote (those holding the best answer spans, the span
+marked, from more than one source where several answer)."""
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Sequence
+
+from answer.compose import Answer, AnswerSentence, source_notes
+from answer.evidence import Evidence
+from answer.messages import message
+from answer.reader.reading import Reading
+from index.search import Hit
+from ingest.chunking import sentence_spans
+
+MAX_SOURCES = 3
+# Another passage is quoted beside the best one when the reader also finds an answer there (margin > 0)
+# not far below the best (in the reader's logit units).
+SECOND_SOURCE_GAP = 4.0
+MAX_QUOTE_CHARS = 600
+
+
+def reader_features(readings: Sequence[Reading], hits: Sequence[Hit], evidence: Evidence | None = None) -> dict[str, float]:
+    """What the calibration may weigh: the best margin, the runner-up's, the best cosine similarity, and
+    the lexical evidence the heuristic uses (how well the best sentence covers the question, the rarest
+    question term found nowhere)."""
+    margins = sorted((r.margin for r in readings), reverse=True) or [-100.0]
+    similarities = [h.similarity for h in hits if h.similarity is not None]
+    lexical = {"sentence_coverage": evidence.sentence_coverage, "missing": evidence.missing} if evidence else {}
+    return {"margin": max(margins[0], -30.0), "second_margin": max(margins[1] if len(margins) > 1 else -30.0, -30.0),
+            "similarity": max(similarities, default=0.0), **lexical}
+
+
+def reader_confidence(readings: Sequence[Reading], hits: Sequence[Hit], calibration: dict,
+                      evidence: Evidence | None = None) -> float:
+    """Calibrated probability that the library answers the question (logistic over reader_features)."""
+    if not readings:
+        return 0.0
+    features = reader_features(readings, hits, evidence)
+    weights = calibration.get("weights", {"margin": 1.0})
+    z = calibration.get("bias", 0.0) + sum(w * features[name] for name, w in weights.items())
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+
+@dataclass(frozen=True)
+class _Quote:
+    start: int
+    end: int
+
+
+def quote_units(text: str) -> list[_Quote]:
+    """Sentences as quoted: sentence spans, also split at line breaks (so a heading is not glued to the
+    sentence after it), stripped of surrounding white space."""
+    units = []
+    for span in sentence_spans(text):
+        cursor = span.start
+        for piece in re.split(r"(\n)", text[span.start:span.end]):
+            start, end = cursor, cursor + len(piece)
+            cursor = end
+            while start < end and text[start].isspace():
+                start += 1
+            while end > start and text[end - 1].isspace():
+                end -= 1
+            if end > start and piece != "\n":
+                units.append(_Quote(start, end))
+    return units
+
+
+def span_sentences(hit: Hit, reading: Reading) -> list[AnswerSentence]:
+    """The sentences of the passage that hold the reader's span, each with its part of the span marked."""
+    text = hit.passage.text
+    chosen = []
+    for unit in quote_units(text):
+        if unit.end <= reading.start or unit.start >= reading.end:
+            continue
+        start, end = unit.start, min(unit.end, unit.start + MAX_QUOTE_CHARS)
+        marked = (max(reading.start, start) - start, min(reading.end, end) - start)
+        chosen.append(AnswerSentence(text[start:end], hit.rank, span=marked if marked[1] > marked[0] else None))
+    return chosen
+
+
+def compose_read_answer(question: str, hits: Sequence[Hit], readings: Sequence[Reading], language: str,
+                        max_sources: int = MAX_SOURCES) -> Answer:
+    """Quote the sentence(s) holding the best span first, then those of other passages where the reader
+    also finds an answer; say so when their answers differ. `short_answer` is the best span itself."""
+    hits = list(hits)
+    ranked = sorted(readings, key=lambda r: -r.margin)
+    best = ranked[0]
+    chosen: list[tuple[Hit, Reading, list[AnswerSentence]]] = []
+    for reading in ranked:
+        if len(chosen) == max_sources:
+            break
+        if chosen and (reading.margin <= 0 or reading.margin < best.margin - SECOND_SOURCE_GAP):
+            break
+        hit = hits[reading.passage]
+        quoted = span_sentences(hit, reading)
+        if not quoted or any(_normal(q.text) == _normal(s.text) for _, _, sentences in chosen for s in sentences
+                             for q in quoted):
+            continue
+        chosen.append((hit, reading, quoted))
+    sentences = [s for _, _, quoted in chosen for s in quoted]
+    cited = {s.source for s in sentences}
+    notes = list(source_notes([h for h in hits if h.rank in cited], language))
+    spans = {}
+    for hit, reading, _ in chosen:
+        spans.setdefault(_normal(reading.span_of(hit.passage.text)), []).append(hit.rank)
+    if len(spans) > 1:
+        listed = ", ".join(f"”{hits[r.passage].passage.text[r.start:r.end].strip()}” [{hits[r.passage].rank}]"
+                           for _, r, _ in chosen)
+        notes.append(message("answers_differ", language, answers=listed))
+    first_hit = chosen[0][0] if chosen else None
+    short = best.span_of(hits[best.passage].passage.text).strip() if chosen else None
+    return Answer(question, sentences, hits, cited=cited, language=language, notes=tuple(notes),
+                  short_answer=short or None, short_answer_source=first_hit.rank if first_hit else None,
+                  read_by="reader")
+
+
+def _normal(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).lower()
+    return " ".join(re.findall(r"\w+", text))

@@ -1,0 +1,83 @@
+"""Read passages for a question: per passage, how strongly it answers the question and where (a character
+span of the passage), with SQuAD 2.0's rule that the best span must beat "no answer" (the <s> token)."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+import torch
+
+from answer.reader.model import ARTIFACT_DIR, CONFIG_FILE, WEIGHTS_FILE, apply_state, load_base
+
+MAX_ANSWER_TOKENS = 40
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the reader found in one passage. `margin` = best span score - no-answer score (positive: the
+    passage answers the question); `start`/`end` are character offsets of that span in the passage."""
+    passage: int
+    margin: float
+    start: int
+    end: int
+    span_score: float
+
+    def span_of(self, text: str) -> str:
+        return text[self.start:self.end]
+
+
+class Reader:
+    def __init__(self, base_folder: Path, artifact_dir: Path = ARTIFACT_DIR, dtype: str = "float32",
+                 threads: int | None = None) -> None:
+        self.config = json.loads((Path(artifact_dir) / CONFIG_FILE).read_text(encoding="utf-8"))
+        torch_dtype = torch.bfloat16 if dtype == "bfloat16" else torch.float32
+        self.model, self.tokenizer = load_base(Path(base_folder), torch_dtype)
+        from safetensors.torch import load_file
+
+        apply_state(self.model, load_file(str(Path(artifact_dir) / WEIGHTS_FILE)))
+        self.model.eval()
+        self.max_length = int(self.config.get("max_length", 256))
+        self.stride = int(self.config.get("stride", 96))
+
+    @property
+    def calibration(self) -> dict:
+        return self.config.get("calibration", {})
+
+    @torch.inference_mode()
+    def read(self, question: str, passages: Sequence[str]) -> list[Reading]:
+        """One reading per passage (its best window when a passage is longer than one)."""
+        if not passages:
+            return []
+        encoded = self.tokenizer([question] * len(passages), list(passages), truncation="only_second",
+                                 max_length=self.max_length, stride=self.stride, return_overflowing_tokens=True,
+                                 return_offsets_mapping=True, padding=True, return_tensors="pt")
+        start_logits, end_logits = self.model(encoded["input_ids"], encoded["attention_mask"])
+        best: dict[int, Reading] = {}
+        for window in range(start_logits.shape[0]):
+            passage = int(encoded["overflow_to_sample_mapping"][window])
+            sequence = encoded.sequence_ids(window)
+            context = np.asarray([s == 1 for s in sequence] + [False] * (start_logits.shape[1] - len(sequence)))
+            reading = _best_span(start_logits[window].numpy(), end_logits[window].numpy(), context,
+                                 encoded["offset_mapping"][window].tolist(), passage)
+            if reading and (passage not in best or reading.margin > best[passage].margin):
+                best[passage] = reading
+        return [best.get(i, Reading(i, -100.0, 0, 0, -100.0)) for i in range(len(passages))]
+
+
+def _best_span(start: np.ndarray, end: np.ndarray, context: np.ndarray, offsets: list, passage: int) -> Reading | None:
+    if not context.any():
+        return None
+    null = float(start[0] + end[0])
+    masked_start = np.where(context, start, -np.inf)
+    masked_end = np.where(context, end, -np.inf)
+    scores = masked_start[:, None] + masked_end[None, :]
+    length = len(start)
+    i, j = np.indices((length, length))
+    scores[(j < i) | (j - i >= MAX_ANSWER_TOKENS)] = -np.inf
+    flat = int(np.argmax(scores))
+    first, last = divmod(flat, length)
+    span = float(scores[first, last])
+    return Reading(passage, span - null, int(offsets[first][0]), int(offsets[last][1]), span)

@@ -1,0 +1,154 @@
+"""Train the reader: `python -m answer.reader.train` (or `make train-reader`).
+
+Fine-tunes the top layers of the prepared default model (multilingual-e5-small) with the SQuAD 2.0
+objective on ../shared/eval (answer/reader/data.py says which parts), then fits the answerability
+calibration on the held-out calibration articles, and writes the artifact (top layers + head as
+safetensors, bfloat16) with its settings to answer/reader/artifact/. Runs on a 2-core CPU
+(about an hour for the full recipe); `--limit N` trains on N examples only (seconds, for tests)."""
+from __future__ import annotations
+
+import json
+import math
+import random
+import time
+from pathlib import Path
+
+import click
+import torch
+
+from answer.reader.data import features, training_examples
+from answer.reader.model import ARTIFACT_DIR, CONFIG_FILE, WEIGHTS_FILE, load_base, trained_state
+from settings import DEFAULT_MODEL, PROJECT_ROOT, Settings
+
+DEFAULT_EVAL_DIR = PROJECT_ROOT.parent / "shared" / "eval"
+
+
+def batches(items: list, batch_size: int, rng: random.Random, pool: int = 50) -> list[list]:
+    """Shuffled batches of similar length (sorted within pools of `pool` batches): little padding."""
+    order = list(items)
+    rng.shuffle(order)
+    grouped = []
+    span = batch_size * pool
+    for start in range(0, len(order), span):
+        chunk = sorted(order[start:start + span], key=lambda f: len(f.input_ids))
+        grouped += [chunk[i:i + batch_size] for i in range(0, len(chunk), batch_size)]
+    rng.shuffle(grouped)
+    return grouped
+
+
+def collate(batch: list, pad_id: int) -> dict[str, torch.Tensor]:
+    width = max(len(f.input_ids) for f in batch)
+    ids = torch.full((len(batch), width), pad_id, dtype=torch.long)
+    mask = torch.zeros((len(batch), width), dtype=torch.long)
+    for row, feature in enumerate(batch):
+        ids[row, :len(feature.input_ids)] = torch.tensor(feature.input_ids)
+        mask[row, :len(feature.input_ids)] = 1
+    return {"input_ids": ids, "attention_mask": mask,
+            "start": torch.tensor([f.start for f in batch]), "end": torch.tensor([f.end for f in batch])}
+
+
+def train(base_folder: Path, eval_dir: Path, out_dir: Path, *, layers: int = 5, epochs: float = 2.0,
+          batch_size: int = 16, learning_rate: float = 1e-4, max_length: int = 256, stride: int = 96,
+          limit: int | None = None, seed: int = 13, threads: int | None = None, log=print) -> dict:
+    torch.manual_seed(seed)
+    if threads:
+        torch.set_num_threads(threads)
+    rng = random.Random(seed)
+    model, tokenizer = load_base(base_folder)
+    names = model.train_top(layers)
+    examples = training_examples(eval_dir, seed, limit)
+    train_features = features(tokenizer, examples, max_length, stride)
+    steps_per_epoch = math.ceil(len(train_features) / batch_size)
+    total_steps = max(1, int(steps_per_epoch * epochs))
+    log(f"{len(examples)} exempel, {len(train_features)} fönster, {total_steps} steg, {layers} lager tränas")
+    head = [p for n, p in model.named_parameters() if n.startswith("span.")]
+    body = [p for n, p in model.named_parameters() if p.requires_grad and not n.startswith("span.")]
+    optimiser = torch.optim.AdamW([{"params": body, "lr": learning_rate},
+                                   {"params": head, "lr": learning_rate * 10}], weight_decay=0.01)
+    warmup = max(1, total_steps // 10)
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimiser, lambda s: min(1.0, (s + 1) / warmup) * max(0.0, (total_steps - s) / max(1, total_steps - warmup)))
+    use_bf16 = _native_bf16()
+    model.train()
+    step, started, running = 0, time.perf_counter(), 0.0
+    while step < total_steps:
+        for batch in batches(train_features, batch_size, rng):
+            if step >= total_steps:
+                break
+            tensors = collate(batch, tokenizer.pad_token_id)
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=use_bf16):
+                start_logits, end_logits = model(tensors["input_ids"], tensors["attention_mask"])
+            loss = (torch.nn.functional.cross_entropy(start_logits, tensors["start"])
+                    + torch.nn.functional.cross_entropy(end_logits, tensors["end"])) / 2
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(body + head, 1.0)
+            optimiser.step()
+            schedule.step()
+            optimiser.zero_grad(set_to_none=True)
+            step += 1
+            value = float(loss.detach())
+            running = 0.98 * running + 0.02 * value if step > 1 else value
+            if step % 50 == 0 or step == total_steps:
+                elapsed = time.perf_counter() - started
+                log(f"steg {step}/{total_steps}  förlust {running:.3f}  {elapsed / step:.2f} s/steg  "
+                    f"kvar ~{(total_steps - step) * elapsed / step / 60:.1f} min")
+    model.eval()
+    config = {"base_model": "intfloat/multilingual-e5-small", "base_folder": DEFAULT_MODEL, "layers": layers,
+              "max_length": max_length, "stride": stride, "trained_parameters": names,
+              "training": {"examples": len(examples), "windows": len(train_features), "steps": total_steps,
+                           "epochs": epochs, "batch_size": batch_size, "learning_rate": learning_rate,
+                           "seed": seed, "bf16": use_bf16, "seconds": round(time.perf_counter() - started, 1)}}
+    save_artifact(model, names, config, out_dir)
+    return config
+
+
+def save_artifact(model, names: list[str], config: dict, out_dir: Path) -> None:
+    from safetensors.torch import save_file
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    save_file(trained_state(model, names), str(out_dir / WEIGHTS_FILE))
+    previous = out_dir / CONFIG_FILE
+    if previous.exists():  # keep a calibration fitted earlier until it is refitted
+        config = {**{k: v for k, v in json.loads(previous.read_text()).items() if k == "calibration"}, **config}
+    (out_dir / CONFIG_FILE).write_text(json.dumps(config, indent=2, ensure_ascii=False), encoding="utf-8")
+
+
+def _native_bf16() -> bool:
+    from embedding.sentence import cpu_has_native_bfloat16
+
+    return cpu_has_native_bfloat16()
+
+
+@click.command()
+@click.option("--eval-dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=DEFAULT_EVAL_DIR,
+              show_default=True, help="Mappen med träningsdata (../shared/eval).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=ARTIFACT_DIR,
+              show_default=True, help="Var läsaren sparas.")
+@click.option("--layers", default=5, show_default=True, help="Antal översta lager som finjusteras.")
+@click.option("--epochs", default=2.0, show_default=True)
+@click.option("--batch-size", default=16, show_default=True)
+@click.option("--learning-rate", default=1e-4, show_default=True)
+@click.option("--limit", type=int, help="Träna bara på så här många exempel (för tester).")
+@click.option("--no-calibration", is_flag=True, help="Hoppa över kalibreringen av svarbarheten.")
+@click.option("--calibrate-only", is_flag=True, help="Kalibrera en redan tränad läsare i --out, utan att träna.")
+@click.option("--work", type=click.Path(file_okay=False, path_type=Path),
+              help="Var kalibreringens bibliotek byggs och sparas (standard: bench/results/tmp/libraries).")
+def main(eval_dir: Path, out_dir: Path, layers: int, epochs: float, batch_size: int, learning_rate: float,
+         limit: int | None, no_calibration: bool, calibrate_only: bool, work: Path | None) -> None:
+    """Träna läsaren (svarsspann + 'inget svar') från standardmodellens vikter."""
+    settings = Settings.from_env()
+    base = settings.models_dir / DEFAULT_MODEL
+    if not base.exists():
+        raise click.ClickException(f"Standardmodellen saknas i {base}. Kör: python -m embedding.prepare")
+    if not calibrate_only:
+        train(base, eval_dir, out_dir, layers=layers, epochs=epochs, batch_size=batch_size,
+              learning_rate=learning_rate, limit=limit, log=click.echo)
+    if not no_calibration:
+        from evaluation.answers import LIBRARIES
+        from evaluation.reader_calibration import calibrate
+
+        calibrate(settings, eval_dir, out_dir, limit=limit, log=click.echo, libraries=work or LIBRARIES)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,149 @@
+"""Benchmark: answer quality, the lexical heuristic against the trained reader, side by side in one run.
+
+    .venv/bin/python bench/answer_quality.py [--sets squad,swequad,domain] [--no-latency] [--limit N]
+
+Sets (evaluation/answers.py): SQuAD-sv 2.0 on the articles held out from the reader's training (answerable
+and adversarial unanswerable questions) over a library of all 1,204 SQuAD-sv paragraphs; SweQUAD-MC dev over
+its 521 passages; the project's domain questions (bench/domain_questions.json: Swedish and English, some not
+answered by the library) over ../shared/corpus. Each question is asked through `Assistant.ask` as the app
+asks it. Figures per set and method: answered (of answerable), answer contains the gold answer (of
+answerable), abstained (of unanswerable), overall correct (answered with the gold, or abstained when
+unanswerable), and for the domain set the same for English and Swedish questions. Latency: p50/p95 of the
+whole answer at ~2.5k passages (../shared/corpus) and 100k (the real passages repeated with moved vectors,
+as bench/query_scale.py builds them). Libraries are kept in bench/results/tmp/libraries.
+Writes bench/results/answer_quality.json (and answer_quality_rows.jsonl: every question's outcome)."""
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import click
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from answer.assistant import Assistant  # noqa: E402
+from evaluation.answers import (CORPUS_DIR, LIBRARIES, Question, answer_text, contains_gold,  # noqa: E402
+                                domain_questions, library_settings, squad_questions, squad_texts,
+                                swequad_dev_questions, swequad_texts)
+from index.manifest import machine  # noqa: E402
+from settings import Settings  # noqa: E402
+
+from reporting import RESULTS, percentile  # noqa: E402
+
+METHODS = ("heuristic", "reader")
+
+
+def libraries(settings: Settings, names: list[str]) -> dict[str, tuple[Settings, list[Question]]]:
+    plan = {"squad": lambda: (library_settings(settings, "squad-sv", squad_texts()), squad_questions()),
+            "swequad": lambda: (library_settings(settings, "swequad-mc", swequad_texts()), swequad_dev_questions()),
+            "domain": lambda: (library_settings(settings, "shared-corpus", folder=CORPUS_DIR), domain_questions())}
+    return {name: plan[name]() for name in names}
+
+
+def assistants(settings: Settings) -> dict[str, Assistant]:
+    reader = Assistant(settings)
+    if reader.reader is None:
+        sys.exit("Läsaren är inte tillgänglig (answer/reader/artifact/ och standardmodellen behövs).")
+    return {"heuristic": Assistant(replace(settings, reader="off"), searcher=reader.searcher), "reader": reader}
+
+
+def ask_all(set_name: str, settings: Settings, questions: list[Question], limit: int | None) -> list[dict]:
+    rows = []
+    asked = assistants(settings)
+    for question in questions[:limit]:
+        for method, assistant in asked.items():
+            started = time.perf_counter()
+            answer = assistant.ask(question.text)
+            ms = (time.perf_counter() - started) * 1000
+            answered = not answer.abstained
+            rows.append({"set": set_name, "method": method, "id": question.id, "language": question.language,
+                         "answerable": question.answerable, "answered": answered,
+                         "gold": answered and question.answerable and contains_gold(answer_text(answer), question.golds),
+                         "confidence": answer.confidence, "ms": round(ms, 1)})
+    return rows
+
+
+def scores(rows: list[dict]) -> dict:
+    answerable = [r for r in rows if r["answerable"]]
+    unanswerable = [r for r in rows if not r["answerable"]]
+    share = lambda part, whole: round(len(part) / len(whole), 3) if whole else None  # noqa: E731
+    return {"questions": len(rows), "answerable": len(answerable), "unanswerable": len(unanswerable),
+            "answered": share([r for r in answerable if r["answered"]], answerable),
+            "contains_gold": share([r for r in answerable if r["gold"]], answerable),
+            "abstained_when_unanswerable": share([r for r in unanswerable if not r["answered"]], unanswerable),
+            "overall_correct": share([r for r in rows if r["gold"] or (not r["answerable"] and not r["answered"])], rows)}
+
+
+def summary(rows: list[dict]) -> dict:
+    out = {}
+    for set_name in dict.fromkeys(r["set"] for r in rows):
+        for method in METHODS:
+            chosen = [r for r in rows if r["set"] == set_name and r["method"] == method]
+            out[f"{set_name}/{method}"] = scores(chosen)
+            if set_name == "domain":
+                for language in ("sv", "en"):
+                    out[f"{set_name}/{method}/{language}"] = scores([r for r in chosen if r["language"] == language])
+    return out
+
+
+def latency(settings: Settings, questions: list[Question], label: str) -> dict:
+    asked = assistants(settings)
+    texts = [q.text for q in questions]
+    for text in texts[:3]:
+        for assistant in asked.values():
+            assistant.ask(text)  # warm up
+    figures = {"passages": asked["reader"].searcher.published().index.ntotal}
+    for method, assistant in asked.items():
+        timings = []
+        for text in texts:
+            started = time.perf_counter()
+            assistant.ask(text)
+            timings.append((time.perf_counter() - started) * 1000)
+        figures[method] = {"p50_ms": round(statistics.median(timings), 1), "p95_ms": round(percentile(timings, 0.95), 1)}
+    print(f"latens {label}: {figures}", flush=True)
+    return figures
+
+
+@click.command()
+@click.option("--sets", default="squad,swequad,domain", show_default=True)
+@click.option("--limit", type=int, help="Högst så här många frågor per uppsättning (för att prova skriptet).")
+@click.option("--no-latency", is_flag=True, help="Hoppa över latensmätningen vid 2,5k och 100k passager.")
+def main(sets: str, limit: int | None, no_latency: bool) -> None:
+    """Svarskvalitet: heuristiken mot läsaren på SQuAD-sv (utelämnade artiklar), SweQUAD-MC dev och domänfrågor."""
+    settings = Settings.from_env()
+    started = time.perf_counter()
+    built = libraries(settings, sets.split(","))
+    rows = []
+    for name, (library, questions) in built.items():
+        print(f"{name}: {len(questions[:limit])} frågor …", flush=True)
+        rows += ask_all(name, library, questions, limit)
+        for key, value in summary([r for r in rows if r["set"] == name]).items():
+            print(f"  {key}: {value}", flush=True)
+    result = {"machine": machine(), "sets": {name: {"library": str(lib.data_dir), "questions": len(q[:limit])}
+                                               for name, (lib, q) in built.items()},
+              "scores": summary(rows)}
+    if not no_latency:
+        from query_scale import build_library
+
+        domain_library, domain = library_settings(settings, "shared-corpus", folder=CORPUS_DIR), domain_questions()
+        result["latency"] = {"2.5k": latency(domain_library, domain, "2.5k")}
+        work = LIBRARIES / "n100000"
+        work.mkdir(parents=True, exist_ok=True)
+        build_library(100_000, domain_library.data_dir.parent, work)
+        result["latency"]["100k"] = latency(replace(settings, data_dir=work / "data"), domain, "100k")
+    result["seconds"] = round(time.perf_counter() - started)
+    out = RESULTS / "answer_quality.json"
+    out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (RESULTS / "answer_quality_rows.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
+                                                        encoding="utf-8")
+    print(json.dumps(result["scores"], indent=1, ensure_ascii=False))
+    print(f"skrev {out}")
+
+
+if __name__ == "__main__":
+    main()

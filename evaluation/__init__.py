@@ -1,0 +1,1 @@
+"""Harnesses that measure Källa on real question sets (never imported by the product)."""
