@@ -13,7 +13,7 @@ from answer.evidence import gather_evidence
 from answer.language import question_language
 from answer.messages import number
 from answer.reader import load_reader
-from answer.reader.answering import compose_read_answer, reader_confidence
+from answer.reader.answering import calibration_for, compose_read_answer, reader_confidence
 from corpus.filters import SearchFilters
 from embedding.loader import model_identity
 from index.search import EmptyLibrary, Searcher
@@ -64,7 +64,7 @@ class Assistant:
     def _read(self, question: str, hits, language: str, follow_up: str | None, turn: Turn) -> Answer:
         """Whether and what to answer from the reader's evidence (a follow-up is read with its topic)."""
         readings = self.reader.read(follow_up or question, [hit.passage.text for hit in hits])
-        calibration = self.reader.calibration
+        calibration = calibration_for(self.reader.calibration, language)
         evidence = gather_evidence(question, hits, self._idf(), turn.search_query if follow_up else "")
         confidence = reader_confidence(readings, hits, calibration, evidence)
         threshold = self.settings.min_confidence or calibration.get("threshold", 0.5)

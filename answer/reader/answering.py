@@ -34,6 +34,12 @@ def reader_features(readings: Sequence[Reading], hits: Sequence[Hit], evidence: 
             "similarity": max(similarities, default=0.0), **lexical}
 
 
+def calibration_for(calibration: dict, language: str) -> dict:
+    """The rule for a question in `language`: the full one for Swedish questions; for others (which share
+    no words with Swedish passages) the cross-lingual one, without the lexical features."""
+    return calibration.get("cross_lingual", calibration) if language != "sv" else calibration
+
+
 def reader_confidence(readings: Sequence[Reading], hits: Sequence[Hit], calibration: dict,
                       evidence: Evidence | None = None) -> float:
     """Calibrated probability that the library answers the question (logistic over reader_features)."""
