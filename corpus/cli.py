@@ -26,6 +26,7 @@ from index.manifest import IndexMismatch
 from index.store import DamagedIndex
 from settings import Settings
 
+ROW_ID = click.IntRange(1, 2**63 - 1)  # what SQLite can hold: a larger id is a usage error, not a traceback
 FAILURES = (CurationError, UnknownCollection, NotAllowed, LibraryBusy, ModelNotPrepared, IndexMismatch, DamagedIndex,
             LookupError, ValueError)
 FIELD_OPTIONS = {"title": "--title", "authority": "--authority", "series": "--series", "published": "--date",
@@ -104,7 +105,7 @@ def list_documents(**filters: str | None) -> None:
 
 
 @cli.command()
-@click.argument("document_id", type=int)
+@click.argument("document_id", type=ROW_ID)
 @click.option("--passages", "all_passages", is_flag=True, help="Visa alla passager (annars de tre första).")
 def show(document_id: int, all_passages: bool) -> None:
     """Visa ett dokument: metadata, status, utgåvor, passager, inläsningshistorik och ändringslogg.
@@ -164,7 +165,7 @@ def describe(document: Document) -> str:
 
 
 @cli.command()
-@click.argument("document_id", type=int)
+@click.argument("document_id", type=ROW_ID)
 @metadata_options
 @click.option("--clear", "cleared", multiple=True, type=click.Choice(METADATA_FIELDS), help="Töm ett fält.")
 def edit(document_id: int, cleared: tuple[str, ...], **fields: str | None) -> None:
@@ -185,7 +186,7 @@ def edit(document_id: int, cleared: tuple[str, ...], **fields: str | None) -> No
 
 
 @cli.command()
-@click.argument("document_id", type=int)
+@click.argument("document_id", type=ROW_ID)
 @click.argument("tags", nargs=-1, required=True)
 @click.option("--remove", is_flag=True, help="Ta bort taggarna i stället.")
 def tag(document_id: int, tags: tuple[str, ...], remove: bool) -> None:
@@ -203,7 +204,7 @@ def tag(document_id: int, tags: tuple[str, ...], remove: bool) -> None:
 
 
 @cli.command()
-@click.argument("document_id", type=int)
+@click.argument("document_id", type=ROW_ID)
 @click.option("--reason", required=True, help="Varför dokumentet dras tillbaka (sparas i loggen).")
 def withdraw(document_id: int, reason: str) -> None:
     """Dra tillbaka ett dokument: det citeras inte längre men finns kvar och kan återställas.
@@ -218,7 +219,7 @@ def withdraw(document_id: int, reason: str) -> None:
 
 
 @cli.command()
-@click.argument("document_id", type=int)
+@click.argument("document_id", type=ROW_ID)
 def restore(document_id: int) -> None:
     """Återställ ett tillbakadraget dokument (eller en tidigare utgåva) så att det kan citeras igen.
 
@@ -232,7 +233,7 @@ def restore(document_id: int) -> None:
 
 
 @cli.command(name="replace")
-@click.argument("document_id", type=int)
+@click.argument("document_id", type=ROW_ID)
 @click.argument("new_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @metadata_options
 def replace_document(document_id: int, new_file: Path, **fields: str | None) -> None:
@@ -252,7 +253,7 @@ def replace_document(document_id: int, new_file: Path, **fields: str | None) -> 
 
 
 @cli.command()
-@click.argument("document_id", type=int)
+@click.argument("document_id", type=ROW_ID)
 @click.option("--yes", is_flag=True, help="Fråga inte om bekräftelse.")
 def delete(document_id: int, yes: bool) -> None:
     """Radera ett dokument på riktigt: passager, vektorer och lagrad fil. Går inte att ångra.

@@ -10,7 +10,7 @@ from tqdm import tqdm
 from corpus.access import ROLES
 from corpus.audit import entries
 from corpus.catalogue import Catalogue
-from corpus.cli import cli, desk, document_line
+from corpus.cli import ROW_ID, cli, desk, document_line
 from corpus.collections import collections, create_collection, update_collection
 from corpus.curation import Curator
 from corpus.duplicates import scan_for_duplicates
@@ -78,7 +78,7 @@ def collection_set(name: str, review: bool | None, access: tuple[str, ...], make
 
 @collection_group.command(name="add")
 @click.argument("name")
-@click.argument("document_ids", nargs=-1, type=int, required=True)
+@click.argument("document_ids", nargs=-1, type=ROW_ID, required=True)
 def collection_add(name: str, document_ids: tuple[int, ...]) -> None:
     """Lägg dokument i en samling.
 
@@ -95,7 +95,7 @@ def collection_add(name: str, document_ids: tuple[int, ...]) -> None:
 
 @collection_group.command(name="remove")
 @click.argument("name")
-@click.argument("document_ids", nargs=-1, type=int, required=True)
+@click.argument("document_ids", nargs=-1, type=ROW_ID, required=True)
 def collection_remove(name: str, document_ids: tuple[int, ...]) -> None:
     """Ta dokument ur en samling."""
     with desk() as (settings, viewer):
@@ -134,7 +134,7 @@ def review_list() -> None:
 
 
 @review_group.command(name="approve")
-@click.argument("document_ids", nargs=-1, type=int, required=True)
+@click.argument("document_ids", nargs=-1, type=ROW_ID, required=True)
 def review_approve(document_ids: tuple[int, ...]) -> None:
     """Godkänn väntande dokument så att de kan citeras.
 
@@ -149,7 +149,7 @@ def review_approve(document_ids: tuple[int, ...]) -> None:
 
 
 @review_group.command(name="reject")
-@click.argument("document_id", type=int)
+@click.argument("document_id", type=ROW_ID)
 @click.option("--reason", required=True, help="Varför (sparas i loggen).")
 def review_reject(document_id: int, reason: str) -> None:
     """Avvisa ett väntande dokument (det dras tillbaka och citeras aldrig)."""
@@ -159,7 +159,7 @@ def review_reject(document_id: int, reason: str) -> None:
 
 
 @review_group.command(name="resolve")
-@click.argument("item_id", type=int)
+@click.argument("item_id", type=ROW_ID)
 @click.argument("decision", type=click.Choice(["keep", "supersede", "withdraw"]))
 def review_resolve(item_id: int, decision: str) -> None:
     """Avgör ett dubblettärende: keep (båda behålls), supersede (det nyare ersätter det äldre som ny
@@ -201,7 +201,7 @@ def failures(limit: int) -> None:
 
 
 @cli.command()
-@click.option("--document", "document_id", type=int, help="Bara ändringar av detta dokument.")
+@click.option("--document", "document_id", type=ROW_ID, help="Bara ändringar av detta dokument.")
 @click.option("--actor", help="Bara ändringar av denna person.")
 @click.option("--action", help="Bara denna sorts ändring (edit, withdraw, delete ...).")
 @click.option("--limit", default=100, show_default=True)

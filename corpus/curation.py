@@ -6,7 +6,6 @@ removes the document, its passages and (when no other document shares it) its st
 """
 from __future__ import annotations
 
-import re
 from contextlib import contextmanager
 from pathlib import Path
 from dataclasses import replace as replace_user
@@ -15,6 +14,7 @@ from typing import Iterator
 from corpus.audit import record
 from corpus.catalogue import Catalogue
 from corpus.collections import put_in_collection, take_out_of_collection
+from corpus.dates import is_date
 from corpus.editions import supersede
 from corpus.library import Library
 from corpus.lock import writer_lock
@@ -26,21 +26,6 @@ from embedding.loader import model_identity
 from index.sync import sync_index
 from settings import Settings
 
-DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-
-
-def is_date(value: str) -> bool:
-    """ÅÅÅÅ, ÅÅÅÅ-MM or ÅÅÅÅ-MM-DD, and a real date (not 2020-13-45)."""
-    if not DATE.match(value):
-        return False
-    from datetime import date
-
-    year, month, day = (int(part) for part in (value.split("-") + ["1", "1"])[:3])
-    try:
-        date(year, month, day)
-    except ValueError:
-        return False
-    return True
 
 
 class CurationError(ValueError):

@@ -29,7 +29,7 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("question")
-@click.option("-k", type=int, help="Antal passager (standard: inställningen KALLA_K).")
+@click.option("-k", type=click.IntRange(1, 1000), help="Antal passager (standard: inställningen KALLA_K).")
 @click.option("--mode", type=click.Choice(MODES), help="Sökläge (standard: KALLA_SEARCH_MODE, hybrid).")
 @click.option("--language", "languages", multiple=True, help="Bara passager på detta språk (sv, en ...).")
 @click.option("--series", multiple=True, help="Bara dokument i denna serie/typ (SOU, Ds, rapport ...).")
@@ -48,6 +48,7 @@ def search(question: str, k: int | None, mode: str | None, languages: tuple[str,
       python -m index search "informationssäkerhet" --series SOU --from 2018 --language sv
     """
     settings = Settings.from_env()
+    question = question.encode("utf-8", "surrogateescape").decode("utf-8", "replace")  # bytes that are not UTF-8
     searcher = Searcher(settings)
     with Catalogue(settings.catalogue_path) as catalogue:
         viewer = acting_viewer(catalogue.db, settings.user)

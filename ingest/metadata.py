@@ -7,6 +7,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Mapping
 
+from corpus.dates import is_date
 from corpus.records import DocumentMetadata
 
 SIDECAR = "metadata.jsonl"
@@ -35,6 +36,8 @@ def metadata_from_mapping(data: Mapping) -> DocumentMetadata:
             if value not in (None, "", []):
                 values[field_name] = _as_text(value)
                 break
+    if values.get("published") and not is_date(values["published"]):
+        values.pop("published")  # 2020-13-45 or "i fjol": not a date the catalogue can filter on
     tags = data.get("tags") or data.get("taggar") or ()
     if isinstance(tags, str):
         tags = [t.strip() for t in tags.split(",")]
@@ -81,11 +84,13 @@ def _sidecar_index(sidecar: Path) -> dict[Path, dict]:
         return cached[1]
     index = {}
     for line in sidecar.read_text(encoding="utf-8", errors="replace").splitlines():
-        try:
+        try:  # one bad line never spoils the others: it is skipped
             entry = json.loads(line)
-        except json.JSONDecodeError:
+            name = entry.get("file") if isinstance(entry, dict) else None
+            if not isinstance(name, str) or not name.strip() or "\x00" in name:
+                continue
+            index[(sidecar.parent / name).resolve()] = entry
+        except (json.JSONDecodeError, ValueError, TypeError, OSError, RecursionError):
             continue
-        if isinstance(entry, dict) and entry.get("file"):
-            index[(sidecar.parent / entry["file"]).resolve()] = entry
     _SIDECAR_CACHE[sidecar] = (mtime, index)
     return index

@@ -94,3 +94,25 @@ def test_labels_and_captions_cannot_start_markdown_or_streamlit_extensions(hosti
     escaped = escape_label(hostile)
     assert not re.search(r":material/\w+:|:[a-z]+\[|\$\$|(?<!\\)!(?<!\\)\[|(?<!\\)\[|(?<!\\)<|(?<!\\)\*", escaped)
     assert escaped.replace("\\", "").replace(WORD_JOINER, "") == hostile  # nothing is lost to the reader
+
+
+def test_one_bad_metadata_line_spoils_no_other_file(settings, tmp_path):
+    """Finding 9: a `file` with NUL, a number or a list, or a line that is not JSON, is skipped alone;
+    an impossible `published` is left out."""
+    import json
+
+    folder = tmp_path / "mapp"
+    folder.mkdir()
+    (folder / "a.txt").write_text(TEXT, encoding="utf-8")
+    (folder / "b.txt").write_text(TEXT + " En annan rapport om e-tjänster.", encoding="utf-8")
+    lines = [{"file": "a\x00.txt", "title": "NUL"}, {"file": 17}, {"file": ["b.txt"]}, "inte json {",
+             {"file": "a.txt", "title": "Rapport A", "published": "2020-13-45"},
+             {"file": "b.txt", "title": "Rapport B", "published": "2021-03"}]
+    (folder / "metadata.jsonl").write_text("\n".join(l if isinstance(l, str) else json.dumps(l) for l in lines),
+                                           encoding="utf-8")
+    report = Ingester(settings).add([folder])
+    assert not report.failed, [o.message for o in report.outcomes]
+    with Catalogue(settings.catalogue_path) as catalogue:
+        found = {d.file_name: d.metadata for d in catalogue.documents()}
+    assert found["a.txt"].title == "Rapport A" and found["a.txt"].published is None
+    assert found["b.txt"].title == "Rapport B" and found["b.txt"].published == "2021-03"
