@@ -24,10 +24,11 @@ from corpus.users import NotAllowed, acting_viewer, require
 from embedding.loader import ModelNotPrepared
 from index.manifest import IndexMismatch
 from index.store import DamagedIndex
+from corpus.space import DiskFull
 from settings import Settings
 
 ROW_ID = click.IntRange(1, 2**63 - 1)  # what SQLite can hold: a larger id is a usage error, not a traceback
-FAILURES = (CurationError, UnknownCollection, NotAllowed, LibraryBusy, ModelNotPrepared, IndexMismatch, DamagedIndex,
+FAILURES = (CurationError, UnknownCollection, NotAllowed, LibraryBusy, ModelNotPrepared, IndexMismatch, DamagedIndex, DiskFull,
             LookupError, ValueError)
 FIELD_OPTIONS = {"title": "--title", "authority": "--authority", "series": "--series", "published": "--date",
                  "identifier": "--identifier", "source_url": "--url", "edition": "--edition", "licence": "--licence"}

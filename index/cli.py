@@ -17,6 +17,7 @@ from embedding.loader import ModelNotPrepared
 from index.manifest import IndexMismatch
 from index.replica import ReleaseError, export_release
 from index.search import MODES, EmptyLibrary, Searcher
+from corpus.space import DiskFull
 from index.store import DamagedIndex, load_current
 from index.sync import store_missing_vectors, sync_index
 from settings import Settings
@@ -114,7 +115,10 @@ def rebuild() -> None:
             with tqdm(total=len(missing), unit="passage", desc="Bäddar in", file=sys.stderr,
                       disable=not missing) as bar:
                 store_missing_vectors(catalogue, embedder, missing, bar.update)
-            result = sync_index(catalogue, settings, embedder.name, embedder.dimension, rebuild=True)
+            try:
+                result = sync_index(catalogue, settings, embedder.name, embedder.dimension, rebuild=True)
+            except DiskFull as exc:
+                raise click.ClickException(str(exc)) from exc
     click.echo(f"Index {result.version}: {result.total} passager ({embedder.name})")
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
+from corpus.space import DiskFull, is_disk_full
 from index.keywords import KeywordIndex
 from index.kinds import stored_ids
 from index.manifest import Manifest
@@ -112,12 +113,18 @@ def publish(index_dir: Path, index: faiss.Index, manifest: Manifest, keywords: K
     stamp = datetime.now(timezone.utc)
     version = f"{stamp:%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}"
     staging = versions / f".staging-{version}"
-    staging.mkdir()
-    faiss.write_index(index, str(staging / VECTORS_FILE))
-    keywords.write(staging)
-    stamped = Manifest(**{**manifest.__dict__, "created_at": stamp.isoformat(timespec="seconds")})
-    (staging / MANIFEST_FILE).write_text(stamped.to_json(), encoding="utf-8")
-    _fsync_folder(staging)
+    try:
+        staging.mkdir()
+        faiss.write_index(index, str(staging / VECTORS_FILE))
+        keywords.write(staging)
+        stamped = Manifest(**{**manifest.__dict__, "created_at": stamp.isoformat(timespec="seconds")})
+        (staging / MANIFEST_FILE).write_text(stamped.to_json(), encoding="utf-8")
+        _fsync_folder(staging)
+    except Exception as exc:  # nothing half-written is left; the previous version stays current
+        shutil.rmtree(staging, ignore_errors=True)
+        if is_disk_full(exc, index_dir):
+            raise DiskFull(index_dir.parent) from exc
+        raise
     staging.rename(versions / version)
     point_current(index_dir, version)
     _remove_old_versions(versions, keep=version)

@@ -9,6 +9,7 @@ import click
 from tqdm import tqdm
 
 from corpus.collections import UnknownCollection
+from corpus.space import DiskFull
 from corpus.lock import LibraryBusy
 from corpus.records import DocumentMetadata
 from embedding.loader import ModelNotPrepared
@@ -81,7 +82,7 @@ def add(paths: tuple[Path, ...], tags: tuple[str, ...], no_wait: bool, collectio
                                   arguments=shlex.join(["add", *map(str, paths)]), wait=not no_wait,
                                   on_wait=lambda message: tqdm.write(message, file=sys.stderr),
                                   collection=collection)
-        except (ModelNotPrepared, IndexMismatch, LibraryBusy, UnknownCollection, ClusterUnavailable) as exc:
+        except (ModelNotPrepared, IndexMismatch, LibraryBusy, UnknownCollection, ClusterUnavailable, DiskFull) as exc:
             raise click.ClickException(str(exc)) from exc
     click.echo(report.summary())
     if report.failed:

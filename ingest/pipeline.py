@@ -14,6 +14,7 @@ from corpus.editions import adopt_edition, edition_requires_review
 from corpus.review import document_values, open_review
 from corpus.library import Library, file_hash
 from corpus.lock import writer_lock
+from corpus.space import DiskFull, is_disk_full
 from corpus.records import Document, DocumentMetadata, IngestOutcome, IngestReport
 from embedding import Embedder, load_embedder
 from embedding.loader import model_identity
@@ -78,8 +79,13 @@ class Ingester:
         new edition of that document in the same transaction that adds it: in its collections, pending where
         they require review, and superseding it when public."""
         with writer_lock(self.settings.data_dir, wait, on_wait):
-            return self._add(paths, metadata, on_file, arguments, collection, as_new_document or bool(edition_of),
-                             edition_of)
+            try:
+                return self._add(paths, metadata, on_file, arguments, collection,
+                                 as_new_document or bool(edition_of), edition_of)
+            except Exception as exc:
+                if not isinstance(exc, DiskFull) and is_disk_full(exc, self.settings.data_dir):
+                    raise DiskFull(self.settings.data_dir) from exc
+                raise
 
     def _add(self, paths: Iterable[Path], metadata: DocumentMetadata, on_file: ProgressCallback | None,
              arguments: str, collection_name: str | None, as_new: bool,
@@ -109,8 +115,11 @@ class Ingester:
                     on_file(path, outcome)
             self.publish(catalogue)
             catalogue.finish_run(run_id, "failed" if report.failed else "ok")
-        except BaseException:
-            catalogue.finish_run(run_id, "interrupted")
+        except BaseException as exc:
+            try:
+                catalogue.finish_run(run_id, "interrupted")
+            except Exception:  # e.g. a full disk: the next run marks it interrupted
+                pass
             raise
         finally:
             preparer.close()
@@ -147,7 +156,9 @@ class Ingester:
                 outcome = self._store(catalogue, path, content_hash, given, target, as_new, preparer, edition_of)
         except ExtractionError as exc:
             outcome = IngestOutcome(source, "failed", str(exc))
-        except Exception as exc:  # one bad file never aborts the batch
+        except Exception as exc:  # one bad file never aborts the batch; a full disk does (every file would fail)
+            if is_disk_full(exc, self.settings.data_dir):
+                raise DiskFull(self.settings.data_dir) from exc
             outcome = IngestOutcome(source, "failed", f"oväntat fel: {type(exc).__name__}: {exc}")
         catalogue.record_event(run_id, source, content_hash, outcome.outcome, outcome.message,
                                outcome.document_id)

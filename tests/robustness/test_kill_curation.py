@@ -106,8 +106,8 @@ def test_killed_duplicate_resolutions_are_never_half_done(tmp_path):
         second.write_text(REPORT + f" Nummer {number}. Ett nytt avsnitt om öppen källkod.", encoding="utf-8")
         older, newer = (o.document_id for o in Ingester(settings).add([first, second]).outcomes)
         with Catalogue(settings.catalogue_path) as catalogue:
-            item = next(i for i in review_items(catalogue.db) if i.kind == "near_duplicate" and newer in
-                        (i.document_id, i.other_document_id))
+            item = next(i for i in review_items(catalogue.db) if i.kind == "near_duplicate" and
+                        {i.document_id, i.other_document_id} == {older, newer})
         killed(env, ["corpus", "review", "resolve", str(item.id), "supersede"], moments.uniform(0.3, 3.0))
         with Catalogue(settings.catalogue_path) as catalogue:
             still_open = item.id in {i.id for i in review_items(catalogue.db, "open")}
