@@ -42,6 +42,12 @@ def _readable_current(settings: Settings):
         return None
 
 
+def _published_dimension(settings: Settings) -> int | None:
+    """The dimension of what is published (so that an index whose documents were all deleted is emptied)."""
+    current = _readable_current(settings)
+    return int(current.index.d) if current is not None else None
+
+
 def sync_index(catalogue: Catalogue, settings: Settings, model: str, dimension: int | None = None,
                rebuild: bool = False, progress: Callable[[int], None] | None = None,
                analyzer: SwedishAnalyzer | None = None) -> SyncResult:
@@ -61,9 +67,9 @@ def sync_index(catalogue: Catalogue, settings: Settings, model: str, dimension: 
         if _outgrown(plan_of(index), plan, params, len(wanted)):
             index, have, params = None, np.zeros(0, dtype=np.int64), {}
     else:
-        dimension = dimension or catalogue.vector_dimension(model)
+        dimension = dimension or catalogue.vector_dimension(model) or _published_dimension(settings)
         if dimension is None:
-            return SyncResult(None, 0, 0, 0)  # nothing embedded yet: nothing to publish
+            return SyncResult(None, 0, 0, 0)  # nothing embedded yet and nothing published: nothing to do
         index, have, keywords = None, np.zeros(0, dtype=np.int64), KeywordIndex.empty()
     dimension = dimension or (current.index.d if current is not None else catalogue.vector_dimension(model))
     to_add = np.setdiff1d(wanted, have, assume_unique=True)

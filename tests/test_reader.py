@@ -109,3 +109,25 @@ def test_the_training_recipe_runs_end_to_end_on_a_tiny_subset(default_settings, 
 
     reading, = Reader(default_settings.models_dir / DEFAULT_MODEL, out).read("Hur många myndigheter?", [PASSAGE])
     assert 0 <= reading.start <= reading.end <= len(PASSAGE)
+
+
+@pytest.mark.real_model
+def test_the_chat_shows_the_short_answer_and_the_marked_span(default_settings, tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    settings = replace(default_settings, data_dir=tmp_path / "data")
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "granskning.txt").write_text(PASSAGE, encoding="utf-8")
+    (folder / "kommun.txt").write_text(OTHER, encoding="utf-8")
+    Ingester(settings).add([folder])
+    monkeypatch.setenv("KALLA_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("KALLA_MIN_CONFIDENCE", "0.1")  # a two-document library: see the test above
+    app = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=300)
+    app.run()
+    app.chat_input[0].set_value("Hur många myndigheter omfattade granskningen?").run()
+    assert not app.exception, [e.value for e in app.exception]
+    shown = "\n".join(m.value for m in app.markdown)
+    assert "<strong>Svar:</strong> <mark>elva</mark>" in shown, shown[:2000]
+    assert "Granskningen omfattade <mark>elva</mark> myndigheter." in shown
+    assert any("Läsaren" in c.value for c in app.caption)

@@ -18,6 +18,7 @@ from corpus.catalogue import Catalogue
 from corpus.collections import create_collection
 from corpus.review import review_items
 from ingest.pipeline import Ingester
+from index.search import Searcher
 from settings import PROJECT_ROOT, Settings
 from tests.robustness.test_kill import assert_structurally_consistent
 
@@ -134,7 +135,13 @@ def test_killed_deletes_rebuilds_and_repairs_leave_a_library_that_repairs_clean(
             passages = catalogue.db.execute("SELECT COUNT(*) FROM passages WHERE document_id = ?",
                                             (document_id,)).fetchone()[0]
             assert (document is None and passages == 0) or (document is not None and passages > 0)
-        assert_structurally_consistent(settings)
+        # The catalogue commits first and the index follows: killed in between, the index may still hold
+        # the deleted passages (search skips them: they are no longer in the catalogue) until the next
+        # write or `check --repair`.
+        hits = Searcher(settings).search(f"Dokument {document_id - 1} e-tjänster kommun", 10)
+        assert document is not None or document_id not in {hit.document.id for hit in hits}
+    repaired_and_clean(env)
+    Ingester(settings).add([folder])  # documents again, for the rebuilds to work on
     for arguments in (["index", "rebuild"], ["corpus", "check", "--repair"]):
         for _ in range(2):
             killed(env, arguments, moments.uniform(0.3, 3.0))
