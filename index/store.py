@@ -100,8 +100,6 @@ def load_current(index_dir: Path, mapped: bool = False) -> PublishedIndex | None
         keywords = KeywordIndex.read(folder)
     except Exception as exc:
         raise DamagedIndex(index_dir, f"nyckelordsindexet kan inte läsas ({type(exc).__name__})") from exc
-    if len(keywords.ids) != index.ntotal:
-        raise DamagedIndex(index_dir, "nyckelordsindexet och vektorerna håller olika många passager")
     return PublishedIndex(version, folder, index, manifest, keywords)
 
 

@@ -129,5 +129,5 @@ def test_the_chat_shows_the_short_answer_and_the_marked_span(default_settings, t
     assert not app.exception, [e.value for e in app.exception]
     shown = "\n".join(m.value for m in app.markdown)
     assert "<strong>Svar:</strong> <mark>elva</mark>" in shown, shown[:2000]
-    assert "Granskningen omfattade <mark>elva</mark> myndigheter." in shown
+    assert "Granskningen omfattade <mark>elva</mark> myndigheter&#46;" in shown
     assert any("Läsaren" in c.value for c in app.caption)
