@@ -48,6 +48,11 @@ def metadata_options(command):
     return command
 
 
+def waiting(message: str) -> None:
+    """What a librarian's command says while an ingest holds the library."""
+    click.echo(message, err=True)
+
+
 @contextmanager
 def desk(role: str | None = "librarian") -> Iterator[tuple[Settings, Viewer]]:
     """Settings and the acting user, who must hold `role`; library errors become clean CLI errors."""
@@ -182,7 +187,7 @@ def edit(document_id: int, cleared: tuple[str, ...], **fields: str | None) -> No
     if not changes:
         raise click.UsageError("Ange minst ett fält att ändra (se --help)")
     with desk() as (settings, viewer):
-        document = Curator(settings, viewer.name).edit(document_id, changes)
+        document = Curator(settings, viewer.name, on_wait=waiting).edit(document_id, changes)
     click.echo(describe(document))
 
 
@@ -199,7 +204,7 @@ def tag(document_id: int, tags: tuple[str, ...], remove: bool) -> None:
       python -m corpus tag 12 styrning --remove
     """
     with desk() as (settings, viewer):
-        curator = Curator(settings, viewer.name)
+        curator = Curator(settings, viewer.name, on_wait=waiting)
         document = curator.tag(document_id, remove=tags) if remove else curator.tag(document_id, add=tags)
     click.echo(f"#{document.id} taggar: {', '.join(document.metadata.tags) or '(inga)'}")
 
@@ -215,7 +220,7 @@ def withdraw(document_id: int, reason: str) -> None:
       python -m corpus withdraw 12 --reason "Ersatt av ny lagstiftning"
     """
     with desk() as (settings, viewer):
-        document = Curator(settings, viewer.name).withdraw(document_id, reason)
+        document = Curator(settings, viewer.name, on_wait=waiting).withdraw(document_id, reason)
     click.echo(f"#{document.id} är tillbakadraget. Återställ med: python -m corpus restore {document.id}")
 
 
@@ -229,7 +234,7 @@ def restore(document_id: int) -> None:
       python -m corpus restore 12
     """
     with desk() as (settings, viewer):
-        document = Curator(settings, viewer.name).restore(document_id)
+        document = Curator(settings, viewer.name, on_wait=waiting).restore(document_id)
     click.echo(f"#{document.id} är publicerat igen")
 
 
@@ -248,7 +253,7 @@ def replace_document(document_id: int, new_file: Path, **fields: str | None) -> 
     """
     metadata = DocumentMetadata(**fields)
     with desk() as (settings, viewer):
-        document = Curator(settings, viewer.name).replace(document_id, new_file, metadata)
+        document = Curator(settings, viewer.name, on_wait=waiting).replace(document_id, new_file, metadata)
     state = "väntar på granskning" if document.status == "pending" else "publicerad"
     click.echo(f"#{document.id} ersätter #{document_id} ({state})")
 
@@ -272,7 +277,7 @@ def delete(document_id: int, yes: bool) -> None:
             raise CurationError(f"Dokument #{document_id} finns inte")
         if not yes:
             click.confirm(f"Radera {document_line(document).strip()} för gott?", abort=True)
-        Curator(settings, viewer.name).delete(document_id)
+        Curator(settings, viewer.name, on_wait=waiting).delete(document_id)
     click.echo(f"#{document_id} är raderat")
 
 
@@ -316,7 +321,7 @@ def import_metadata(manifest: Path, dry_run: bool) -> None:
         for change in report.planned:
             click.echo(change.describe())
         if not dry_run:
-            apply_import(report, Curator(settings, viewer.name))
+            apply_import(report, Curator(settings, viewer.name, on_wait=waiting))
     for problem in report.problems:
         click.echo(problem, err=True)
     click.echo(f"(provkörning) {len(report.planned)} skulle ändras" if dry_run else report.summary())

@@ -10,7 +10,7 @@ from tqdm import tqdm
 from corpus.access import ROLES
 from corpus.audit import entries
 from corpus.catalogue import Catalogue
-from corpus.cli import ROW_ID, cli, desk, document_line
+from corpus.cli import ROW_ID, waiting, cli, desk, document_line
 from corpus.collections import collections, create_collection, update_collection
 from corpus.curation import Curator
 from corpus.duplicates import scan_for_duplicates
@@ -87,7 +87,7 @@ def collection_add(name: str, document_ids: tuple[int, ...]) -> None:
       python -m corpus collection add Interna 12 13
     """
     with desk() as (settings, viewer):
-        curator = Curator(settings, viewer.name)
+        curator = Curator(settings, viewer.name, on_wait=waiting)
         for document_id in document_ids:
             curator.collect(document_id, name)
     click.echo(f"{len(document_ids)} dokument i {name}")
@@ -99,7 +99,7 @@ def collection_add(name: str, document_ids: tuple[int, ...]) -> None:
 def collection_remove(name: str, document_ids: tuple[int, ...]) -> None:
     """Ta dokument ur en samling."""
     with desk() as (settings, viewer):
-        curator = Curator(settings, viewer.name)
+        curator = Curator(settings, viewer.name, on_wait=waiting)
         for document_id in document_ids:
             curator.collect(document_id, name, remove=True)
     click.echo(f"{len(document_ids)} dokument togs ur {name}")
@@ -144,7 +144,7 @@ def review_approve(document_ids: tuple[int, ...]) -> None:
     """
     with desk() as (settings, viewer):
         for document_id in document_ids:
-            Curator(settings, viewer.name).approve(document_id)
+            Curator(settings, viewer.name, on_wait=waiting).approve(document_id)
     click.echo(f"{len(document_ids)} dokument godkända och publicerade")
 
 
@@ -154,7 +154,7 @@ def review_approve(document_ids: tuple[int, ...]) -> None:
 def review_reject(document_id: int, reason: str) -> None:
     """Avvisa ett väntande dokument (det dras tillbaka och citeras aldrig)."""
     with desk() as (settings, viewer):
-        Curator(settings, viewer.name).reject(document_id, reason)
+        Curator(settings, viewer.name, on_wait=waiting).reject(document_id, reason)
     click.echo(f"#{document_id} avvisat")
 
 
@@ -170,7 +170,7 @@ def review_resolve(item_id: int, decision: str) -> None:
       python -m corpus review resolve 3 supersede
     """
     with desk() as (settings, viewer):
-        Curator(settings, viewer.name).resolve_duplicate(item_id, decision)
+        Curator(settings, viewer.name, on_wait=waiting).resolve_duplicate(item_id, decision)
     click.echo(f"Ärende {item_id} avgjort: {decision}")
 
 

@@ -48,15 +48,17 @@ def validated(field: str, value: str | None) -> str | None:
 
 
 class Curator:
-    def __init__(self, settings: Settings, actor: str | None = None) -> None:
+    def __init__(self, settings: Settings, actor: str | None = None, on_wait=None) -> None:
         self.settings = settings
         self.actor = actor or settings.user
+        self.on_wait = on_wait  # told once when another writer (an ingest) holds the library
 
     @contextmanager
     def _session(self) -> Iterator[Catalogue]:
         """The catalogue under the writer lock, once the actor's role has been read anew from it: a user
         demoted or disabled since logging in can no longer act."""
-        with writer_lock(self.settings.data_dir), Catalogue(self.settings.catalogue_path) as catalogue:
+        with writer_lock(self.settings.data_dir, on_wait=self.on_wait), \
+                Catalogue(self.settings.catalogue_path) as catalogue:
             require(acting_viewer(catalogue.db, self.actor), "librarian")
             yield catalogue
 
@@ -86,6 +88,8 @@ class Curator:
             return after
 
     def tag(self, document_id: int, add: tuple[str, ...] = (), remove: tuple[str, ...] = ()) -> Document:
+        if any(";" in tag for tag in add):  # the separator of tags in exports and manifests
+            raise CurationError("En tagg får inte innehålla semikolon (;): skriv taggarna var för sig")
         with self._session() as catalogue:
             before = self._document(catalogue, document_id)
             with catalogue.transaction():

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sqlite3
+import unicodedata
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -154,6 +155,11 @@ def _values(user: User) -> dict:
 def _check(name: str, role: str) -> None:
     if not name:
         raise ValueError("Användarnamnet får inte vara tomt")
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in name):
+        raise ValueError("Användarnamnet får inte innehålla styrtecken eller osynliga tecken (t.ex. riktningsbyten)")
+    scripts = {unicodedata.name(ch, "?").split()[0] for ch in name if ch.isalpha()}
+    if len(scripts & {"LATIN", "CYRILLIC", "GREEK", "ARMENIAN"}) > 1:
+        raise ValueError("Användarnamnet blandar skriftsystem (t.ex. latinska och kyrilliska bokstäver som ser lika ut)")
     if role not in ROLES:
         raise ValueError(f"Okänd roll {role!r}; välj en av {', '.join(ROLES)}")
 

@@ -40,8 +40,12 @@ def metadata_from_mapping(data: Mapping) -> DocumentMetadata:
         values.pop("published")  # 2020-13-45 or "i fjol": not a date the catalogue can filter on
     tags = data.get("tags") or data.get("taggar") or ()
     if isinstance(tags, str):
-        tags = [t.strip() for t in tags.split(",")]
-    return DocumentMetadata(**values, tags=tuple(str(t) for t in tags if str(t).strip()))
+        tags = [tags]
+    if not isinstance(tags, (list, tuple)):
+        tags = [tags]
+    # ";" separates tags in exports and manifests, "," in the forms: neither can be inside one tag
+    split = [part.strip() for tag in tags for part in re.split(r"[,;]", str(tag))]
+    return DocumentMetadata(**values, tags=tuple(dict.fromkeys(t for t in split if t)))
 
 
 def _as_text(value) -> str:

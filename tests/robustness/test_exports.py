@@ -116,3 +116,15 @@ def test_one_bad_metadata_line_spoils_no_other_file(settings, tmp_path):
         found = {d.file_name: d.metadata for d in catalogue.documents()}
     assert found["a.txt"].title == "Rapport A" and found["a.txt"].published is None
     assert found["b.txt"].title == "Rapport B" and found["b.txt"].published == "2021-03"
+
+
+def test_tags_never_hold_the_export_separator(settings, tmp_path):
+    """Finding 7: a tag with ';' would come back as two tags after export -> import."""
+    document = one_document(settings, tmp_path)
+    with pytest.raises(CurationError, match="semikolon"):
+        Curator(settings, "admin").tag(document, add=("arv;system",))
+    from ingest.metadata import metadata_from_mapping
+
+    assert metadata_from_mapping({"tags": ["arv;system", "styrning"]}).tags == ("arv", "system", "styrning")
+    assert metadata_from_mapping({"tags": "arv, system; styrning"}).tags == ("arv", "system", "styrning")
+

@@ -78,3 +78,10 @@ def test_new_browser_sessions_share_the_count_and_the_message_never_tells_which_
         assert find_user(catalogue.db, "anna").locked
         failed = [e for e in entries(catalogue.db) if e.action == "login-failed"]
         assert len(failed) == LOCK_AFTER + 1
+
+
+@pytest.mark.parametrize("name", ["аnna", "ad\u202emin", "bo\u200b", "anna\x00", "Αnna"])
+def test_look_alike_and_invisible_user_names_are_refused(db, name):
+    """Finding 12: a Cyrillic 'а' among Latin letters, an RTL override, a zero-width space, NUL."""
+    with pytest.raises(ValueError, match="Användarnamnet"):
+        add_user(db, name, PASSWORD)

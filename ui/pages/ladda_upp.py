@@ -50,8 +50,9 @@ if submitted and files:
 
     with tempfile.TemporaryDirectory() as folder:
         paths = []
-        for upload in files:
-            path = Path(folder) / Path(upload.name).name
+        for number, upload in enumerate(files):  # each in its own folder: two files of one name both count
+            path = Path(folder) / f"{number:03d}" / Path(upload.name).name
+            path.parent.mkdir()
             path.write_bytes(upload.getvalue())
             paths.append(path)
         try:
