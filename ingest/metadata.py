@@ -66,13 +66,18 @@ def identifier_in(text: str) -> DocumentMetadata:
     return DocumentMetadata(identifier=f"{display} {match.group(2)}", series=SERIES_OF_PREFIX[prefix])
 
 
-def sidecar_metadata(path: Path) -> DocumentMetadata:
-    """Entry for `path` in a `metadata.jsonl` beside it or in any parent folder (nearest first)."""
+def sidecar_metadata(path: Path, root: Path | None = None) -> DocumentMetadata:
+    """Entry for `path` in a `metadata.jsonl` beside it or in a parent folder (nearest first), up to and
+    including `root` (the folder the user named; the file's own folder when a file was named), so that a
+    metadata.jsonl in a shared folder above never changes what is added below it."""
     path = Path(path).resolve()
+    root = Path(root).resolve() if root is not None else path.parent
     for folder in path.parents:
         entry = _sidecar_index(folder / SIDECAR).get(path)
         if entry is not None:
             return metadata_from_mapping(entry)
+        if folder == root:
+            break
     return DocumentMetadata()
 
 

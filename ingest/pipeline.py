@@ -21,6 +21,7 @@ from embedding.loader import model_identity
 from index.sync import SyncResult, sync_index
 from ingest.extraction import ExtractionError
 from ingest.formats import is_supported
+from ingest.metadata import sidecar_metadata
 from ingest.ocr import why_no_ocr
 from ingest.preparation import LocalPreparer, Preparer
 from settings import Settings
@@ -31,6 +32,17 @@ DUPLICATE_HINTS = {
     "superseded": "; det är en tidigare utgåva",
     "pending": "; det väntar på granskning",
 }
+
+
+def sidecar_roots(paths: Iterable[Path]) -> dict[Path, Path]:
+    """For each file to add, the folder the user named it under (its own folder when named directly):
+    where the search for a metadata.jsonl above it stops."""
+    roots: dict[Path, Path] = {}
+    for raw in paths:
+        path = Path(raw).expanduser().resolve()
+        for found in find_files([path]):
+            roots.setdefault(found, path if path.is_dir() else path.parent)
+    return roots
 
 
 def find_files(paths: Iterable[Path]) -> list[Path]:
@@ -92,7 +104,10 @@ class Ingester:
              edition_of: Document | None = None) -> IngestReport:
         started = time.perf_counter()
         self.library.remove_leftovers()  # from an ingest that was killed: we hold the lock, nobody else writes
+        paths = list(paths)
         candidates = find_files(paths)
+        roots = sidecar_roots(paths)
+        described = lambda path: metadata.merged_over(sidecar_metadata(path, roots.get(path)))  # noqa: E731
         report = IngestReport()
         catalogue = Catalogue(self.settings.catalogue_path)
         try:
@@ -107,9 +122,9 @@ class Ingester:
             hashes = {}
             for position, path in enumerate(candidates):
                 for upcoming in candidates[position:position + preparer.look_ahead]:  # none for local
-                    self._look_ahead(catalogue, preparer, upcoming, metadata, as_new, hashes)
+                    self._look_ahead(catalogue, preparer, upcoming, described(upcoming), as_new, hashes)
                 outcome = self._ingest_one(catalogue, run_id, path, metadata, target, as_new, preparer,
-                                           hashes.get(path), edition_of)
+                                           hashes.get(path), edition_of, described(path))
                 report.outcomes.append(outcome)
                 if on_file:
                     on_file(path, outcome)
@@ -145,7 +160,8 @@ class Ingester:
 
     def _ingest_one(self, catalogue: Catalogue, run_id: int, path: Path, given: DocumentMetadata,
                     target: Collection | None, as_new: bool, preparer: Preparer,
-                    content_hash: str | None, edition_of: Document | None = None) -> IngestOutcome:
+                    content_hash: str | None, edition_of: Document | None = None,
+                    described: DocumentMetadata | None = None) -> IngestOutcome:
         source = str(path)
         try:
             if not path.is_file():
@@ -153,7 +169,8 @@ class Ingester:
             content_hash = content_hash or file_hash(path)
             outcome = self._skip_reason(catalogue, source, content_hash, as_new)
             if outcome is None:
-                outcome = self._store(catalogue, path, content_hash, given, target, as_new, preparer, edition_of)
+                outcome = self._store(catalogue, path, content_hash, given, target, as_new, preparer, edition_of,
+                                      described)
         except ExtractionError as exc:
             outcome = IngestOutcome(source, "failed", str(exc))
         except Exception as exc:  # one bad file never aborts the batch; a full disk does (every file would fail)
@@ -177,8 +194,8 @@ class Ingester:
 
     def _store(self, catalogue: Catalogue, path: Path, content_hash: str, given: DocumentMetadata,
                target: Collection | None, as_new: bool, preparer: Preparer,
-               edition_of: Document | None = None) -> IngestOutcome:
-        prepared = preparer.prepared(path, given)
+               edition_of: Document | None = None, described: DocumentMetadata | None = None) -> IngestOutcome:
+        prepared = preparer.prepared(path, described or given)  # with the file's metadata.jsonl entry
         drafts, metadata = prepared.passages, prepared.metadata
         stored = self.library.store(path, content_hash)
         new = NewDocument(content_hash=content_hash, source_path=str(path), stored_path=stored,

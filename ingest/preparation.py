@@ -21,7 +21,7 @@ from ingest.chunking import chunk_pages
 from ingest.extraction import Extraction, ExtractionError
 from ingest.guard import GuardedExtractor
 from ingest.language import detect_language
-from ingest.metadata import identifier_in, sidecar_metadata
+from ingest.metadata import identifier_in
 from corpus.webaddress import is_web_address
 from settings import Settings
 
@@ -69,10 +69,10 @@ def prepare_document(path: Path, given: DocumentMetadata, settings: Settings, ex
 
 
 def document_metadata(path: Path, extraction: Extraction, given: DocumentMetadata) -> DocumentMetadata:
-    """What the user gave, over a metadata.jsonl beside the file, over the file's own metadata, over an
-    identifier found in the name or opening text; the file name as title when nothing else has one."""
-    guessed = (sidecar_metadata(path)
-               .merged_over(extraction.metadata)
+    """What the user gave (with the metadata.jsonl entry the ingester found for the file under it), over the
+    file's own metadata, over an identifier found in the name or opening text; the file name as title when
+    nothing else has one."""
+    guessed = (extraction.metadata
                .merged_over(identifier_in(path.name + " " + extraction.text[:500])))
     metadata = given.merged_over(guessed)
     if metadata.source_url and not is_web_address(metadata.source_url):

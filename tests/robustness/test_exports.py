@@ -128,3 +128,25 @@ def test_tags_never_hold_the_export_separator(settings, tmp_path):
     assert metadata_from_mapping({"tags": ["arv;system", "styrning"]}).tags == ("arv", "system", "styrning")
     assert metadata_from_mapping({"tags": "arv, system; styrning"}).tags == ("arv", "system", "styrning")
 
+
+
+def test_a_metadata_file_above_the_named_folder_changes_nothing(settings, tmp_path):
+    """Finding 9: the search for metadata.jsonl stops at the folder the user named."""
+    import json
+
+    shared = tmp_path / "delad"
+    named = shared / "mina" / "rapporter"
+    named.mkdir(parents=True)
+    (named / "a.txt").write_text(TEXT, encoding="utf-8")
+    (shared / "metadata.jsonl").write_text(json.dumps({"file": "mina/rapporter/a.txt", "title": "Kapad titel"}),
+                                           encoding="utf-8")
+    (named.parent / "metadata.jsonl").write_text(json.dumps({"file": "rapporter/a.txt", "series": "SOU"}),
+                                                 encoding="utf-8")
+    Ingester(settings).add([named])
+    with Catalogue(settings.catalogue_path) as catalogue:
+        meta = catalogue.documents()[0].metadata
+    assert meta.title == "a" and meta.series is None
+    Ingester(settings).add([named.parent])  # named one level up: that folder's metadata.jsonl counts
+    with Catalogue(settings.catalogue_path) as catalogue:
+        document = catalogue.documents()[0]
+    assert document.metadata.title == "a"  # a changed description of an unchanged file changes nothing
