@@ -50,3 +50,29 @@ def test_a_reader_sees_only_published_visible_documents_and_no_librarian_figures
     monkeypatch.setenv("KALLA_USER", "anna")
     assert "remiss" in runner.invoke(cli, ["list"]).output
     assert runner.invoke(cli, ["stats"]).exit_code == 0
+
+
+def test_two_uploads_of_one_name_are_both_added(hashing_env):
+    """Finding 12: two files of the same name in one upload were written over each other (one dropped)."""
+    from streamlit.testing.v1 import AppTest
+
+    from settings import PROJECT_ROOT, Settings
+
+    settings = Settings.from_env()
+    with Catalogue(settings.catalogue_path) as catalogue:
+        add_user(catalogue.db, "anna", PASSWORD, "librarian")
+    app = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120)
+    app.run()
+    app.sidebar.text_input[0].input("anna")
+    app.sidebar.text_input[1].input(PASSWORD)
+    next(b for b in app.sidebar.button if b.label == "Logga in").click()
+    app.run()
+    app.switch_page("ui/pages/ladda_upp.py").run()
+    app.get("file_uploader")[0].set_value([
+        ("rapport.txt", "Första rapporten handlar om e-tjänster i kommunerna.".encode(), "text/plain"),
+        ("rapport.txt", "Andra rapporten handlar om arkivering hos myndigheterna.".encode(), "text/plain")])
+    next(b for b in app.button if b.label == "Lägg till").click()
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    with Catalogue(settings.catalogue_path) as catalogue:
+        assert [d.file_name for d in catalogue.documents()] == ["rapport.txt", "rapport.txt"]
