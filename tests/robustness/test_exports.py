@@ -150,3 +150,30 @@ def test_a_metadata_file_above_the_named_folder_changes_nothing(settings, tmp_pa
     with Catalogue(settings.catalogue_path) as catalogue:
         document = catalogue.documents()[0]
     assert document.metadata.title == "a"  # a changed description of an unchanged file changes nothing
+
+
+def test_a_hostile_pdf_page_label_reaches_the_toggle_escaped(hashing_env, tmp_path):
+    """Finding 4 through the real app: a PDF page label `![b](http://…)` or `:material/…:` shown as text."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+    from streamlit.testing.v1 import AppTest
+
+    from answer.highlight import WORD_JOINER
+    from conftest import SWEDISH_PAGES, make_pdf
+    from settings import PROJECT_ROOT, Settings
+
+    plain = make_pdf(tmp_path / "plain.pdf", SWEDISH_PAGES)
+    writer = PdfWriter(clone_from=PdfReader(plain))
+    writer.set_page_label(0, len(SWEDISH_PAGES) - 1, style="/D", prefix="![b](http://host.example/x.png):material/home:")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    (tmp_path / "rapport.pdf").write_bytes(buffer.getvalue())
+    Ingester(Settings.from_env()).add([tmp_path / "rapport.pdf"])
+    app = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120)
+    app.run()
+    app.chat_input[0].set_value("Varför är föråldrade it-system dyra att underhålla?").run()
+    labels = [t.label for t in app.toggle if t.label.startswith("Visa sidan")]
+    assert labels, [t.label for t in app.toggle]
+    assert "![b](" not in labels[0] and ":material/home:" not in labels[0], labels[0]
+    assert labels[0].replace("\\", "").replace(WORD_JOINER, "").startswith("Visa sidan ![b](http://host.example/x.png)")
