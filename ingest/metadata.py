@@ -68,10 +68,11 @@ def identifier_in(text: str) -> DocumentMetadata:
 
 def sidecar_metadata(path: Path, root: Path | None = None) -> DocumentMetadata:
     """Entry for `path` in a `metadata.jsonl` beside it or in a parent folder (nearest first), up to and
-    including `root` (the folder the user named; the file's own folder when a file was named), so that a
-    metadata.jsonl in a shared folder above never changes what is added below it."""
+    including `root` when given (the folder the user named), so that a metadata.jsonl in a shared folder
+    above it never changes what is added below it. A file named on its own is looked up in all its parents
+    (a catalogue's metadata.jsonl at the top of an archive describes files deep inside it)."""
     path = Path(path).resolve()
-    root = Path(root).resolve() if root is not None else path.parent
+    root = Path(root).resolve() if root is not None else None
     for folder in path.parents:
         entry = _sidecar_index(folder / SIDECAR).get(path)
         if entry is not None:

@@ -35,13 +35,14 @@ DUPLICATE_HINTS = {
 
 
 def sidecar_roots(paths: Iterable[Path]) -> dict[Path, Path]:
-    """For each file to add, the folder the user named it under (its own folder when named directly):
-    where the search for a metadata.jsonl above it stops."""
+    """For each file found in a folder the user named, that folder: where the search for a metadata.jsonl
+    above the file stops (files named on their own have none: all their parents count)."""
     roots: dict[Path, Path] = {}
     for raw in paths:
         path = Path(raw).expanduser().resolve()
-        for found in find_files([path]):
-            roots.setdefault(found, path if path.is_dir() else path.parent)
+        if path.is_dir():
+            for found in find_files([path]):
+                roots.setdefault(found, path)
     return roots
 
 
