@@ -5,14 +5,9 @@ from __future__ import annotations
 
 from corpus.audit import record
 from corpus.catalogue import Catalogue
-from corpus.collections import collection, put_in_collection
+from corpus.collections import put_in_collection
 from corpus.records import Document
 from corpus.review import document_values, open_review, resolve, review_items
-
-
-def edition_requires_review(catalogue: Catalogue, earlier: Document) -> bool:
-    """Whether a new edition of `earlier` waits for review (one of its collections requires it)."""
-    return any(collection(catalogue.db, name).requires_review for name in earlier.collections)
 
 
 def adopt_edition(catalogue: Catalogue, earlier: Document, new_id: int, actor: str) -> Document:

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from answer.reader.answering import compose_read_answer, reader_features
+from answer.reader.data import squad_articles
 from answer.reader.model import CONFIG_FILE
 from evaluation.answers import (LIBRARIES, answer_text, calibration_questions, contains_gold, library_settings,
                                 squad_texts)
@@ -83,8 +84,9 @@ def calibrate(settings: Settings, eval_dir: Path, artifact_dir: Path, limit: int
     name = "squad-sv"
     if limit:  # a tiny run (tests): the questions' own paragraphs only
         questions = questions[:limit]
-        wanted = {paragraph["context"] for article in _articles(eval_dir) for paragraph in article["paragraphs"]
-                  if any(q.id == qa["id"] for qa in paragraph["qas"] for q in questions)}
+        ids = {q.id for q in questions}
+        wanted = {paragraph["context"] for article in squad_articles(eval_dir) for paragraph in article["paragraphs"]
+                  if any(qa["id"] in ids for qa in paragraph["qas"])}
         texts = {key: text for key, text in texts.items() if any(w in text for w in wanted)}
         name = f"squad-sv-first-{limit}"
     library = library_settings(settings, name, texts, log=log, libraries=libraries)
@@ -101,8 +103,3 @@ def calibrate(settings: Settings, eval_dir: Path, artifact_dir: Path, limit: int
         f"{calibration['cross_lingual']['threshold']:.3f}: {calibration['cross_lingual']['calibration_scores']}")
     return calibration
 
-
-def _articles(eval_dir: Path):
-    from answer.reader.data import squad_articles
-
-    return squad_articles(eval_dir)

@@ -10,7 +10,7 @@ from corpus.audit import record
 from corpus.catalogue import Catalogue, NewDocument
 from corpus.collections import Collection, collection, put_in_collection
 from corpus.duplicates import near_duplicates, store_signature
-from corpus.editions import adopt_edition, edition_requires_review
+from corpus.editions import adopt_edition
 from corpus.review import document_values, open_review
 from corpus.library import Library, file_hash
 from corpus.lock import writer_lock
@@ -131,7 +131,7 @@ class Ingester:
                     on_file(path, outcome)
             self.publish(catalogue)
             catalogue.finish_run(run_id, "failed" if report.failed else "ok")
-        except BaseException as exc:
+        except BaseException:
             try:
                 catalogue.finish_run(run_id, "interrupted")
             except Exception:  # e.g. a full disk: the next run marks it interrupted
@@ -211,7 +211,7 @@ class Ingester:
                 document_id, kind = previous.id, "updated"
             else:
                 review = bool(target and target.requires_review) or bool(
-                    edition_of and edition_requires_review(catalogue, edition_of))
+                    edition_of and catalogue.requires_review(edition_of.id))  # its predecessor's collections decide
                 document_id = catalogue.insert_document(new, self.settings.user, "pending" if review else "active")
                 kind = "added"
             catalogue.insert_passages(document_id, drafts, prepared.vectors, self.model)

@@ -132,6 +132,4 @@ def _oidc_configured() -> bool:
 
 
 def _oidc_viewer(settings: Settings, email: str) -> Viewer:
-    with Catalogue(settings.catalogue_path) as catalogue:
-        user = find_user(catalogue.db, email)
-    return user.viewer if user and not user.disabled else Viewer(email)
+    return registered_viewer(settings, email) or Viewer(email)

@@ -91,7 +91,8 @@ def span_sentences(hit: Hit, reading: Reading) -> list[AnswerSentence]:
 def compose_read_answer(question: str, hits: Sequence[Hit], readings: Sequence[Reading], language: str,
                         max_sources: int = MAX_SOURCES) -> Answer:
     """Quote the sentence(s) holding the best span first, then those of other passages where the reader
-    also finds an answer; say so when their answers differ. `short_answer` is the best span itself."""
+    also finds an answer; say so when their answers differ. `short_answer` is the span of the first source quoted
+    (the best reading's, unless its span lies in nothing quotable)."""
     hits = list(hits)
     ranked = sorted(readings, key=lambda r: -r.margin)
     best = ranked[0]
@@ -110,18 +111,13 @@ def compose_read_answer(question: str, hits: Sequence[Hit], readings: Sequence[R
     sentences = [s for _, _, quoted in chosen for s in quoted]
     cited = {s.source for s in sentences}
     notes = list(source_notes([h for h in hits if h.rank in cited], language))
-    spans = {}
-    for hit, reading, _ in chosen:
-        spans.setdefault(_normal(reading.span_of(hit.passage.text)), []).append(hit.rank)
-    if len(spans) > 1:
-        listed = ", ".join(f"”{hits[r.passage].passage.text[r.start:r.end].strip()}” [{hits[r.passage].rank}]"
-                           for _, r, _ in chosen)
+    answers = [(reading.span_of(hit.passage.text).strip(), hit.rank) for hit, reading, _ in chosen]
+    if len({_normal(text) for text, _ in answers}) > 1:
+        listed = ", ".join(f"”{text}” [{rank}]" for text, rank in answers)
         notes.append(message("answers_differ", language, answers=listed))
-    first_hit = chosen[0][0] if chosen else None
-    short = best.span_of(hits[best.passage].passage.text).strip() if chosen else None
+    short, source = answers[0] if answers else (None, None)  # the first quoted source's own span
     return Answer(question, sentences, hits, cited=cited, language=language, notes=tuple(notes),
-                  short_answer=short or None, short_answer_source=first_hit.rank if first_hit else None,
-                  read_by="reader")
+                  short_answer=short or None, short_answer_source=source, read_by="reader")
 
 
 def _normal(text: str) -> str:

@@ -30,8 +30,7 @@ class Reading:
 
 
 class Reader:
-    def __init__(self, base_folder: Path, artifact_dir: Path = ARTIFACT_DIR, dtype: str = "float32",
-                 threads: int | None = None) -> None:
+    def __init__(self, base_folder: Path, artifact_dir: Path = ARTIFACT_DIR, dtype: str = "float32") -> None:
         self.config = json.loads((Path(artifact_dir) / CONFIG_FILE).read_text(encoding="utf-8"))
         torch_dtype = torch.bfloat16 if dtype == "bfloat16" else torch.float32
         self.model, self.tokenizer = load_base(Path(base_folder), torch_dtype)
