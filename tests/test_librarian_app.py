@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from app_session import log_in as log_in_as, start
 from corpus.audit import entries
 from corpus.catalogue import Catalogue
 from corpus.collections import create_collection
@@ -12,7 +13,6 @@ from corpus.users import add_user
 from ingest.pipeline import Ingester
 from settings import PROJECT_ROOT, Settings
 
-APP = str(PROJECT_ROOT / "app.py")
 PASSWORD = "ett långt lösenord"
 PUBLIC = "Kommunerna digitaliserar sina tjänster för bygglov och skolval. Invånarna vill följa sina ärenden."
 SECRET = ("Den interna promemorian om lönesystemet beskriver hemliga brister i behörighetsstyrningen. "
@@ -35,20 +35,8 @@ def library(tmp_path) -> Settings:
     return settings
 
 
-def start() -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=120)
-    app.run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
-
-
 def log_in(app: AppTest, name: str, password: str = PASSWORD) -> AppTest:
-    app.sidebar.text_input[0].input(name)
-    app.sidebar.text_input[1].input(password)
-    next(b for b in app.sidebar.button if b.label == "Logga in").click()
-    app.run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
+    return log_in_as(app, name, password)
 
 
 def titles(app: AppTest) -> list[str]:

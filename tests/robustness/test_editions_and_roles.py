@@ -13,8 +13,8 @@ import sys
 import time
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
+from app_session import log_in, start
 from corpus.access import ANONYMOUS
 from corpus.catalogue import Catalogue
 from corpus.collections import create_collection
@@ -149,12 +149,7 @@ def test_a_demoted_or_disabled_user_loses_the_desk_in_the_open_session(hashing_e
     with Catalogue(settings.catalogue_path) as catalogue:
         add_user(catalogue.db, "root", PASSWORD, "admin")
         add_user(catalogue.db, "chef", PASSWORD, "admin")
-    app = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120)
-    app.run()
-    app.sidebar.text_input[0].input("chef")
-    app.sidebar.text_input[1].input(PASSWORD)
-    next(b for b in app.sidebar.button if b.label == "Logga in").click()
-    app.run()
+    app = log_in(start(), "chef", PASSWORD)
     app.switch_page("ui/pages/anvandare.py").run()
     assert "Användare" in [t.value for t in app.title]
 

@@ -5,12 +5,12 @@ refused, and unknown users and wrong passwords get the same answer."""
 from __future__ import annotations
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
+from app_session import log_in, start
 from corpus.audit import entries
 from corpus.catalogue import Catalogue
 from corpus.users import CLIENT_LIMIT, LOCK_AFTER, add_user, authenticate, find_user, update_user
-from settings import PROJECT_ROOT, Settings
+from settings import Settings
 
 PASSWORD = "ett långt lösenord"
 
@@ -66,12 +66,7 @@ def test_new_browser_sessions_share_the_count_and_the_message_never_tells_which_
         add_user(catalogue.db, "anna", PASSWORD, "librarian")
     messages = set()
     for name in ["anna"] * LOCK_AFTER + ["okänd"]:
-        app = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120)  # a new session each time
-        app.run()
-        app.sidebar.text_input[0].input(name)
-        app.sidebar.text_input[1].input("fel gissning!")
-        next(b for b in app.sidebar.button if b.label == "Logga in").click()
-        app.run()
+        app = log_in(start(), name, "fel gissning!")  # a new session each time
         messages |= {e.value for e in app.error}
     assert messages == {"Fel användarnamn eller lösenord."}
     with Catalogue(settings.catalogue_path) as catalogue:

@@ -54,19 +54,13 @@ def test_a_reader_sees_only_published_visible_documents_and_no_librarian_figures
 
 def test_two_uploads_of_one_name_are_both_added(hashing_env):
     """Finding 12: two files of the same name in one upload were written over each other (one dropped)."""
-    from streamlit.testing.v1 import AppTest
-
-    from settings import PROJECT_ROOT, Settings
+    from app_session import log_in, start
+    from settings import Settings
 
     settings = Settings.from_env()
     with Catalogue(settings.catalogue_path) as catalogue:
         add_user(catalogue.db, "anna", PASSWORD, "librarian")
-    app = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120)
-    app.run()
-    app.sidebar.text_input[0].input("anna")
-    app.sidebar.text_input[1].input(PASSWORD)
-    next(b for b in app.sidebar.button if b.label == "Logga in").click()
-    app.run()
+    app = log_in(start(), "anna", PASSWORD)
     app.switch_page("ui/pages/ladda_upp.py").run()
     app.get("file_uploader")[0].set_value([
         ("rapport.txt", "Första rapporten handlar om e-tjänster i kommunerna.".encode(), "text/plain"),
