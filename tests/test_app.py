@@ -3,19 +3,10 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from app_session import start as run_app
 from conftest import SWEDISH_PAGES, make_pdf
 from ingest.pipeline import Ingester
-from settings import PROJECT_ROOT, Settings
-
-APP = str(PROJECT_ROOT / "app.py")
-
-
-def run_app() -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=120)
-    app.run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
-
+from settings import Settings
 
 def ask(app: AppTest, question: str) -> AppTest:
     app.chat_input[0].set_value(question).run()
