@@ -20,12 +20,11 @@ from evaluation.answers import (LIBRARIES, answer_text, calibration_questions, c
                                 squad_texts)
 from settings import DEFAULT_MODEL, Settings
 
-# Chosen by 5-fold cross-validation on calibration questions (overall correct): the reader's best margin and
-# the best similarity, with the heuristic's sentence coverage and missing rare term (0.655 against 0.61
-# for the reader's features alone, 0.595 with the second margin too). A question in another language than
-# the passages shares no words with them, so for those the rule leaves the lexical features out.
-FEATURES = ("margin", "similarity", "sentence_coverage", "missing")
-CROSS_LINGUAL_FEATURES = ("margin", "similarity")
+# The features a rule may weigh; calibrate() keeps the subset that decides best on a calibration article it
+# was not fitted on (leave one article out). A question in another language than the passages shares no
+# words with them, so for those the rule is chosen among the features that are not lexical.
+FEATURE_POOL = ("margin", "second_margin", "answerable", "similarity", "sentence_coverage", "missing")
+CROSS_LINGUAL_POOL = ("margin", "second_margin", "answerable", "similarity")
 
 
 def observe(reader, searcher, questions, k: int) -> list[dict]:
@@ -39,20 +38,53 @@ def observe(reader, searcher, questions, k: int) -> list[dict]:
         evidence = gather_evidence(question.text, hits, idf)
         composed = compose_read_answer(question.text, hits, readings, "sv") if hits else None
         right = bool(composed and question.answerable and contains_gold(answer_text(composed), question.golds))
-        rows.append({"id": question.id, "answerable": question.answerable, "right": right,
+        rows.append({"id": question.id, "group": question.group, "answerable": question.answerable, "right": right,
                      **reader_features(readings, hits, evidence)})
     return rows
 
 
-def fit(rows: list[dict], features: tuple[str, ...] = FEATURES) -> dict:
+def select(rows: list[dict], pool: tuple[str, ...]) -> tuple[str, ...]:
+    """The subset of `pool` (at most four, with the reader's margin or answerability among them) whose rule,
+    fitted on all calibration articles but one, decides best on the one left out (mean over articles)."""
+    from itertools import combinations
+
+    groups = sorted({r["group"] for r in rows})
+    candidates = [c for size in range(1, 5) for c in combinations(pool, size)
+                  if "margin" in c or "answerable" in c]
+
+    def transfer(features: tuple[str, ...]) -> float:
+        scores = []
+        for held in groups:
+            fitted = fit([r for r in rows if r["group"] != held], features)
+            scores.append(score([r for r in rows if r["group"] == held], fitted)["balanced"])
+        return float(np.mean(scores))
+
+    return max(candidates, key=lambda c: (round(transfer(c), 4), -len(c))) if len(groups) > 1 else pool[:1]
+
+
+def score(rows: list[dict], rule: dict) -> dict:
+    """How a fitted rule decides these rows: answerable answered rightly, unanswerable abstained, their mean."""
+    features = rule["features"]
+    x = np.asarray([[r[f] for f in features] for r in rows], dtype=np.float64)
+    confidence = 1 / (1 + np.exp(-(x @ np.asarray([rule["weights"][f] for f in features]) + rule["bias"])))
+    answered = confidence >= rule["threshold"]
+    right = np.asarray([r["right"] for r in rows], dtype=bool)
+    answerable = np.asarray([r["answerable"] for r in rows], dtype=bool)
+    good = np.sum(right & answered) / max(1, answerable.sum())
+    abstained = np.sum(~answerable & ~answered) / max(1, (~answerable).sum())
+    return {"answerable_correct": float(good), "unanswerable_abstained": float(abstained),
+            "balanced": float((good + abstained) / 2)}
+
+
+def fit(rows: list[dict], features: tuple[str, ...]) -> dict:
     """A logistic rule over `features` for "the quoted answer is right", and the threshold that balances
     the two kinds of mistake: it maximises the mean of (answerable questions answered rightly) and
     (unanswerable questions abstained on), each counting the same as the floors do."""
     from answer.abstention import fit_rule
 
     x = np.asarray([[r[f] for f in features] for r in rows], dtype=np.float64)
-    right = np.asarray([r["right"] for r in rows])
-    answerable = np.asarray([r["answerable"] for r in rows])
+    right = np.asarray([r["right"] for r in rows], dtype=bool)
+    answerable = np.asarray([r["answerable"] for r in rows], dtype=bool)
     unanswerable = ~answerable
     rule = fit_rule(x, right, features)
     confidence = 1 / (1 + np.exp(-(x @ np.asarray(rule.weights) + rule.bias)))
@@ -94,7 +126,9 @@ def calibrate(settings: Settings, eval_dir: Path, artifact_dir: Path, limit: int
     searcher = Searcher(library, load_embedder(library))
     log(f"Kalibrerar på {len(questions)} frågor ur {', '.join(sorted({q.group for q in questions}))} …")
     rows = observe(reader, searcher, questions, settings.k)
-    calibration = {**fit(rows), "cross_lingual": fit(rows, CROSS_LINGUAL_FEATURES)}
+    chosen, cross_lingual = select(rows, FEATURE_POOL), select(rows, CROSS_LINGUAL_POOL)
+    log(f"Valda särdrag: {', '.join(chosen)}; över språkgränsen: {', '.join(cross_lingual)}")
+    calibration = {**fit(rows, chosen), "cross_lingual": fit(rows, cross_lingual)}
     config_path = Path(artifact_dir) / CONFIG_FILE
     config = json.loads(config_path.read_text(encoding="utf-8"))
     config["calibration"] = calibration

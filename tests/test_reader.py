@@ -131,3 +131,26 @@ def test_the_chat_shows_the_short_answer_and_the_marked_span(default_settings, t
     assert "<strong>Svar:</strong> <mark>elva</mark>" in shown, shown[:2000]
     assert "Granskningen omfattade <mark>elva</mark> myndigheter&#46;" in shown
     assert any("Läsaren" in c.value for c in app.caption)
+
+
+@pytest.mark.real_model
+def test_adapters_trained_on_the_lower_layers_are_merged_into_the_weights_at_load(default_settings):
+    import torch
+
+    from answer.reader.model import apply_state, load_base, trained_state
+
+    base = default_settings.models_dir / DEFAULT_MODEL
+    trained, tokenizer = load_base(base)
+    names = trained.train_top(2, lora_rank=4)
+    assert any(n.endswith(".lora_a") for n in names) and "answerable.weight" in names
+    with torch.no_grad():
+        for name, parameter in trained.named_parameters():
+            if name.endswith(".lora_b"):
+                parameter.normal_(0, 0.05)  # as if trained: the change is no longer zero
+    encoded = tokenizer(["Hur många myndigheter?"], [PASSAGE], return_tensors="pt")
+    expected = trained(encoded["input_ids"], encoded["attention_mask"])
+    plain, _ = load_base(base)
+    apply_state(plain, trained_state(trained, names, torch.float32))
+    assert not any(".lora_" in n for n, _ in plain.named_parameters())  # merged: reading costs the plain encoder
+    for wanted, got in zip(expected, plain(encoded["input_ids"], encoded["attention_mask"])):
+        assert torch.allclose(wanted, got, atol=1e-4)

@@ -24,14 +24,15 @@ MAX_QUOTE_CHARS = 600
 
 
 def reader_features(readings: Sequence[Reading], hits: Sequence[Hit], evidence: Evidence | None = None) -> dict[str, float]:
-    """What the calibration may weigh: the best margin, the runner-up's, the best cosine similarity, and
-    the lexical evidence the heuristic uses (how well the best sentence covers the question, the rarest
-    question term found nowhere)."""
+    """What the calibration may weigh: the best margin, the runner-up's, the best answerability logit, the
+    best cosine similarity, and the lexical evidence the heuristic uses (how well the best sentence covers
+    the question, the rarest question term found nowhere)."""
     margins = sorted((r.margin for r in readings), reverse=True) or [-100.0]
+    answerable = max((r.answerable for r in readings), default=-30.0)
     similarities = [h.similarity for h in hits if h.similarity is not None]
     lexical = {"sentence_coverage": evidence.sentence_coverage, "missing": evidence.missing} if evidence else {}
     return {"margin": max(margins[0], -30.0), "second_margin": max(margins[1] if len(margins) > 1 else -30.0, -30.0),
-            "similarity": max(similarities, default=0.0), **lexical}
+            "answerable": min(30.0, max(answerable, -30.0)), "similarity": max(similarities, default=0.0), **lexical}
 
 
 def calibration_for(calibration: dict, language: str) -> dict:

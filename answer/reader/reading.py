@@ -18,12 +18,14 @@ MAX_ANSWER_TOKENS = 40
 @dataclass(frozen=True)
 class Reading:
     """What the reader found in one passage. `margin` = best span score - no-answer score (positive: the
-    passage answers the question); `start`/`end` are character offsets of that span in the passage."""
+    passage answers the question); `start`/`end` are character offsets of that span in the passage;
+    `answerable` is the answerability head's logit for that window (positive: it answers)."""
     passage: int
     margin: float
     start: int
     end: int
     span_score: float
+    answerable: float = 0.0
 
     def span_of(self, text: str) -> str:
         return text[self.start:self.end]
@@ -53,20 +55,21 @@ class Reader:
         encoded = self.tokenizer([question] * len(passages), list(passages), truncation="only_second",
                                  max_length=self.max_length, stride=self.stride, return_overflowing_tokens=True,
                                  return_offsets_mapping=True, padding=True, return_tensors="pt")
-        start_logits, end_logits = self.model(encoded["input_ids"], encoded["attention_mask"])
+        start_logits, end_logits, answerable = self.model(encoded["input_ids"], encoded["attention_mask"])
         best: dict[int, Reading] = {}
         for window in range(start_logits.shape[0]):
             passage = int(encoded["overflow_to_sample_mapping"][window])
             sequence = encoded.sequence_ids(window)
             context = np.asarray([s == 1 for s in sequence] + [False] * (start_logits.shape[1] - len(sequence)))
             reading = _best_span(start_logits[window].numpy(), end_logits[window].numpy(), context,
-                                 encoded["offset_mapping"][window].tolist(), passage)
+                                 encoded["offset_mapping"][window].tolist(), passage, float(answerable[window]))
             if reading and (passage not in best or reading.margin > best[passage].margin):
                 best[passage] = reading
-        return [best.get(i, Reading(i, -100.0, 0, 0, -100.0)) for i in range(len(passages))]
+        return [best.get(i, Reading(i, -100.0, 0, 0, -100.0, -100.0)) for i in range(len(passages))]
 
 
-def _best_span(start: np.ndarray, end: np.ndarray, context: np.ndarray, offsets: list, passage: int) -> Reading | None:
+def _best_span(start: np.ndarray, end: np.ndarray, context: np.ndarray, offsets: list, passage: int,
+               answerable: float) -> Reading | None:
     if not context.any():
         return None
     null = float(start[0] + end[0])
@@ -79,4 +82,4 @@ def _best_span(start: np.ndarray, end: np.ndarray, context: np.ndarray, offsets:
     flat = int(np.argmax(scores))
     first, last = divmod(flat, length)
     span = float(scores[first, last])
-    return Reading(passage, span - null, int(offsets[first][0]), int(offsets[last][1]), span)
+    return Reading(passage, span - null, int(offsets[first][0]), int(offsets[last][1]), span, answerable)

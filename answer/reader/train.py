@@ -1,9 +1,10 @@
 """Train the reader: `python -m answer.reader.train` (or `make train-reader`).
 
-Fine-tunes the top layers of the prepared default model (multilingual-e5-small) with the SQuAD 2.0
-objective on ../shared/eval (answer/reader/data.py says which parts), then fits the answerability
-calibration on the held-out calibration articles, and writes the artifact (top layers + head as
-safetensors, bfloat16) with its settings to answer/reader/artifact/. Runs on a 2-core CPU
+Fine-tunes the prepared default model (multilingual-e5-small: its top layers in full, the lower ones
+through low-rank adapters) with the SQuAD 2.0 objective (answer start/end, <s> for "no answer") plus an
+answerability logit on <s>, on ../shared/eval (answer/reader/data.py says which parts); then fits the
+answerability calibration on the held-out calibration articles, and writes the artifact (top layers,
+adapters and heads as safetensors, bfloat16) with its settings to answer/reader/artifact/. Runs on a 2-core CPU
 (about an hour for the full recipe); `--limit N` trains on N examples only (seconds, for tests)."""
 from __future__ import annotations
 
@@ -47,24 +48,32 @@ def collate(batch: list, pad_id: int) -> dict[str, torch.Tensor]:
             "start": torch.tensor([f.start for f in batch]), "end": torch.tensor([f.end for f in batch])}
 
 
-def train(base_folder: Path, eval_dir: Path, out_dir: Path, *, layers: int = 5, epochs: float = 2.0,
-          batch_size: int = 16, learning_rate: float = 1e-4, max_length: int = 256, stride: int = 96,
+def train(base_folder: Path, eval_dir: Path, out_dir: Path, *, layers: int = 5, lora_rank: int = 0,
+          answerability_weight: float = 0.0, epochs: float = 2.0, batch_size: int = 16, learning_rate: float = 1e-4, max_length: int = 256, stride: int = 96,
           limit: int | None = None, seed: int = 13, threads: int | None = None, log=print) -> dict:
     torch.manual_seed(seed)
     if threads:
         torch.set_num_threads(threads)
     rng = random.Random(seed)
     model, tokenizer = load_base(base_folder)
-    names = model.train_top(layers)
+    names = model.train_top(layers, lora_rank)
+    if not answerability_weight:  # the head is not trained, so not stored (its logit reads 0)
+        names = [n for n in names if not n.startswith("answerable.")]
     examples = training_examples(eval_dir, seed, limit)
     train_features = features(tokenizer, examples, max_length, stride)
     steps_per_epoch = math.ceil(len(train_features) / batch_size)
     total_steps = max(1, int(steps_per_epoch * epochs))
-    log(f"{len(examples)} exempel, {len(train_features)} fönster, {total_steps} steg, {layers} lager tränas")
-    head = [p for n, p in model.named_parameters() if n.startswith("span.")]
-    body = [p for n, p in model.named_parameters() if p.requires_grad and not n.startswith("span.")]
-    optimiser = torch.optim.AdamW([{"params": body, "lr": learning_rate},
-                                   {"params": head, "lr": learning_rate * 10}], weight_decay=0.01)
+    log(f"{len(examples)} exempel, {len(train_features)} fönster, {total_steps} steg, {layers} lager tränas"
+        + (f", adaptrar (rang {lora_rank}) i de övriga" if lora_rank else ""))
+    groups = {"head": [], "adapters": [], "body": []}
+    for name, parameter in model.named_parameters():
+        if parameter.requires_grad:
+            groups["head" if name.startswith(("span.", "answerable.")) else
+                   "adapters" if name.endswith(("lora_a", "lora_b")) else "body"].append(parameter)
+    optimiser = torch.optim.AdamW([{"params": groups["body"], "lr": learning_rate},
+                                   {"params": groups["adapters"], "lr": learning_rate * 5},
+                                   {"params": groups["head"], "lr": learning_rate * 10}], weight_decay=0.01)
+    trainable = [p for group in groups.values() for p in group]
     warmup = max(1, total_steps // 10)
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optimiser, lambda s: min(1.0, (s + 1) / warmup) * max(0.0, (total_steps - s) / max(1, total_steps - warmup)))
@@ -77,11 +86,14 @@ def train(base_folder: Path, eval_dir: Path, out_dir: Path, *, layers: int = 5, 
                 break
             tensors = collate(batch, tokenizer.pad_token_id)
             with torch.autocast("cpu", dtype=torch.bfloat16, enabled=use_bf16):
-                start_logits, end_logits = model(tensors["input_ids"], tensors["attention_mask"])
+                start_logits, end_logits, answerable = model(tensors["input_ids"], tensors["attention_mask"])
             loss = (torch.nn.functional.cross_entropy(start_logits, tensors["start"])
                     + torch.nn.functional.cross_entropy(end_logits, tensors["end"])) / 2
+            if answerability_weight:
+                loss = loss + answerability_weight * torch.nn.functional.binary_cross_entropy_with_logits(
+                    answerable, (tensors["start"] > 0).float())
             loss.backward()
-            torch.nn.utils.clip_grad_norm_(body + head, 1.0)
+            torch.nn.utils.clip_grad_norm_(trainable, 1.0)
             optimiser.step()
             schedule.step()
             optimiser.zero_grad(set_to_none=True)
@@ -94,7 +106,7 @@ def train(base_folder: Path, eval_dir: Path, out_dir: Path, *, layers: int = 5, 
                     f"kvar ~{(total_steps - step) * elapsed / step / 60:.1f} min")
     model.eval()
     config = {"base_model": "intfloat/multilingual-e5-small", "base_folder": DEFAULT_MODEL, "layers": layers,
-              "max_length": max_length, "stride": stride, "trained_parameters": names,
+              "lora_rank": lora_rank, "answerability_weight": answerability_weight, "max_length": max_length, "stride": stride, "trained_parameters": names,
               "training": {"examples": len(examples), "windows": len(train_features), "steps": total_steps,
                            "epochs": epochs, "batch_size": batch_size, "learning_rate": learning_rate,
                            "seed": seed, "bf16": use_bf16, "seconds": round(time.perf_counter() - started, 1)}}
@@ -125,6 +137,10 @@ def _native_bf16() -> bool:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=ARTIFACT_DIR,
               show_default=True, help="Var läsaren sparas.")
 @click.option("--layers", default=5, show_default=True, help="Antal översta lager som finjusteras.")
+@click.option("--lora-rank", default=0, show_default=True,
+              help="Rang för adaptrarna (LoRA) i de lägre lagren; 0: de lägre lagren frysta.")
+@click.option("--answerability-weight", default=0.0, show_default=True,
+              help="Vikt för svarbarhetshuvudet (<s>: svarar stycket alls?) i förlusten; 0: huvudet tränas inte.")
 @click.option("--epochs", default=2.0, show_default=True)
 @click.option("--batch-size", default=16, show_default=True)
 @click.option("--learning-rate", default=1e-4, show_default=True)
@@ -133,7 +149,7 @@ def _native_bf16() -> bool:
 @click.option("--calibrate-only", is_flag=True, help="Kalibrera en redan tränad läsare i --out, utan att träna.")
 @click.option("--work", type=click.Path(file_okay=False, path_type=Path),
               help="Var kalibreringens bibliotek byggs och sparas (standard: bench/results/tmp/libraries).")
-def main(eval_dir: Path, out_dir: Path, layers: int, epochs: float, batch_size: int, learning_rate: float,
+def main(eval_dir: Path, out_dir: Path, layers: int, lora_rank: int, answerability_weight: float, epochs: float, batch_size: int, learning_rate: float,
          limit: int | None, no_calibration: bool, calibrate_only: bool, work: Path | None) -> None:
     """Träna läsaren (svarsspann + 'inget svar') från standardmodellens vikter."""
     settings = Settings.from_env()
@@ -141,7 +157,8 @@ def main(eval_dir: Path, out_dir: Path, layers: int, epochs: float, batch_size: 
     if not base.exists():
         raise click.ClickException(f"Standardmodellen saknas i {base}. Kör: python -m embedding.prepare")
     if not calibrate_only:
-        train(base, eval_dir, out_dir, layers=layers, epochs=epochs, batch_size=batch_size,
+        train(base, eval_dir, out_dir, layers=layers, lora_rank=lora_rank,
+              answerability_weight=answerability_weight, epochs=epochs, batch_size=batch_size,
               learning_rate=learning_rate, limit=limit, log=click.echo)
     if not no_calibration:
         from evaluation.answers import LIBRARIES
