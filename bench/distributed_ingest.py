@@ -4,7 +4,7 @@
 
 Both runs use the real default model and write a fresh library; the figures include starting the
 cluster and loading the model in each worker. On one machine the workers share its cores, so this
-shows the overhead of the distributed path; the gain comes from adding machines (see README).
+shows the overhead of the distributed path; the gain comes from adding machines (see docs/operations.md, *Large archives*).
 Writes bench/results/distributed_ingest.json.
 """
 from __future__ import annotations

@@ -129,7 +129,7 @@ def release(target: Path) -> None:
 
     Utgåvan är en egen datamapp: en ögonblicksbild av katalogen, originalfilerna och det aktuella
     indexet. En app med KALLA_DATA_DIR=TARGET svarar på frågor ur den, på samma eller en annan
-    maskin. Se README, avsnittet Read replicas.
+    maskin. Se docs/operations.md, avsnittet Read replicas.
 
     \b
     Exempel:

@@ -4,7 +4,7 @@ read-only on another machine (or beside the primary, to spread the questions ove
 A release is a data folder: a snapshot of the catalogue (SQLite `VACUUM INTO`: one consistent moment),
 the original files (for the cited pages) and the current index version with its CURRENT pointer. It is
 taken under the writer lock, so no ingest publishes meanwhile and the index matches the catalogue.
-Replicas switch releases by moving a symlink (see README, *Read replicas*).
+Replicas switch releases by moving a symlink (see docs/operations.md, *Read replicas*).
 """
 from __future__ import annotations
 
