@@ -5,13 +5,15 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 CORPUS ?=
 
-.PHONY: setup model ocr browser run test bench bench-retrieval calibrate bench-answers bench-answers-quality train-reader bench-index bench-stages bench-scale bench-distributed clean
+.PHONY: setup model ocr browser run test lint bench bench-retrieval calibrate bench-answers bench-answers-quality train-reader bench-index bench-stages bench-scale bench-distributed clean
 
 setup: $(VENV)/.installed model ocr
 
-$(VENV)/.installed: requirements.txt
+# The pinned packages, then the project itself, editable (its packages and the kalla-* commands).
+$(VENV)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
 model: $(VENV)/.installed
@@ -43,52 +45,57 @@ browser:
 		$(call apt_install,chromium fonts-dejavu-core); \
 		command -v chromium >/dev/null 2>&1 || echo "Obs: chromium saknas, webbläsartestet hoppas över (sudo apt-get install chromium)."; }
 
-test: setup browser
+# The layering contract (pyproject.toml: no module imports from a floor above it) and the linter, then the tests.
+test: setup browser lint
 	$(PY) -m pytest
 
+lint: $(VENV)/.installed
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/ruff check .
+
 bench: setup
-	$(PY) bench/ingest_and_query.py
+	$(PY) -m bench.ingest_and_query
 
 EVAL_SETS := swefaq_superlim2 swequad_mc squad_v2_sv
 bench-retrieval: setup
 	rm -f bench/results/retrieval.jsonl
 	for set in $(EVAL_SETS); do \
-		$(PY) -m index.evaluate --beir ../shared/eval/$$set --split dev --json >> bench/results/retrieval.jsonl || exit 1; \
+		$(PY) -m evaluation.retrieval --beir ../shared/eval/$$set --split dev --json >> bench/results/retrieval.jsonl || exit 1; \
 	done
 
 # Refit when the assistant abstains, on ../shared/eval (writes answer/abstention.json and bench/results/).
 calibrate: setup
-	$(PY) bench/calibrate_abstention.py
+	$(PY) -m bench.calibrate_abstention
 
 bench-answers: setup
-	$(PY) bench/answer_latency.py
+	$(PY) -m bench.answer_latency
 
 # Answer quality, heuristic against reader, on held-out SQuAD-sv articles, SweQUAD-MC dev and the domain
 # questions, with whole-answer latency at 2.5k and 100k passages (about 20 minutes on 2 cores).
 bench-answers-quality: setup
-	$(PY) bench/answer_quality.py
+	$(PY) -m bench.answer_quality
 
 # Train the reader from the default model's weights on ../shared/eval and calibrate it (about an hour on
 # 2 cores; writes answer/reader/artifact/). `make run` uses the committed artifact and trains nothing.
 train-reader: setup
-	PYTHONUNBUFFERED=1 $(PY) -m answer.reader.train
+	PYTHONUNBUFFERED=1 $(PY) -m evaluation.train_reader
 
 # The vector index alone at 10k/100k/1M synthetic passages, flat against IVF-SQ8 (several minutes).
 bench-index: setup
-	$(PY) bench/index_scale.py
+	$(PY) -m bench.index_scale
 
 # Ingest stages separately on ../shared/corpus: extraction, chunking, embedding.
 bench-stages: setup
-	$(PY) bench/ingest_stages.py
+	$(PY) -m bench.ingest_stages
 
 # The whole question path at 10k/100k/1M passages: latency, answers/s, memory, disk (about 10 minutes;
 # builds kept in /tmp/kalla-query-scale).
 bench-scale: setup
-	$(PY) bench/query_scale.py
+	$(PY) -m bench.query_scale
 
 # Ingest of ../shared/corpus in one process against a local Dask cluster of 2 workers.
 bench-distributed: setup
-	$(PY) bench/distributed_ingest.py
+	$(PY) -m bench.distributed_ingest
 
 clean:
 	rm -rf $(VENV) .models

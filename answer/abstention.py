@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from answer.evidence import FEATURES, Evidence
+from answer.evidence import Evidence
 
 CALIBRATION_FILE = Path(__file__).with_name("abstention.json")
 

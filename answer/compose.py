@@ -13,8 +13,8 @@ import numpy as np
 from answer.conversation import Turn
 from answer.evidence import sentences, weighted_coverage, weighted_terms
 from answer.messages import message
-from index.analysis import default_analyzer
 from index.search import Hit
+from text.analysis import default_analyzer
 
 MIN_SENTENCE_CHARS = 25
 MAX_SENTENCE_CHARS = 600

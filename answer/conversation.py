@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from answer.evidence import QUESTION_FRAME
-from index.analysis import STOPWORDS, words
+from text.analysis import STOPWORDS, words
 
 # Words that point back to something said before. "det"/"den"/"it"/"this" are too often dummies
 # ("Vad kostar det att ...") to count on their own; they count in short questions only.

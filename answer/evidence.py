@@ -18,9 +18,9 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from index.analysis import default_analyzer
 from index.search import Hit
-from ingest.chunking import sentence_spans
+from text.analysis import default_analyzer
+from text.sentences import sentence_spans
 
 FEATURES = ("similarity", "coverage", "sentence_coverage", "missing", "similarity_gap", "keyword_gap")
 LEXICAL_FEATURES = ("coverage", "sentence_coverage", "missing", "keyword_gap")  # independent of the embedding model

@@ -8,8 +8,8 @@ import re
 from datetime import datetime
 from pathlib import Path
 
-from answer.citation import citation_line, provenance
 from answer.compose import Answer
+from corpus.citation import citation_line, provenance
 from index.search import Hit
 
 HEADINGS = {

@@ -19,12 +19,12 @@ import urllib.request
 from dataclasses import replace
 from typing import Protocol
 
-from answer.citation import citation_line
 from answer.compose import Answer, AnswerSentence, source_notes
 from answer.evidence import sentences
 from answer.messages import message
-from index.analysis import default_analyzer
+from corpus.citation import citation_line
 from settings import Settings
+from text.analysis import default_analyzer
 
 CITATION = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 MIN_SUPPORT = 0.5      # share of a sentence's terms that must occur in the passage it cites

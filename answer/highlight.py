@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from index.analysis import default_analyzer
+from text.analysis import default_analyzer
 
 WORD = re.compile(r"\w+(?:-\w+)*")
 

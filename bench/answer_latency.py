@@ -1,6 +1,6 @@
 """Benchmark: end-to-end answer latency of the extractive path (search + evidence + abstention + compose).
 
-    make bench-answers    (or .venv/bin/python bench/answer_latency.py [CORPUS_DIR])
+    make bench-answers    (or .venv/bin/python -m bench.answer_latency [CORPUS_DIR])
 
 The library of ../shared/corpus is kept in bench/results/tmp/answers (re-adding unchanged files costs
 nothing, so only the first run ingests). Every question, and a follow-up after each, is asked through
@@ -10,24 +10,18 @@ bench/results/answer_latency.json.
 from __future__ import annotations
 
 import statistics
-import sys
 import time
 from dataclasses import replace
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from answer.assistant import Assistant  # noqa: E402
-from corpus.catalogue import Catalogue  # noqa: E402
-from embedding import load_embedder  # noqa: E402
-from index.manifest import machine  # noqa: E402
-from index.search import Searcher  # noqa: E402
-from ingest.pipeline import Ingester  # noqa: E402
-from settings import PROJECT_ROOT, Settings  # noqa: E402
-
-from reporting import corpus_argument, percentile, publish_result  # noqa: E402
-
-from questions import QUESTIONS, UNANSWERABLE  # noqa: E402
+from answer.assistant import Assistant
+from bench.questions import QUESTIONS, UNANSWERABLE
+from bench.reporting import corpus_argument, percentile, publish_result
+from corpus.catalogue import Catalogue
+from embedding import load_embedder
+from index.manifest import machine
+from index.search import Searcher
+from ingest.pipeline import Ingester
+from settings import PROJECT_ROOT, Settings
 
 FOLLOW_UP = "Vad säger de om kostnaderna?"
 ROUNDS = 3

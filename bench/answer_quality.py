@@ -1,6 +1,6 @@
 """Benchmark: answer quality, the lexical heuristic against the trained reader, side by side in one run.
 
-    .venv/bin/python bench/answer_quality.py [--sets squad,swequad,domain] [--no-latency] [--limit N]
+    .venv/bin/python -m bench.answer_quality [--sets squad,swequad,domain] [--no-latency] [--limit N]
 
 Sets (evaluation/answers.py): SQuAD-sv 2.0 on the articles held out from the reader's training (answerable
 and adversarial unanswerable questions) over a library of all 1,204 SQuAD-sv paragraphs; SweQUAD-MC dev over
@@ -19,21 +19,26 @@ import statistics
 import sys
 import time
 from dataclasses import replace
-from pathlib import Path
 
 import click
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from answer.assistant import Assistant  # noqa: E402
-from evaluation.answers import (CORPUS_DIR, LIBRARIES, Question, answer_text, contains_gold,  # noqa: E402
-                                domain_questions, library_settings, squad_questions, squad_texts,
-                                swequad_dev_questions, swequad_texts)
-from index.manifest import machine  # noqa: E402
-from settings import Settings  # noqa: E402
-
-from reporting import RESULTS, percentile  # noqa: E402
+from answer.assistant import Assistant
+from bench.reporting import RESULTS, percentile
+from evaluation.answers import (
+    CORPUS_DIR,
+    LIBRARIES,
+    Question,
+    answer_text,
+    contains_gold,
+    domain_questions,
+    library_settings,
+    squad_questions,
+    squad_texts,
+    swequad_dev_questions,
+    swequad_texts,
+)
+from index.manifest import machine
+from settings import Settings
 
 METHODS = ("heuristic", "reader")
 

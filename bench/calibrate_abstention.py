@@ -1,6 +1,6 @@
 """Calibrate when the assistant abstains, on real Swedish questions with relevance judgements.
 
-    python bench/calibrate_abstention.py [--quick] [--from-rows]
+    python -m bench.calibrate_abstention [--quick] [--from-rows]
 
 Each judged question is asked twice through the real search: once with the whole set's corpus in the
 library (answerable) and once with its relevant documents excluded before retrieval (the library cannot
@@ -22,19 +22,23 @@ import click
 import numpy as np
 from tqdm import tqdm
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from answer.abstention import (CALIBRATION_FILE, AbstentionModel, abstention_scores, fit_rule,  # noqa: E402
-                               group_weights, select_features)
-from answer.evidence import FEATURES, LEXICAL_FEATURES, gather_evidence  # noqa: E402
-from corpus.filters import SearchFilters  # noqa: E402
-from embedding import load_embedder  # noqa: E402
-from embedding.loader import model_identity  # noqa: E402
-from index.beir import load_beir  # noqa: E402
-from index.evaluate import build_library  # noqa: E402
-from index.manifest import machine  # noqa: E402
-from index.search import Searcher  # noqa: E402
-from settings import PROJECT_ROOT, Settings  # noqa: E402
+from answer.abstention import (
+    CALIBRATION_FILE,
+    AbstentionModel,
+    abstention_scores,
+    fit_rule,
+    group_weights,
+    select_features,
+)
+from answer.evidence import FEATURES, LEXICAL_FEATURES, gather_evidence
+from corpus.filters import SearchFilters
+from embedding import load_embedder
+from embedding.loader import model_identity
+from evaluation.beir import load_beir
+from evaluation.retrieval import build_library
+from index.manifest import machine
+from index.search import Searcher
+from settings import PROJECT_ROOT, Settings
 
 EVAL = PROJECT_ROOT.parent / "shared" / "eval"
 RESULTS = PROJECT_ROOT / "bench" / "results" / "abstention.json"

@@ -1,6 +1,6 @@
 """Benchmark: ingest of ../shared/corpus in one process against a local Dask cluster of N workers.
 
-    .venv/bin/python bench/distributed_ingest.py [CORPUS_DIR] [--workers 2]
+    .venv/bin/python -m bench.distributed_ingest [CORPUS_DIR] [--workers 2]
 
 Both runs use the real default model and write a fresh library; the figures include starting the
 cluster and loading the model in each worker. On one machine the workers share its cores, so this
@@ -14,15 +14,12 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from corpus.catalogue import Catalogue  # noqa: E402
-from index.manifest import machine  # noqa: E402
-from ingest.distributed import DaskPreparers  # noqa: E402
-from ingest.pipeline import Ingester  # noqa: E402
-from settings import Settings  # noqa: E402
-
-from reporting import corpus_argument, publish_result  # noqa: E402
+from bench.reporting import corpus_argument, publish_result
+from corpus.catalogue import Catalogue
+from index.manifest import machine
+from ingest.distributed import DaskPreparers
+from ingest.pipeline import Ingester
+from settings import Settings
 
 
 def ingest(corpus: Path, folder: Path, preparers=None) -> dict:

@@ -1,6 +1,6 @@
 """Benchmark: the vector index alone at 10k, 100k and 1M passages, flat (exact) against IVF-SQ8.
 
-    .venv/bin/python bench/index_scale.py [--sizes 10000,100000,1000000] [--dimension 384]
+    .venv/bin/python -m bench.index_scale [--sizes 10000,100000,1000000] [--dimension 384]
 
 The vectors are synthetic (unit vectors around 2000 topics, 384 dimensions like multilingual-e5-small);
 the queries are unit vectors at cosine 0.85 from stored ones (questions resemble the passages that answer
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -23,14 +22,10 @@ import click
 import faiss
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from index.kinds import (IndexPlan, exact_top, near, new_index, plan_for, training_size,  # noqa: E402
-                         search_parameters, tune_nprobe)
-from index.manifest import machine  # noqa: E402
-from settings import PROJECT_ROOT  # noqa: E402
-
-from reporting import resident_mb  # noqa: E402
+from bench.reporting import resident_mb
+from index.kinds import IndexPlan, exact_top, near, new_index, plan_for, search_parameters, training_size, tune_nprobe
+from index.manifest import machine
+from settings import PROJECT_ROOT
 
 RESULTS = PROJECT_ROOT / "bench" / "results" / "index_scale.json"
 QUERIES = 300
@@ -100,7 +95,7 @@ def main(sizes: str, dimension: int) -> None:
         vectors = synthetic(size, dimension)
         rng = np.random.default_rng(7)
         queries = near(vectors[rng.choice(size, QUERIES, replace=False)], rng)
-        exact = exact_top(queries, np.arange(size, dtype=np.int64), lambda chosen: vectors[chosen], 10)
+        exact = exact_top(queries, np.arange(size, dtype=np.int64), lambda chosen, vectors=vectors: vectors[chosen], 10)
         row = {"passages": size, "flat": measure(vectors, IndexPlan("flat"), queries, exact),
                "ivf": measure(vectors, plan_for(size, 1), queries, exact)}
         results["sizes"].append(row)

@@ -1,29 +1,24 @@
 """Benchmark: ingest ../shared/corpus with the real default model, then query latency.
 
 Prints the machine, corpus size and figures, and writes bench/results/ingest_and_query.json.
-Run: make bench   (or .venv/bin/python bench/ingest_and_query.py [CORPUS_DIR])
+Run: make bench   (or .venv/bin/python -m bench.ingest_and_query [CORPUS_DIR])
 """
 from __future__ import annotations
 
 import statistics
-import sys
 import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from corpus.catalogue import Catalogue  # noqa: E402
-from embedding import load_embedder  # noqa: E402
-from index.manifest import machine  # noqa: E402
-from index.search import Searcher  # noqa: E402
-from ingest.pipeline import Ingester  # noqa: E402
-from settings import Settings  # noqa: E402
-
-from reporting import corpus_argument, percentile, publish_result  # noqa: E402
-
-from questions import QUESTIONS  # noqa: E402
+from bench.questions import QUESTIONS
+from bench.reporting import corpus_argument, percentile, publish_result
+from corpus.catalogue import Catalogue
+from embedding import load_embedder
+from index.manifest import machine
+from index.search import Searcher
+from ingest.pipeline import Ingester
+from settings import Settings
 
 
 def main() -> None:

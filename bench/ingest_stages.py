@@ -1,27 +1,22 @@
 """Benchmark: the stages of ingest measured separately on ../shared/corpus: text extraction (PDF pages/s),
 chunking (passages/s) and embedding (passages/s, with the passages' mean length in model tokens).
 
-    .venv/bin/python bench/ingest_stages.py [CORPUS_DIR]
+    .venv/bin/python -m bench.ingest_stages [CORPUS_DIR]
 
 End to end (with the catalogue and index) is `make bench`. Writes bench/results/ingest_stages.json.
 """
 from __future__ import annotations
 
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from embedding import load_embedder  # noqa: E402
-from index.manifest import machine  # noqa: E402
-from ingest.chunking import chunk_pages  # noqa: E402
-from ingest.extraction import ExtractionError  # noqa: E402
-from ingest.formats import extract  # noqa: E402
-from ingest.pipeline import find_files  # noqa: E402
-from settings import Settings  # noqa: E402
-
-from reporting import corpus_argument, publish_result  # noqa: E402
+from bench.reporting import corpus_argument, publish_result
+from embedding import load_embedder
+from index.manifest import machine
+from ingest.chunking import chunk_pages
+from ingest.extraction import ExtractionError
+from ingest.formats import extract
+from ingest.pipeline import find_files
+from settings import Settings
 
 
 def main() -> None:

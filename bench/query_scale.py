@@ -1,6 +1,6 @@
 """Benchmark: the whole question path at 10k, 100k and 1M passages, as the app runs it.
 
-    .venv/bin/python bench/query_scale.py [--sizes 10000,100000,1000000] [--work DIR] [CORPUS_DIR]
+    .venv/bin/python -m bench.query_scale [--sizes 10000,100000,1000000] [--work DIR] [CORPUS_DIR]
 
 1. The real corpus (../shared/corpus) is ingested once with the real default model (timed: the
    end-to-end ingest figure), giving real passages with real vectors.
@@ -31,16 +31,13 @@ from pathlib import Path
 import click
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from corpus.catalogue import Catalogue, NewDocument  # noqa: E402
-from corpus.records import DocumentMetadata, PassageDraft  # noqa: E402
-from embedding.loader import model_identity  # noqa: E402
-from index.manifest import machine  # noqa: E402
-from settings import PROJECT_ROOT, Settings  # noqa: E402
-
-from questions import QUESTIONS  # noqa: E402
-from reporting import percentile, resident_mb  # noqa: E402
+from bench.questions import QUESTIONS
+from bench.reporting import percentile, resident_mb
+from corpus.catalogue import Catalogue, NewDocument
+from corpus.records import DocumentMetadata, PassageDraft
+from embedding.loader import model_identity
+from index.manifest import machine
+from settings import PROJECT_ROOT, Settings
 
 RESULTS = PROJECT_ROOT / "bench" / "results" / "query_scale.json"
 SWEFAQ_QUERIES = PROJECT_ROOT.parent / "shared" / "eval" / "swefaq_superlim2" / "queries.jsonl"
@@ -145,9 +142,9 @@ def measure(folder: Path) -> dict:
         assistant.ask(question)  # warm up
     timings: dict[str, list[float]] = {"embedding": [], "retrieval": [], "answer": []}
     for question in asked:
-        for name, call in (("embedding", lambda: embedder.embed_query(question)),
-                           ("retrieval", lambda: assistant.searcher.search(question)),
-                           ("answer", lambda: assistant.ask(question))):
+        for name, call in (("embedding", lambda q=question: embedder.embed_query(q)),
+                           ("retrieval", lambda q=question: assistant.searcher.search(q)),
+                           ("answer", lambda q=question: assistant.ask(q))):
             t = time.perf_counter()
             call()
             timings[name].append((time.perf_counter() - t) * 1000)

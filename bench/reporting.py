@@ -5,9 +5,7 @@ import json
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from settings import PROJECT_ROOT  # noqa: E402
+from settings import PROJECT_ROOT
 
 RESULTS = PROJECT_ROOT / "bench" / "results"
 

@@ -1,6 +1,6 @@
 """Tune hybrid fusion (method and keyword weight) on the dev/train splits in ../shared/eval.
 
-    .venv/bin/python bench/tune_retrieval.py [--sets swefaq_superlim2:dev swequad_mc:train ...]
+    .venv/bin/python -m bench.tune_retrieval [--sets swefaq_superlim2:dev swequad_mc:train ...]
                                              [--chunk-chars 1000] [--out bench/results/tuning.jsonl]
 
 Each set is indexed once through the project's own ingest; each query's candidates are fetched once
@@ -19,18 +19,17 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from corpus.catalogue import Catalogue
+from embedding import load_embedder
+from evaluation.beir import load_beir
+from evaluation.metrics import evaluate_run
+from evaluation.retrieval import PASSAGES_PER_QUERY, build_library, ranked_documents
+from index.fusion import FUSIONS
+from index.manifest import machine
+from index.search import Searcher
+from settings import Settings
 
-from corpus.catalogue import Catalogue  # noqa: E402
-from embedding import load_embedder  # noqa: E402
-from index.beir import load_beir  # noqa: E402
-from index.evaluate import PASSAGES_PER_QUERY, build_library, ranked_documents  # noqa: E402
-from index.fusion import FUSIONS  # noqa: E402
-from index.manifest import machine  # noqa: E402
-from index.metrics import evaluate_run  # noqa: E402
-from index.search import Searcher  # noqa: E402
-from settings import Settings  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 EVAL = ROOT.parent / "shared" / "eval"
 DEFAULT_SETS = ["swefaq_superlim2:dev", "swequad_mc:train", "swequad_mc:dev", "squad_v2_sv:dev"]

@@ -38,7 +38,7 @@ class Catalogue:
     def close(self) -> None:
         self.db.close()
 
-    def __enter__(self) -> "Catalogue":
+    def __enter__(self) -> Catalogue:
         return self
 
     def __exit__(self, *exc) -> None:

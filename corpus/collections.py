@@ -6,7 +6,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from corpus.audit import record
-from corpus.db import transaction, utc_now
+from corpus.db import utc_now
 
 
 class UnknownCollection(LookupError):
@@ -45,34 +45,33 @@ def collection(db: sqlite3.Connection, name: str) -> Collection:
 
 def create_collection(db: sqlite3.Connection, name: str, actor: str, description: str | None = None,
                       requires_review: bool = False, access: tuple[str, ...] = ()) -> Collection:
-    """Create a collection (recorded in the audit log by `actor`)."""
+    """Create a collection and its audit record by `actor` (inside the caller's transaction)."""
     name = name.strip()
     if not name:
         raise ValueError("En samling behöver ett namn")
     if db.execute("SELECT 1 FROM collections WHERE name = ?", (name,)).fetchone():
         raise ValueError(f"Samlingen {name!r} finns redan")
-    with transaction(db):
-        db.execute("INSERT INTO collections (name, description, requires_review, created_at, created_by) "
-                   "VALUES (?, ?, ?, ?, ?)", (name, description, int(requires_review), utc_now(), actor))
-        set_access(db, name, access)
-        created = collection(db, name)
-        record(db, actor, "create-collection", subject=name, after=_values(created))
+    db.execute("INSERT INTO collections (name, description, requires_review, created_at, created_by) "
+               "VALUES (?, ?, ?, ?, ?)", (name, description, int(requires_review), utc_now(), actor))
+    set_access(db, name, access)
+    created = collection(db, name)
+    record(db, actor, "create-collection", subject=name, after=_values(created))
     return created
 
 
 def update_collection(db: sqlite3.Connection, name: str, actor: str, requires_review: bool | None = None,
                       access: tuple[str, ...] | None = None, description: str | None = None) -> Collection:
-    """Change review, access or description (None leaves it); recorded in the audit log by `actor`."""
+    """Change review, access or description (None leaves it), with its audit record by `actor` (inside the
+    caller's transaction)."""
     current = collection(db, name)
-    with transaction(db):
-        if requires_review is not None:
-            db.execute("UPDATE collections SET requires_review = ? WHERE id = ?", (int(requires_review), current.id))
-        if description is not None:
-            db.execute("UPDATE collections SET description = ? WHERE id = ?", (description, current.id))
-        if access is not None:
-            set_access(db, name, access)
-        after = collection(db, name)
-        record(db, actor, "change-collection", subject=current.name, before=_values(current), after=_values(after))
+    if requires_review is not None:
+        db.execute("UPDATE collections SET requires_review = ? WHERE id = ?", (int(requires_review), current.id))
+    if description is not None:
+        db.execute("UPDATE collections SET description = ? WHERE id = ?", (description, current.id))
+    if access is not None:
+        set_access(db, name, access)
+    after = collection(db, name)
+    record(db, actor, "change-collection", subject=current.name, before=_values(current), after=_values(after))
     return after
 
 

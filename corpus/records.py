@@ -18,7 +18,7 @@ class DocumentMetadata:
     licence: str | None = None  # licence or reuse note, e.g. "CC BY 4.0", "Offentlig handling (2 kap. TF)"
     tags: tuple[str, ...] = ()
 
-    def merged_over(self, fallback: "DocumentMetadata") -> "DocumentMetadata":
+    def merged_over(self, fallback: DocumentMetadata) -> DocumentMetadata:
         """These values where set, the fallback's elsewhere (tags are united)."""
         values = {name: getattr(self, name) or getattr(fallback, name) for name in METADATA_FIELDS}
         tags = tuple(dict.fromkeys((*fallback.tags, *self.tags)))

@@ -4,13 +4,14 @@ from __future__ import annotations
 import sqlite3
 import unicodedata
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from corpus.access import ROLES, Viewer
 from corpus.audit import record
-from corpus.db import transaction, utc_now
+from corpus.db import utc_now
 
 _HASHER = PasswordHasher()
 MIN_PASSWORD = 10
@@ -40,17 +41,16 @@ class User:
 
 def add_user(db: sqlite3.Connection, name: str, password: str, role: str = "reader",
              groups: tuple[str, ...] = (), actor: str = "system") -> User:
-    """Create a user (recorded in the audit log by `actor`)."""
+    """Create a user and its audit record by `actor` (inside the caller's transaction)."""
     name = name.strip()
     _check(name, role)
     _check_password(password)
     if find_user(db, name):
         raise ValueError(f"Användaren {name!r} finns redan")
-    with transaction(db):
-        db.execute("INSERT INTO users (name, password_hash, role, groups, created_at) VALUES (?, ?, ?, ?, ?)",
-                   (name, _HASHER.hash(password), role, _groups(groups), utc_now()))
-        user = find_user(db, name)
-        record(db, actor, "add-user", subject=user.name, after=_values(user))
+    db.execute("INSERT INTO users (name, password_hash, role, groups, created_at) VALUES (?, ?, ?, ?, ?)",
+               (name, _HASHER.hash(password), role, _groups(groups), utc_now()))
+    user = find_user(db, name)
+    record(db, actor, "add-user", subject=user.name, after=_values(user))
     return user
 
 
@@ -58,7 +58,8 @@ def authenticate(db: sqlite3.Connection, name: str, password: str, client: str =
     """The user when name and password match, the account is enabled and not locked, and the client is not
     over its limit of failures; None otherwise, the same answer whatever was wrong (and about the same
     time: a hash is computed either way). Every attempt is recorded; a failure also in the audit log, and
-    LOCK_AFTER failures in a row lock the account until an admin unlocks it."""
+    LOCK_AFTER failures in a row lock the account until an admin unlocks it. Writes inside the caller's
+    transaction (desk.accounts.log_in holds one)."""
     name = name.strip()
     row = db.execute("SELECT * FROM users WHERE name = ?", (name,)).fetchone()
     limited = client_failures(db, client) >= CLIENT_LIMIT
@@ -71,22 +72,21 @@ def authenticate(db: sqlite3.Connection, name: str, password: str, client: str =
         except (VerificationError, InvalidHashError):
             verified = False
     succeeded = verified and not row["disabled"]
-    with transaction(db):
-        db.execute("INSERT INTO login_attempts (user_name, client, at, succeeded) VALUES (?, ?, ?, ?)",
-                   (name[:200], client[:200], utc_now(), int(succeeded)))
-        if succeeded:
-            db.execute("UPDATE users SET failed_logins = 0 WHERE name = ?", (row["name"],))
-            if _HASHER.check_needs_rehash(row["password_hash"]):
-                db.execute("UPDATE users SET password_hash = ? WHERE name = ?", (_HASHER.hash(password), row["name"]))
-        else:
-            record(db, client[:200], "login-failed", subject=name[:200],
-                   after={"reason": "rate-limited" if limited else "refused"})
-            if row is not None and not row["locked_at"] and not limited:
-                failures = row["failed_logins"] + 1
-                db.execute("UPDATE users SET failed_logins = ? WHERE name = ?", (failures, row["name"]))
-                if failures >= LOCK_AFTER:
-                    db.execute("UPDATE users SET locked_at = ? WHERE name = ?", (utc_now(), row["name"]))
-                    record(db, "system", "lock-user", subject=row["name"], after={"failed_logins": failures})
+    db.execute("INSERT INTO login_attempts (user_name, client, at, succeeded) VALUES (?, ?, ?, ?)",
+               (name[:200], client[:200], utc_now(), int(succeeded)))
+    if succeeded:
+        db.execute("UPDATE users SET failed_logins = 0 WHERE name = ?", (row["name"],))
+        if _HASHER.check_needs_rehash(row["password_hash"]):
+            db.execute("UPDATE users SET password_hash = ? WHERE name = ?", (_HASHER.hash(password), row["name"]))
+    else:
+        record(db, client[:200], "login-failed", subject=name[:200],
+               after={"reason": "rate-limited" if limited else "refused"})
+        if row is not None and not row["locked_at"] and not limited:
+            failures = row["failed_logins"] + 1
+            db.execute("UPDATE users SET failed_logins = ? WHERE name = ?", (failures, row["name"]))
+            if failures >= LOCK_AFTER:
+                db.execute("UPDATE users SET locked_at = ? WHERE name = ?", (utc_now(), row["name"]))
+                record(db, "system", "lock-user", subject=row["name"], after={"failed_logins": failures})
     return find_user(db, name) if succeeded else None
 
 
@@ -105,9 +105,7 @@ def recent_failures(db: sqlite3.Connection, name: str, client: str, minutes: int
 
 
 def _minutes_ago(minutes: int) -> str:
-    from datetime import datetime, timedelta, timezone
-
-    return (datetime.now(timezone.utc) - timedelta(minutes=minutes)).isoformat(timespec="seconds")
+    return (datetime.now(UTC) - timedelta(minutes=minutes)).isoformat(timespec="seconds")
 
 
 def find_user(db: sqlite3.Connection, name: str) -> User | None:
@@ -122,7 +120,8 @@ def users(db: sqlite3.Connection) -> list[User]:
 def update_user(db: sqlite3.Connection, name: str, role: str | None = None, groups: tuple[str, ...] | None = None,
                 password: str | None = None, disabled: bool | None = None, actor: str = "system",
                 unlock: bool = False) -> User:
-    """Change what is given (None leaves a field as it is); recorded in the audit log by `actor`."""
+    """Change what is given (None leaves a field as it is), with its audit record by `actor` (inside the
+    caller's transaction)."""
     user = find_user(db, name)
     if user is None:
         raise ValueError(f"Användaren {name!r} finns inte")
@@ -134,17 +133,16 @@ def update_user(db: sqlite3.Connection, name: str, role: str | None = None, grou
         admins = db.execute("SELECT COUNT(*) FROM users WHERE role = 'admin' AND NOT disabled").fetchone()[0]
         if admins <= 1:
             raise ValueError(f"{user.name} är den enda aktiva administratören; utse en till först")
-    with transaction(db):
-        for column, value in (("role", role), ("groups", None if groups is None else _groups(groups)),
-                              ("password_hash", None if password is None else _HASHER.hash(password)),
-                              ("disabled", None if disabled is None else int(disabled))):
-            if value is not None:
-                db.execute(f"UPDATE users SET {column} = ? WHERE name = ?", (value, user.name))
-        if unlock:
-            db.execute("UPDATE users SET locked_at = NULL, failed_logins = 0 WHERE name = ?", (user.name,))
-        after = find_user(db, user.name)
-        record(db, actor, "change-user", subject=user.name, before=_values(user),
-               after={**_values(after), **({"password": "ändrat"} if password is not None else {})})
+    for column, value in (("role", role), ("groups", None if groups is None else _groups(groups)),
+                          ("password_hash", None if password is None else _HASHER.hash(password)),
+                          ("disabled", None if disabled is None else int(disabled))):
+        if value is not None:
+            db.execute(f"UPDATE users SET {column} = ? WHERE name = ?", (value, user.name))
+    if unlock:
+        db.execute("UPDATE users SET locked_at = NULL, failed_logins = 0 WHERE name = ?", (user.name,))
+    after = find_user(db, user.name)
+    record(db, actor, "change-user", subject=user.name, before=_values(user),
+           after={**_values(after), **({"password": "ändrat"} if password is not None else {})})
     return after
 
 

@@ -7,7 +7,6 @@ model's exact `tokenizer.json`, giving a folder that `SentenceTransformer(str(pa
 """
 from __future__ import annotations
 
-import json
 import struct
 from dataclasses import dataclass
 from pathlib import Path

@@ -86,13 +86,13 @@ def answer_text(answer) -> str:
 
 # --- libraries -------------------------------------------------------------------------------------
 def squad_texts(eval_dir: Path = EVAL_DIR) -> dict[str, str]:
-    from index.beir import load_beir
+    from evaluation.beir import load_beir
 
     return load_beir(Path(eval_dir) / "squad_v2_sv", "dev").corpus
 
 
 def swequad_texts(eval_dir: Path = EVAL_DIR) -> dict[str, str]:
-    from index.beir import load_beir
+    from evaluation.beir import load_beir
 
     return load_beir(Path(eval_dir) / "swequad_mc", "dev").corpus
 

@@ -16,8 +16,14 @@ import numpy as np
 from answer.reader.answering import compose_read_answer, reader_features
 from answer.reader.data import squad_articles
 from answer.reader.model import CONFIG_FILE
-from evaluation.answers import (LIBRARIES, answer_text, calibration_questions, contains_gold, library_settings,
-                                squad_texts)
+from evaluation.answers import (
+    LIBRARIES,
+    answer_text,
+    calibration_questions,
+    contains_gold,
+    library_settings,
+    squad_texts,
+)
 from settings import DEFAULT_MODEL, Settings
 
 # The features a rule may weigh; calibrate() keeps the subset that decides best on a calibration article it

@@ -11,13 +11,13 @@ from tqdm import tqdm
 from corpus.catalogue import Catalogue
 from corpus.filters import SearchFilters
 from corpus.lock import writer_lock
+from corpus.space import DiskFull
 from corpus.users import acting_viewer
 from embedding import load_embedder
 from embedding.loader import ModelNotPrepared
 from index.manifest import IndexMismatch
 from index.replica import ReleaseError, export_release
 from index.search import MODES, EmptyLibrary, Searcher
-from corpus.space import DiskFull
 from index.store import DamagedIndex, load_current
 from index.sync import store_missing_vectors, sync_index
 from settings import Settings
@@ -56,7 +56,7 @@ def search(question: str, k: int | None, mode: str | None, languages: tuple[str,
     filters = SearchFilters(languages, series, tags, published_from, published_to, viewer=viewer)
     try:
         if (mode or settings.search_mode) != "bm25":
-            searcher.embedder  # load the model before the clock starts
+            _ = searcher.embedder  # load the model before the clock starts
         started = time.perf_counter()
         hits = searcher.search(question, k, filters, mode)
     except (EmptyLibrary, ModelNotPrepared, IndexMismatch, DamagedIndex) as exc:
@@ -70,7 +70,7 @@ def search(question: str, k: int | None, mode: str | None, languages: tuple[str,
 
 
 def format_hit(hit) -> str:
-    from answer.citation import citation_line
+    from corpus.citation import citation_line
 
     text = hit.passage.text
     excerpt = text if len(text) <= 400 else text[:400].rsplit(" ", 1)[0] + " …"

@@ -32,7 +32,7 @@ class KeywordIndex:
     _order_cache: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
-    def empty(cls, k1: float = K1, b: float = B) -> "KeywordIndex":
+    def empty(cls, k1: float = K1, b: float = B) -> KeywordIndex:
         return cls(np.zeros(0, np.int64), np.zeros(0, np.float32), [],
                    sparse.csc_matrix((0, 0), dtype=np.float32), k1, b)
 
@@ -40,7 +40,7 @@ class KeywordIndex:
     def size(self) -> int:
         return len(self.ids)
 
-    def updated(self, remove: Iterable[int], add: Iterable[tuple[int, list[str]]]) -> "KeywordIndex":
+    def updated(self, remove: Iterable[int], add: Iterable[tuple[int, list[str]]]) -> KeywordIndex:
         """A new index without the `remove` passages and with the analysed `add` passages appended."""
         keep = ~np.isin(self.ids, np.fromiter(remove, dtype=np.int64))
         counts = self.counts.tocsr()[keep]
@@ -66,7 +66,7 @@ class KeywordIndex:
         lengths = np.concatenate([self.lengths[keep], np.asarray(new_lengths, np.float32)])
         return KeywordIndex(ids, lengths, terms, matrix, self.k1, self.b)._without_unused_terms()
 
-    def _without_unused_terms(self) -> "KeywordIndex":
+    def _without_unused_terms(self) -> KeywordIndex:
         used = np.diff(self.counts.indptr) > 0
         if used.all():
             return self
@@ -125,7 +125,7 @@ class KeywordIndex:
         (Path(folder) / TERMS_FILE).write_text(json.dumps(self.terms, ensure_ascii=False), encoding="utf-8")
 
     @classmethod
-    def read(cls, folder: Path) -> "KeywordIndex":
+    def read(cls, folder: Path) -> KeywordIndex:
         with np.load(Path(folder) / ARRAYS_FILE) as arrays:
             counts = sparse.csc_matrix((arrays["data"], arrays["indices"], arrays["indptr"]),
                                        shape=tuple(arrays["shape"]))

@@ -34,7 +34,7 @@ class Manifest:
         return json.dumps(asdict(self), indent=2, ensure_ascii=False)
 
     @classmethod
-    def read(cls, path: Path) -> "Manifest":
+    def read(cls, path: Path) -> Manifest:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
         known = {name: data[name] for name in cls.__dataclass_fields__ if name in data}
         return cls(**known)

@@ -17,12 +17,12 @@ from corpus.filters import SearchFilters
 from corpus.records import Document, Passage
 from embedding import Embedder, load_embedder
 from embedding.loader import model_identity
-from index.analysis import default_analyzer
 from index.fusion import FUSIONS
 from index.keywords import top_rows
 from index.kinds import search_parameters
 from index.store import PublishedIndex, current_version, load_current
 from settings import Settings
+from text.analysis import default_analyzer
 
 MODES = ("hybrid", "dense", "bm25")
 CANDIDATES = 50  # taken from each side before fusion (at least; more when more hits are asked for)

@@ -9,7 +9,7 @@ import os
 import shutil
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import faiss
@@ -108,7 +108,7 @@ def publish(index_dir: Path, index: faiss.Index, manifest: Manifest, keywords: K
     index_dir = Path(index_dir)
     versions = index_dir / "versions"
     versions.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(timezone.utc)
+    stamp = datetime.now(UTC)
     version = f"{stamp:%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}"
     staging = versions / f".staging-{version}"
     try:

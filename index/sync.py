@@ -12,12 +12,12 @@ import faiss
 import numpy as np
 
 from corpus.catalogue import Catalogue
-from index.analysis import SwedishAnalyzer, default_analyzer
 from index.keywords import KeywordIndex
-from index.manifest import Manifest, software_versions
 from index.kinds import IndexPlan, new_index, plan_for, plan_of, remove, training_size, tune_nprobe
+from index.manifest import Manifest, software_versions
 from index.store import DamagedIndex, load_current, publish
 from settings import Settings
+from text.analysis import SwedishAnalyzer, default_analyzer
 
 BATCH = 4096
 

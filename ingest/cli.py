@@ -9,9 +9,9 @@ import click
 from tqdm import tqdm
 
 from corpus.collections import UnknownCollection
-from corpus.space import DiskFull
 from corpus.lock import LibraryBusy
 from corpus.records import DocumentMetadata
+from corpus.space import DiskFull
 from embedding.loader import ModelNotPrepared
 from index.manifest import IndexMismatch
 from ingest.distributed import ClusterUnavailable, DaskPreparers

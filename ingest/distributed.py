@@ -39,7 +39,7 @@ class DaskPreparers:
     scheduler: str | None = None
     timeout: float = 30.0  # seconds to wait for an existing cluster's scheduler
 
-    def __call__(self, settings: Settings) -> "DaskPreparer":
+    def __call__(self, settings: Settings) -> DaskPreparer:
         return DaskPreparer(settings, self.workers, self.scheduler, self.timeout)
 
 

@@ -27,7 +27,7 @@ class GuardedExtractor:
         self._send: Connection | None = None
         self._receive: Connection | None = None
 
-    def __enter__(self) -> "GuardedExtractor":
+    def __enter__(self) -> GuardedExtractor:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -11,11 +11,11 @@ from corpus.catalogue import Catalogue, NewDocument
 from corpus.collections import Collection, collection, put_in_collection
 from corpus.duplicates import near_duplicates, store_signature
 from corpus.editions import adopt_edition
-from corpus.review import document_values, open_review
 from corpus.library import Library, file_hash
 from corpus.lock import writer_lock
-from corpus.space import DiskFull, is_disk_full
 from corpus.records import Document, DocumentMetadata, IngestOutcome, IngestReport
+from corpus.review import document_values, open_review
+from corpus.space import DiskFull, is_disk_full
 from embedding import Embedder, load_embedder
 from embedding.loader import model_identity
 from index.sync import SyncResult, sync_index

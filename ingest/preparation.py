@@ -7,23 +7,23 @@ process then records prepared documents in the catalogue in file order, so both 
 from __future__ import annotations
 
 import dataclasses
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Protocol
 
 import numpy as np
 
-from corpus.duplicates import signature
 from corpus.records import DocumentMetadata, PassageDraft
+from corpus.webaddress import is_web_address
 from embedding import Embedder
 from ingest.chunking import chunk_pages
 from ingest.extraction import Extraction, ExtractionError
 from ingest.guard import GuardedExtractor
 from ingest.language import detect_language
 from ingest.metadata import identifier_in
-from corpus.webaddress import is_web_address
 from settings import Settings
+from text.minhash import signature
+
 
 @dataclass(frozen=True)
 class PreparedDocument:

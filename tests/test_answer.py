@@ -13,8 +13,8 @@ from answer.conversation import is_follow_up, next_turn
 from answer.export import to_markdown, to_pdf
 from answer.feedback import all_feedback, record_feedback
 from answer.language import question_language
-from conftest import SWEDISH_PAGES, make_pdf
 from corpus.records import DocumentMetadata
+from helpers import SWEDISH_PAGES, make_pdf
 from ingest.pipeline import Ingester
 from settings import Settings
 

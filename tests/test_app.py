@@ -1,12 +1,12 @@
 """The real Streamlit app driven by AppTest, over a small real library (hashing embedder)."""
-from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
 from app_session import start as run_app
-from conftest import SWEDISH_PAGES, make_pdf
+from helpers import SWEDISH_PAGES, make_pdf
 from ingest.pipeline import Ingester
 from settings import Settings
+
 
 def ask(app: AppTest, question: str) -> AppTest:
     app.chat_input[0].set_value(question).run()

@@ -1,5 +1,6 @@
 from corpus.records import Page
-from ingest.chunking import chunk_pages, sentence_spans
+from ingest.chunking import chunk_pages
+from text.sentences import sentence_spans
 
 
 def test_sentences_respect_swedish_abbreviations():

@@ -2,25 +2,21 @@
 action changes what search returns, keeps the index equal to the catalogue, and is in the audit log."""
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 from click.testing import CliRunner
 
 from corpus.access import ANONYMOUS, Viewer
 from corpus.audit import entries
 from corpus.catalogue import Catalogue
-from corpus.cli import cli, main  # noqa: F401  (main registers the desk subcommands)
 from corpus.collections import create_collection
-from corpus.curation import CurationError, Curator
 from corpus.filters import SearchFilters
 from corpus.review import review_items
 from corpus.users import add_user, authenticate
+from desk.cli import cli
+from desk.curation import CurationError, Curator
 from index.search import Searcher
 from index.store import load_current
 from ingest.pipeline import Ingester
-
-import corpus.cli_desk  # noqa: F401,E402
 
 REPORT = ("Rapporten beskriver hur statliga myndigheter förvaltar äldre it-system och vad det kostar. "
           "Många system är över trettio år gamla och svåra att underhålla. Kompetensen att förvalta dem "

@@ -5,10 +5,10 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from conftest import SWEDISH_PAGES, make_pdf
 from corpus.catalogue import Catalogue
 from embedding.loader import model_identity
 from embedding.prepare import prepare_e5_small
+from helpers import SWEDISH_PAGES, make_pdf
 from index.search import Searcher
 from index.store import load_current
 from ingest.distributed import DaskPreparers

@@ -10,9 +10,9 @@ import pypdf
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import SHARED_CORPUS, requires_shared_corpus
 from corpus.catalogue import Catalogue
 from embedding.prepare import prepare_e5_small
+from helpers import SHARED_CORPUS, requires_shared_corpus
 from index.search import Searcher
 from ingest.pipeline import Ingester
 from settings import DEFAULT_MODEL, PROJECT_ROOT, Settings

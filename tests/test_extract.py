@@ -1,6 +1,6 @@
 import pytest
 
-from conftest import SWEDISH_PAGES, make_pdf
+from helpers import SWEDISH_PAGES, make_pdf
 from ingest.extraction import ExtractionError
 from ingest.formats import extract
 

@@ -12,8 +12,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from answer.assistant import Assistant
-from answer.generate import LlamaCppWriter, OpenAICompatibleWriter, GeneratorFailed
-from conftest import SWEDISH_PAGES, make_pdf
+from answer.generate import GeneratorFailed, LlamaCppWriter, OpenAICompatibleWriter
+from helpers import SWEDISH_PAGES, make_pdf
 from ingest.pipeline import Ingester
 from settings import Settings
 

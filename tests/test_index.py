@@ -6,12 +6,12 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from conftest import SWEDISH_PAGES, make_pdf
+from helpers import SWEDISH_PAGES, make_pdf
 from index.cli import cli
 from index.keywords import KeywordIndex
+from index.kinds import IndexPlan, new_index
 from index.manifest import IndexMismatch, Manifest
 from index.search import EmptyLibrary, Searcher
-from index.kinds import IndexPlan, new_index
 from index.store import load_current, publish
 from ingest.pipeline import Ingester
 

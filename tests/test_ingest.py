@@ -1,13 +1,12 @@
 """The ingest pipeline on real files, real SQLite and real FAISS, with the hashing embedder."""
-import sqlite3
 
 from click.testing import CliRunner
 
-from conftest import SWEDISH_PAGES, make_pdf
 from corpus.catalogue import Catalogue
 from corpus.db import connect
 from corpus.migrations import MIGRATIONS
 from corpus.records import DocumentMetadata
+from helpers import SWEDISH_PAGES, make_pdf
 from index.store import current_version, load_current
 from ingest.cli import cli
 from ingest.pipeline import Ingester

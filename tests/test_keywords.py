@@ -1,18 +1,17 @@
 """Swedish analysis (compounds, stems), the BM25 keyword index, fusion and search filters."""
-from dataclasses import replace
 
 import numpy as np
 import pytest
 
 from corpus.catalogue import Catalogue
 from corpus.filters import SearchFilters
-from index.analysis import SwedishAnalyzer
-from index.compounds import Decompounder
 from index.fusion import reciprocal_rank_fusion, weighted_fusion
 from index.keywords import KeywordIndex
 from index.search import Searcher
 from index.store import load_current
 from ingest.pipeline import Ingester
+from text.analysis import SwedishAnalyzer
+from text.compounds import Decompounder
 
 
 @pytest.fixture(scope="module")

@@ -4,12 +4,13 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app_session import log_in as log_in_as, start
+from app_session import log_in as log_in_as
+from app_session import start
 from corpus.audit import entries
 from corpus.catalogue import Catalogue
 from corpus.collections import create_collection
-from corpus.curation import Curator
 from corpus.users import add_user
+from desk.curation import Curator
 from ingest.pipeline import Ingester
 from settings import PROJECT_ROOT, Settings
 

@@ -3,8 +3,8 @@ import math
 
 import pytest
 
-from index.beir import load_beir
-from index.metrics import evaluate_run, mrr_at_k, ndcg_at_k, recall_at_k
+from evaluation.beir import load_beir
+from evaluation.metrics import evaluate_run, mrr_at_k, ndcg_at_k, recall_at_k
 
 QRELS = {"q1": {"a": 1}, "q2": {"b": 2, "c": 1}, "q3": {"z": 1}}
 RUN = {"q1": ["a", "x", "y"], "q2": ["x", "c", "b"], "q3": ["x", "y"]}
@@ -48,7 +48,7 @@ def test_harness_runs_through_ingest_and_search(tmp_path, hashing_env):
 
     from click.testing import CliRunner
 
-    from index.evaluate import main
+    from evaluation.retrieval import main
 
     folder = tmp_path / "set"
     (folder / "qrels").mkdir(parents=True)

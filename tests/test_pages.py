@@ -4,9 +4,9 @@ import io
 
 from PIL import Image
 
-from conftest import SWEDISH_PAGES, make_pdf
 from corpus.catalogue import Catalogue
 from corpus.pages import passage_in_context, render_pdf_page
+from helpers import SWEDISH_PAGES, make_pdf
 from ingest.pipeline import Ingester
 from settings import Settings
 

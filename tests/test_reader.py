@@ -13,8 +13,8 @@ import pytest
 from answer.assistant import Assistant
 from answer.reader import load_reader, reader_available
 from answer.reader.answering import quote_units
-from conftest import SHARED
 from embedding.prepare import prepare_e5_small
+from helpers import SHARED
 from ingest.pipeline import Ingester
 from settings import DEFAULT_MODEL, PROJECT_ROOT, Settings
 
@@ -99,7 +99,7 @@ def test_a_heading_is_not_glued_to_the_sentence_after_it():
 @pytest.mark.skipif(not (SHARED / "eval").is_dir(), reason="../shared/eval finns inte (en ny klon har ingen ../shared)")
 def test_the_training_recipe_runs_end_to_end_on_a_tiny_subset(default_settings, tmp_path):
     out = tmp_path / "reader"
-    result = subprocess.run([sys.executable, "-m", "answer.reader.train", "--limit", "24", "--epochs", "1",
+    result = subprocess.run([sys.executable, "-m", "evaluation.train_reader", "--limit", "24", "--epochs", "1",
                              "--out", str(out), "--work", str(tmp_path / "libraries")],
                             cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]

@@ -4,9 +4,9 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from conftest import SWEDISH_PAGES, make_pdf
 from embedding import load_embedder
 from embedding.prepare import prepare_e5_small
+from helpers import SWEDISH_PAGES, make_pdf
 from index.search import Searcher
 from ingest.pipeline import Ingester
 from settings import DEFAULT_MODEL, Settings

@@ -5,8 +5,8 @@ from dataclasses import replace
 import pytest
 from click.testing import CliRunner
 
-from conftest import SWEDISH_PAGES, make_pdf
 from corpus.catalogue import Catalogue
+from helpers import SWEDISH_PAGES, make_pdf
 from index.cli import cli
 from index.replica import ReleaseError, export_release
 from index.search import Searcher

@@ -6,7 +6,6 @@ import uuid
 import streamlit as st
 
 from answer.assistant import Assistant
-from answer.citation import citation_line, provenance
 from answer.compose import Answer, AnswerSentence
 from answer.export import to_markdown, to_pdf
 from answer.feedback import record_feedback
@@ -14,11 +13,12 @@ from answer.highlight import escape_label, escape_text, highlight
 from answer.messages import message
 from corpus.access import Viewer
 from corpus.catalogue import Catalogue, Facets
+from corpus.citation import citation_line, provenance
 from corpus.filters import SearchFilters
 from embedding.loader import ModelNotPrepared
 from index.manifest import IndexMismatch
-from index.store import DamagedIndex
 from index.search import Hit
+from index.store import DamagedIndex
 from settings import DEFAULT_MODEL, Settings
 from ui.session import current_viewer, interface_language
 from ui.strings import t

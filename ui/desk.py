@@ -9,10 +9,10 @@ import streamlit as st
 
 from corpus.access import Viewer
 from corpus.collections import UnknownCollection
-from corpus.curation import STATUS_NAMES, CurationError, Curator
 from corpus.lock import LibraryBusy
 from corpus.records import Document
 from corpus.users import NotAllowed
+from desk.curation import STATUS_NAMES, CurationError, Curator
 from settings import Settings
 from ui.session import interface_language, require
 

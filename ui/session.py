@@ -12,7 +12,8 @@ import streamlit as st
 
 from corpus.access import ANONYMOUS, Viewer
 from corpus.catalogue import Catalogue
-from corpus.users import ROLE_NAMES, authenticate, find_user, recent_failures
+from corpus.users import ROLE_NAMES, find_user, recent_failures
+from desk.accounts import log_in
 from settings import Settings
 from ui.strings import UI_LANGUAGES, t
 
@@ -81,9 +82,9 @@ def _try_login(settings: Settings, name: str, password: str, ui: str) -> None:
     client = _client()
     with Catalogue(settings.catalogue_path) as catalogue:
         failures = recent_failures(catalogue.db, name, client)
-        if failures >= FAILED_LOGINS_BEFORE_DELAY:
-            time.sleep(min(2 ** (failures - FAILED_LOGINS_BEFORE_DELAY), 8))  # slows guessing
-        user = authenticate(catalogue.db, name, password, client)
+    if failures >= FAILED_LOGINS_BEFORE_DELAY:
+        time.sleep(min(2 ** (failures - FAILED_LOGINS_BEFORE_DELAY), 8))  # slows guessing
+    user = log_in(settings, name, password, client)
     if user is None:
         st.error(t("login_failed", ui))
         return

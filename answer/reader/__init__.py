@@ -6,9 +6,8 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from settings import DEFAULT_MODEL, Settings
-
 from answer.reader.model import ARTIFACT_DIR, CONFIG_FILE, WEIGHTS_FILE
+from settings import DEFAULT_MODEL, Settings
 
 
 def reader_available(settings: Settings) -> bool:

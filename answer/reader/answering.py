@@ -14,7 +14,7 @@ from answer.evidence import Evidence
 from answer.messages import message
 from answer.reader.reading import Reading
 from index.search import Hit
-from ingest.chunking import sentence_spans
+from text.sentences import sentence_spans
 
 MAX_SOURCES = 3
 # Another passage is quoted beside the best one when the reader also finds an answer there (margin > 0)

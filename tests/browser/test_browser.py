@@ -12,11 +12,10 @@ import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-from conftest import SWEDISH_PAGES, make_pdf
+from helpers import SWEDISH_PAGES, make_pdf
 from settings import PROJECT_ROOT
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -69,7 +68,7 @@ def running_app(tmp_path):
                         break
             except OSError:
                 if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError(f"appen startade inte: {server.stdout.read().decode()[-2000:]}")
+                    raise RuntimeError(f"appen startade inte: {server.stdout.read().decode()[-2000:]}") from None
                 time.sleep(0.5)
         yield url
     finally:

@@ -11,10 +11,9 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from conftest import SWEDISH_PAGES, make_pdf, make_scanned_pdf
 from corpus.catalogue import Catalogue
-from corpus.integrity import check
-from ingest.extraction import ExtractionError
+from desk.integrity import check
+from helpers import SWEDISH_PAGES, make_pdf, make_scanned_pdf
 from ingest.formats import extract
 from ingest.ocr import ocr_available, tesseract_languages
 from ingest.pipeline import Ingester
@@ -84,7 +83,7 @@ def bad_files(folder: Path) -> dict[str, tuple[Path, str]]:
         "krypterad PDF med lösenord": (encrypted(good_pdf, folder / "krypterad.pdf", "hemligt"), "lösenord", None),
         "tom fil (0 byte)": ((folder / "tom.txt"), "tom", b""),
         "1 GB stor fil": (huge, "för stor", None),
-        "fel ändelse: text som .pdf": ((folder / "text.pdf"), "ingen PDF", "Bara text.".encode()),
+        "fel ändelse: text som .pdf": ((folder / "text.pdf"), "ingen PDF", b"Bara text."),
         "fel ändelse: PDF som .txt": ((folder / "pdf.txt"), "binär", good_pdf.read_bytes()),
         "okänd ändelse (.exe)": ((folder / "program.exe"), "stöds inte", b"MZ\x90\x00"),
         "binärdata som .txt": ((folder / "brus.txt"), "binär", noise),
@@ -157,7 +156,7 @@ def test_extraction_past_the_memory_limit_fails_cleanly(settings, tmp_path):
 
 @needs_tesseract
 def test_scanned_pages_are_read_by_ocr_and_marked_in_the_citation(settings, tmp_path):
-    from answer.citation import citation_line
+    from corpus.citation import citation_line
 
     scanned = make_scanned_pdf(tmp_path / "skannad.pdf", SWEDISH_PAGES[:2])
     report = Ingester(settings).add([scanned])

@@ -18,10 +18,10 @@ from app_session import log_in, start
 from corpus.access import ANONYMOUS
 from corpus.catalogue import Catalogue
 from corpus.collections import create_collection
-from corpus.curation import Curator
 from corpus.filters import SearchFilters
 from corpus.review import review_items
 from corpus.users import NotAllowed, add_user, update_user
+from desk.curation import Curator
 from index.search import Searcher
 from ingest.pipeline import Ingester
 from settings import PROJECT_ROOT, Settings

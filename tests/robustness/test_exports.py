@@ -9,9 +9,9 @@ import io
 import pytest
 
 from corpus.catalogue import Catalogue
-from corpus.curation import CurationError, Curator
-from corpus.exchange import apply_import, export_catalogue, plan_import, read_manifest
 from corpus.webaddress import is_web_address
+from desk.curation import CurationError, Curator
+from desk.exchange import apply_import, export_catalogue, plan_import, read_manifest
 from ingest.pipeline import Ingester
 
 TEXT = "Rapporten beskriver hur myndigheterna förvaltar äldre it-system och vad det kostar att ersätta dem."
@@ -108,7 +108,7 @@ def test_one_bad_metadata_line_spoils_no_other_file(settings, tmp_path):
     lines = [{"file": "a\x00.txt", "title": "NUL"}, {"file": 17}, {"file": ["b.txt"]}, "inte json {",
              {"file": "a.txt", "title": "Rapport A", "published": "2020-13-45"},
              {"file": "b.txt", "title": "Rapport B", "published": "2021-03"}]
-    (folder / "metadata.jsonl").write_text("\n".join(l if isinstance(l, str) else json.dumps(l) for l in lines),
+    (folder / "metadata.jsonl").write_text("\n".join(line if isinstance(line, str) else json.dumps(line) for line in lines),
                                            encoding="utf-8")
     report = Ingester(settings).add([folder])
     assert not report.failed, [o.message for o in report.outcomes]
@@ -160,7 +160,7 @@ def test_a_hostile_pdf_page_label_reaches_the_toggle_escaped(hashing_env, tmp_pa
     from streamlit.testing.v1 import AppTest
 
     from answer.highlight import WORD_JOINER
-    from conftest import SWEDISH_PAGES, make_pdf
+    from helpers import SWEDISH_PAGES, make_pdf
     from settings import PROJECT_ROOT, Settings
 
     plain = make_pdf(tmp_path / "plain.pdf", SWEDISH_PAGES)

@@ -7,7 +7,8 @@ import io
 import zipfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from corpus.records import Page
 from ingest.chunking import chunk_page

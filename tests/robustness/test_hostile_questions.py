@@ -3,7 +3,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from answer.assistant import MAX_QUESTION_CHARS, Assistant
-from conftest import SWEDISH_PAGES, make_pdf
+from helpers import SWEDISH_PAGES, make_pdf
 from ingest.pipeline import Ingester
 from settings import PROJECT_ROOT, Settings
 

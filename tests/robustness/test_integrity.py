@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
-from conftest import SWEDISH_PAGES, make_pdf
 from corpus.catalogue import Catalogue
-from corpus.cli import cli
-from corpus.integrity import check, repair
+from desk.cli import cli
+from desk.integrity import check, repair
+from helpers import SWEDISH_PAGES, make_pdf
 from ingest.pipeline import Ingester
-
-import corpus.cli_desk  # noqa: F401
 
 
 def library(settings, tmp_path):

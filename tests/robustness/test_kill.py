@@ -13,8 +13,8 @@ import time
 import numpy as np
 import pytest
 
-from conftest import SHARED_CORPUS, requires_shared_corpus
 from corpus.catalogue import Catalogue
+from helpers import SHARED_CORPUS, requires_shared_corpus
 from index.store import load_current
 from ingest.pipeline import find_files
 from settings import PROJECT_ROOT, Settings
@@ -57,7 +57,7 @@ def test_killed_ingests_leave_a_consistent_library_and_the_next_run_finishes(tmp
            "KALLA_DATA_DIR": str(tmp_path / "data"), "KALLA_MODEL": "hashing"}
     settings = Settings.from_env(env)
     moments = random.Random(SEED)
-    for attempt in range(KILLS):
+    for _ in range(KILLS):
         process = start_ingest(env)
         time.sleep(moments.uniform(2.0, 30.0))  # from model loading to publishing the index
         if process.poll() is None:

@@ -17,8 +17,8 @@ import pytest
 from corpus.catalogue import Catalogue
 from corpus.collections import create_collection
 from corpus.review import review_items
-from ingest.pipeline import Ingester
 from index.search import Searcher
+from ingest.pipeline import Ingester
 from settings import PROJECT_ROOT, Settings
 from tests.robustness.test_kill import assert_structurally_consistent
 
@@ -61,7 +61,7 @@ def library_with_pending_editions(settings: Settings, tmp_path, count: int) -> l
         first = tmp_path / f"v1-{number}.txt"
         first.write_text(REPORT + f" Dokument {number}.", encoding="utf-8")
         older = Ingester(settings).add([first], collection="Remisser").outcomes[0].document_id
-        from corpus.curation import Curator
+        from desk.curation import Curator
 
         Curator(settings, "admin").approve(older)
         second = tmp_path / f"v2-{number}.txt"

@@ -6,13 +6,11 @@ from __future__ import annotations
 from click.testing import CliRunner
 
 from corpus.catalogue import Catalogue
-from corpus.cli import cli
 from corpus.collections import create_collection
 from corpus.users import add_user
+from desk.cli import cli
 from ingest.cli import cli as ingest_cli
 from ingest.pipeline import Ingester
-
-import corpus.cli_desk  # noqa: F401  (registers the desk subcommands)
 
 PASSWORD = "ett långt lösenord"
 
@@ -64,7 +62,7 @@ def test_two_uploads_of_one_name_are_both_added(hashing_env):
     app.switch_page("ui/pages/ladda_upp.py").run()
     app.get("file_uploader")[0].set_value([
         ("rapport.txt", "Första rapporten handlar om e-tjänster i kommunerna.".encode(), "text/plain"),
-        ("rapport.txt", "Andra rapporten handlar om arkivering hos myndigheterna.".encode(), "text/plain")])
+        ("rapport.txt", b"Andra rapporten handlar om arkivering hos myndigheterna.", "text/plain")])
     next(b for b in app.button if b.label == "Lägg till").click()
     app.run()
     assert not app.exception, [e.value for e in app.exception]

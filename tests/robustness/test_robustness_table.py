@@ -8,14 +8,12 @@ import os
 import subprocess
 import sys
 
-from click.testing import CliRunner
-
 from answer.assistant import Assistant
 from corpus.catalogue import Catalogue
 from corpus.collections import create_collection
-from corpus.curation import CurationError, Curator
-from corpus.exchange import export_catalogue, plan_import, read_manifest
 from corpus.users import LOCK_AFTER, add_user, authenticate, find_user
+from desk.curation import CurationError, Curator
+from desk.exchange import export_catalogue, plan_import, read_manifest
 from ingest.pipeline import Ingester
 from settings import PROJECT_ROOT, Settings
 
@@ -83,7 +81,7 @@ def test_every_hostile_input_gets_a_clear_answer_and_the_table_is_written(hashin
             ("title", "<script>alert(1)</script> :red[x] ![b](http://h/x.png)", "HTML and Markdown in a title "
              "(kept as text; escaped wherever shown)"),
             ("title", '=HYPERLINK("http://evil.example/","klicka")', "spreadsheet formula as title")):
-        rows.append(("metadata", f"{what}: `{value}`", refusal(lambda: curator.edit(document, {field: value}).metadata)))
+        rows.append(("metadata", f"{what}: `{value}`", refusal(lambda field=field, value=value: curator.edit(document, {field: value}).metadata)))
     with Catalogue(settings.catalogue_path) as catalogue:
         cell = next(line for line in export_catalogue(catalogue.documents(), "csv").splitlines() if "HYPERLINK" in line)
     rows.append(("export", "CSV export of a formula title", "cell written as `'=HYPERLINK(…)` (text in a spreadsheet)"
@@ -114,7 +112,7 @@ def test_every_hostile_input_gets_a_clear_answer_and_the_table_is_written(hashin
         add_user(catalogue.db, "root", "ett långt lösenord", "admin")
         for password, what in ((" " * 12, "ten spaces and more as a password"), ("1234567890", "a common password"),
                                ("aaaaaaaaaaaa", "one character repeated")):
-            rows.append(("login", what, refusal(lambda: add_user(catalogue.db, "bo", password))))
+            rows.append(("login", what, refusal(lambda password=password: add_user(catalogue.db, "bo", password))))
         for _ in range(LOCK_AFTER):
             authenticate(catalogue.db, "root", "fel gissning!", "10.0.0.1")
         rows.append(("login", f"{LOCK_AFTER} wrong passwords in a row", "account locked until an admin unlocks it "

@@ -3,7 +3,8 @@ import streamlit as st
 
 from corpus.access import ROLES
 from corpus.catalogue import Catalogue
-from corpus.users import ROLE_NAMES, add_user, update_user, users
+from corpus.users import ROLE_NAMES, users
+from desk.accounts import Accounts
 from ui.desk import comma_list, open_desk, reported, show_notice
 from ui.strings import t
 
@@ -23,8 +24,8 @@ with st.form("new-user", clear_on_submit=True):
     password = st.text_input("Lösenord (minst 10 tecken)", type="password", autocomplete="new-password")
     created = st.form_submit_button("Lägg till")
 if created:
-    with reported(f"{name} är tillagd."), Catalogue(settings.catalogue_path) as catalogue:
-        add_user(catalogue.db, name, password, role, comma_list(groups), actor=viewer.name)
+    with reported(f"{name} är tillagd."):
+        Accounts(settings, viewer.name).add_user(name, password, role, comma_list(groups))
 
 if everyone:
     st.subheader("Ändra en användare")
@@ -39,6 +40,6 @@ if everyone:
         password = st.text_input("Nytt lösenord (tomt = oförändrat)", type="password", autocomplete="new-password")
         changed = st.form_submit_button("Spara")
     if changed:
-        with reported(f"{current.name} är ändrad."), Catalogue(settings.catalogue_path) as catalogue:
-            update_user(catalogue.db, current.name, role, comma_list(groups),
-                        password or None, disabled, actor=viewer.name, unlock=unlock)
+        with reported(f"{current.name} är ändrad."):
+            Accounts(settings, viewer.name).change_user(current.name, role, comma_list(groups), password or None,
+                                                        disabled, unlock=unlock)

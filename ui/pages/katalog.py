@@ -7,9 +7,9 @@ import streamlit as st
 from answer.highlight import escape_label
 from corpus.audit import entries
 from corpus.catalogue import Catalogue
-from corpus.collections import collections, create_collection, update_collection
-from corpus.exchange import catalogue_rows, export_catalogue
+from corpus.collections import collections
 from corpus.records import METADATA_FIELDS, STATUSES, Document
+from desk.exchange import catalogue_rows, export_catalogue
 from ui.desk import comma_list, curator, document_label, open_desk, reported, show_notice
 from ui.strings import t
 
@@ -114,9 +114,8 @@ with collections_tab:
         access = st.text_input("Bara för dessa roller eller grupper (kommaseparerade; tomt = alla)")
         created = st.form_submit_button("Skapa samling")
     if created:
-        with reported(f"Samlingen {name} är skapad."), Catalogue(settings.catalogue_path) as catalogue:
-            create_collection(catalogue.db, name, viewer.name, requires_review=review,
-                              access=comma_list(access))
+        with reported(f"Samlingen {name} är skapad."):
+            curator(settings).create_collection(name, requires_review=review, access=comma_list(access))
     if existing:
         st.subheader("Ändra en samling")
         target = st.selectbox("Samling", [c.name for c in existing], key="collection_target")
@@ -126,6 +125,5 @@ with collections_tab:
             access = st.text_input("Bara för (kommaseparerade; tomt = alla)", value=", ".join(current.access))
             changed = st.form_submit_button("Spara samlingen")
         if changed:
-            with reported(f"Samlingen {target} är ändrad."), Catalogue(settings.catalogue_path) as catalogue:
-                update_collection(catalogue.db, target, viewer.name, review,
-                                  comma_list(access))
+            with reported(f"Samlingen {target} är ändrad."):
+                curator(settings).change_collection(target, review, comma_list(access))

@@ -2,7 +2,7 @@
 import streamlit as st
 
 from corpus.catalogue import Catalogue
-from corpus.statistics import statistics
+from desk.statistics import statistics
 from ui.desk import open_desk
 from ui.strings import t
 

@@ -1,90 +1,22 @@
-"""`python -m corpus`: the librarian's desk on the command line (catalogue, metadata, editions, removal).
-
-Collections, the review queue, users, the audit log and statistics are in corpus.cli_desk.
-"""
+"""`python -m corpus` commands on documents: list, show, edit, tag, withdraw, restore, replace, delete,
+export and import of metadata."""
 from __future__ import annotations
 
 import sys
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import click
 
-from corpus.access import Viewer
 from corpus.audit import entries
 from corpus.catalogue import Catalogue
-from corpus.collections import UnknownCollection
-from corpus.curation import STATUS_NAMES, CurationError, Curator
-from corpus.exchange import apply_import, export_catalogue, plan_import, read_manifest
-from corpus.lock import LibraryBusy
 from corpus.records import METADATA_FIELDS, STATUSES, Document, DocumentMetadata
 from corpus.review import review_items
-from corpus.users import NotAllowed, acting_viewer, require
-from embedding.loader import ModelNotPrepared
-from index.manifest import IndexMismatch
-from index.store import DamagedIndex
-from corpus.space import DiskFull
-from settings import Settings
-
-ROW_ID = click.IntRange(1, 2**63 - 1)  # what SQLite can hold: a larger id is a usage error, not a traceback
-FAILURES = (CurationError, UnknownCollection, NotAllowed, LibraryBusy, ModelNotPrepared, IndexMismatch, DamagedIndex, DiskFull,
-            LookupError, ValueError)
-FIELD_OPTIONS = {"title": "--title", "authority": "--authority", "series": "--series", "published": "--date",
-                 "identifier": "--identifier", "source_url": "--url", "edition": "--edition", "licence": "--licence"}
+from desk.curation import STATUS_NAMES, CurationError, Curator
+from desk.exchange import apply_import, export_catalogue, plan_import, read_manifest
+from desk.shell import ROW_ID, desk, document_line, metadata_options, waiting
 
 
-def metadata_options(command):
-    """The metadata fields as options (shared by edit and replace)."""
-    helps = {"title": "Titel.", "authority": "Utfärdande myndighet eller författare.",
-             "series": "Serie/typ: SOU, Ds, proposition, skrivelse, myndighetsrapport, forskningsrapport, "
-                       "debattartikel, nyhet ...",
-             "published": "Publiceringsdatum (ÅÅÅÅ, ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD).",
-             "identifier": 'Beteckning, t.ex. "SOU 2017:114", "Skr. 2019/20:82" eller ett diarienummer.',
-             "source_url": "Källans webbadress (http/https).", "edition": "Utgåva (t.ex. 2 eller 2021-03).",
-             "licence": 'Licens eller villkor för återanvändning, t.ex. "CC BY 4.0".'}
-    for name in reversed(METADATA_FIELDS):
-        command = click.option(FIELD_OPTIONS[name], name, help=helps[name])(command)
-    return command
-
-
-def waiting(message: str) -> None:
-    """What a librarian's command says while an ingest holds the library."""
-    click.echo(message, err=True)
-
-
-@contextmanager
-def desk(role: str | None = "librarian") -> Iterator[tuple[Settings, Viewer]]:
-    """Settings and the acting user, who must hold `role`; library errors become clean CLI errors."""
-    settings = Settings.from_env()
-    with Catalogue(settings.catalogue_path) as catalogue:
-        viewer = acting_viewer(catalogue.db, settings.user)
-    try:
-        if role:
-            require(viewer, role)
-        yield settings, viewer
-    except FAILURES as exc:
-        raise click.ClickException(str(exc)) from exc
-
-
-@click.group()
-def cli() -> None:
-    """Bibliotekariens skrivbord: katalog, metadata, samlingar, granskning, användare och logg.
-
-    Den som agerar är KALLA_USER (annars inloggningsnamnet). Ändringar kräver rollen bibliotekarie
-    (användare och roller: administratör); innan någon användare finns agerar den som satte upp
-    biblioteket som administratör. Varje ändring loggas (python -m corpus audit).
-    """
-
-
-def document_line(d: Document) -> str:
-    meta = d.metadata
-    parts = [f"#{d.id:<4}", f"{STATUS_NAMES[d.status]:<22}", meta.title or d.file_name]
-    extra = [x for x in (meta.identifier, meta.series, meta.year, meta.authority) if x]
-    return " ".join(parts) + (f"  ({', '.join(extra)})" if extra else "")
-
-
-@cli.command(name="list")
+@click.command(name="list")
 @click.option("--search", "text", help="Sök i titel, myndighet/författare, beteckning och filnamn.")
 @click.option("--status", type=click.Choice(STATUSES), help="Bara dokument med denna status.")
 @click.option("--series", help="Bara denna serie/typ.")
@@ -110,7 +42,7 @@ def list_documents(**filters: str | None) -> None:
     click.echo(f"{len(documents)} dokument", err=True)
 
 
-@cli.command()
+@click.command()
 @click.argument("document_id", type=ROW_ID)
 @click.option("--passages", "all_passages", is_flag=True, help="Visa alla passager (annars de tre första).")
 def show(document_id: int, all_passages: bool) -> None:
@@ -170,7 +102,7 @@ def describe(document: Document) -> str:
     return "\n".join(lines)
 
 
-@cli.command()
+@click.command()
 @click.argument("document_id", type=ROW_ID)
 @metadata_options
 @click.option("--clear", "cleared", multiple=True, type=click.Choice(METADATA_FIELDS), help="Töm ett fält.")
@@ -191,7 +123,7 @@ def edit(document_id: int, cleared: tuple[str, ...], **fields: str | None) -> No
     click.echo(describe(document))
 
 
-@cli.command()
+@click.command()
 @click.argument("document_id", type=ROW_ID)
 @click.argument("tags", nargs=-1, required=True)
 @click.option("--remove", is_flag=True, help="Ta bort taggarna i stället.")
@@ -209,7 +141,7 @@ def tag(document_id: int, tags: tuple[str, ...], remove: bool) -> None:
     click.echo(f"#{document.id} taggar: {', '.join(document.metadata.tags) or '(inga)'}")
 
 
-@cli.command()
+@click.command()
 @click.argument("document_id", type=ROW_ID)
 @click.option("--reason", required=True, help="Varför dokumentet dras tillbaka (sparas i loggen).")
 def withdraw(document_id: int, reason: str) -> None:
@@ -224,7 +156,7 @@ def withdraw(document_id: int, reason: str) -> None:
     click.echo(f"#{document.id} är tillbakadraget. Återställ med: python -m corpus restore {document.id}")
 
 
-@cli.command()
+@click.command()
 @click.argument("document_id", type=ROW_ID)
 def restore(document_id: int) -> None:
     """Återställ ett tillbakadraget dokument (eller en tidigare utgåva) så att det kan citeras igen.
@@ -238,7 +170,7 @@ def restore(document_id: int) -> None:
     click.echo(f"#{document.id} är publicerat igen")
 
 
-@cli.command(name="replace")
+@click.command(name="replace")
 @click.argument("document_id", type=ROW_ID)
 @click.argument("new_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @metadata_options
@@ -258,7 +190,7 @@ def replace_document(document_id: int, new_file: Path, **fields: str | None) -> 
     click.echo(f"#{document.id} ersätter #{document_id} ({state})")
 
 
-@cli.command()
+@click.command()
 @click.argument("document_id", type=ROW_ID)
 @click.option("--yes", is_flag=True, help="Fråga inte om bekräftelse.")
 def delete(document_id: int, yes: bool) -> None:
@@ -281,7 +213,7 @@ def delete(document_id: int, yes: bool) -> None:
     click.echo(f"#{document_id} är raderat")
 
 
-@cli.command(name="export")
+@click.command(name="export")
 @click.option("--format", "form", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Fil (annars standard ut).")
 @click.option("--status", type=click.Choice(STATUSES), help="Bara dokument med denna status.")
@@ -302,7 +234,7 @@ def export(form: str, output: Path | None, status: str | None) -> None:
         click.echo(text, nl=False)
 
 
-@cli.command(name="import-metadata")
+@click.command(name="import-metadata")
 @click.argument("manifest", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Visa vad som skulle ändras, utan att ändra.")
 def import_metadata(manifest: Path, dry_run: bool) -> None:
@@ -329,7 +261,4 @@ def import_metadata(manifest: Path, dry_run: bool) -> None:
         sys.exit(1)
 
 
-def main() -> None:
-    from corpus import cli_desk  # noqa: F401  (registers collection, review, user, audit, stats ...)
-
-    cli(prog_name="python -m corpus")
+COMMANDS = (list_documents, show, edit, tag, withdraw, restore, replace_document, delete, export, import_metadata)

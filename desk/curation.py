@@ -7,25 +7,30 @@ removes the document, its passages and (when no other document shares it) its st
 from __future__ import annotations
 
 from contextlib import contextmanager
-from pathlib import Path
 from dataclasses import replace as replace_user
+from pathlib import Path
 from typing import Iterator
 
 from corpus.audit import record
 from corpus.catalogue import Catalogue
-from corpus.collections import put_in_collection, take_out_of_collection
+from corpus.collections import (
+    Collection,
+    create_collection,
+    put_in_collection,
+    take_out_of_collection,
+    update_collection,
+)
 from corpus.dates import is_date
 from corpus.editions import supersede
 from corpus.library import Library
 from corpus.lock import writer_lock
 from corpus.records import METADATA_FIELDS, Document, DocumentMetadata
+from corpus.review import document_values, resolve, resolve_all_for, review_item
 from corpus.users import acting_viewer, require
 from corpus.webaddress import is_web_address
-from corpus.review import document_values, resolve, resolve_all_for, review_item
 from embedding.loader import model_identity
 from index.sync import sync_index
 from settings import Settings
-
 
 
 class CurationError(ValueError):
@@ -61,6 +66,17 @@ class Curator:
                 Catalogue(self.settings.catalogue_path) as catalogue:
             require(acting_viewer(catalogue.db, self.actor), "librarian")
             yield catalogue
+
+    # --- collections (no index change: access is filtered in SQL at each search) ---------------------
+    def create_collection(self, name: str, description: str | None = None, requires_review: bool = False,
+                          access: tuple[str, ...] = ()) -> Collection:
+        with self._session() as catalogue, catalogue.transaction():
+            return create_collection(catalogue.db, name, self.actor, description, requires_review, access)
+
+    def change_collection(self, name: str, requires_review: bool | None = None, access: tuple[str, ...] | None = None,
+                          description: str | None = None) -> Collection:
+        with self._session() as catalogue, catalogue.transaction():
+            return update_collection(catalogue.db, name, self.actor, requires_review, access, description)
 
     def _document(self, catalogue: Catalogue, document_id: int, *statuses: str) -> Document:
         document = catalogue.document(document_id)

@@ -5,7 +5,7 @@ import os
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 DEFAULT_MODEL = "multilingual-e5-small"
 
@@ -82,7 +82,7 @@ class Settings:
         return self.data_dir / "index"
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
         base = cls()
         overrides = {}

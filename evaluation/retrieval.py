@@ -1,6 +1,6 @@
 """Evaluate retrieval on a BEIR-layout set through the project's own ingest and search.
 
-    python -m index.evaluate --beir ../shared/eval/swefaq_superlim2 --split dev [--json]
+    python -m evaluation.retrieval --beir ../shared/eval/swefaq_superlim2 --split dev [--json]
 
 The set's corpus is written out as text files, ingested into a temporary library with the configured
 model and settings, and every judged query is run through `Searcher`. Passages are mapped back to
@@ -20,9 +20,9 @@ import click
 from tqdm import tqdm
 
 from embedding import load_embedder
-from index.beir import BeirSet, load_beir
+from evaluation.beir import BeirSet, load_beir
+from evaluation.metrics import evaluate_run
 from index.manifest import machine
-from index.metrics import evaluate_run
 from index.search import MODES, Searcher
 from ingest.pipeline import Ingester
 from settings import Settings
@@ -104,8 +104,8 @@ def main(folder: Path, split: str, limit: int | None, mode: str, as_json: bool) 
 
     \b
     Exempel:
-      python -m index.evaluate --beir ../shared/eval/swefaq_superlim2 --split dev
-      python -m index.evaluate --beir ../shared/eval/swequad_mc --mode hybrid --json
+      python -m evaluation.retrieval --beir ../shared/eval/swefaq_superlim2 --split dev
+      python -m evaluation.retrieval --beir ../shared/eval/swequad_mc --mode hybrid --json
     """
     modes = MODES if mode == "all" else (mode,)
     results = evaluate(folder, split, Settings.from_env(), limit, modes)

@@ -1,4 +1,4 @@
-"""`python -m corpus` subcommands around the documents: collections, review queue, duplicates, failed
+"""`python -m corpus` commands around the documents: collections, review queue, duplicates, failed
 ingests, audit log, statistics and users."""
 from __future__ import annotations
 
@@ -10,19 +10,21 @@ from tqdm import tqdm
 from corpus.access import ROLES
 from corpus.audit import entries
 from corpus.catalogue import Catalogue
-from corpus.cli import ROW_ID, waiting, cli, desk, document_line
-from corpus.collections import collections, create_collection, update_collection
-from corpus.curation import Curator
+from corpus.collections import collections
 from corpus.duplicates import scan_for_duplicates
-from corpus.integrity import check as integrity_check, repair
 from corpus.lock import writer_lock
 from corpus.review import review_items
-from corpus.statistics import statistics
-from corpus.users import ROLE_NAMES, add_user, require, update_user, users
+from corpus.users import ROLE_NAMES, require, users
+from desk.accounts import Accounts
+from desk.curation import Curator
+from desk.integrity import check as integrity_check
+from desk.integrity import repair
+from desk.shell import ROW_ID, desk, document_line, waiting
+from desk.statistics import statistics
 
 
 # --- collections -------------------------------------------------------------------------------
-@cli.group(name="collection")
+@click.group(name="collection")
 def collection_group() -> None:
     """Samlingar: grupper av dokument, med granskning före publicering eller begränsad åtkomst."""
 
@@ -51,8 +53,8 @@ def collection_create(name: str, review: bool, access: tuple[str, ...], descript
       python -m corpus collection create "Remissvar 2024" --review
       python -m corpus collection create Interna --restrict-to utredare
     """
-    with desk() as (settings, viewer), writer_lock(settings.data_dir), Catalogue(settings.catalogue_path) as catalogue:
-        created = create_collection(catalogue.db, name, viewer.name, description, review, access)
+    with desk() as (settings, viewer):
+        created = Curator(settings, viewer.name, on_wait=waiting).create_collection(name, description, review, access)
     click.echo(f"Samlingen {created.name} är skapad")
 
 
@@ -70,8 +72,8 @@ def collection_set(name: str, review: bool | None, access: tuple[str, ...], make
       python -m corpus collection set Interna --open
     """
     new_access = () if make_open else (access or None)
-    with desk() as (settings, viewer), writer_lock(settings.data_dir), Catalogue(settings.catalogue_path) as catalogue:
-        after = update_collection(catalogue.db, name, viewer.name, review, new_access)
+    with desk() as (settings, viewer):
+        after = Curator(settings, viewer.name, on_wait=waiting).change_collection(name, review, new_access)
     click.echo(f"{after.name}: granskning {'på' if after.requires_review else 'av'}, "
                f"åtkomst {', '.join(after.access) if after.access else 'alla'}")
 
@@ -106,7 +108,7 @@ def collection_remove(name: str, document_ids: tuple[int, ...]) -> None:
 
 
 # --- review queue and duplicates -----------------------------------------------------------------
-@cli.group(name="review")
+@click.group(name="review")
 def review_group() -> None:
     """Granskningskön: väntande dokument och möjliga dubbletter/nya utgåvor."""
 
@@ -174,7 +176,7 @@ def review_resolve(item_id: int, decision: str) -> None:
     click.echo(f"Ärende {item_id} avgjort: {decision}")
 
 
-@cli.command()
+@click.command()
 def duplicates() -> None:
     """Leta efter nästan-dubbletter i hela katalogen och lägg nya fynd i granskningskön.
 
@@ -189,7 +191,7 @@ def duplicates() -> None:
     click.echo(f"{found} nya möjliga dubbletter; se python -m corpus review list")
 
 
-@cli.command()
+@click.command()
 @click.option("--limit", default=50, show_default=True, help="Högst så många.")
 def failures(limit: int) -> None:
     """Visa misslyckade inläsningar med orsak, senaste först."""
@@ -200,7 +202,7 @@ def failures(limit: int) -> None:
     click.echo(f"{len(rows)} misslyckade inläsningar", err=True)
 
 
-@cli.command()
+@click.command()
 @click.option("--document", "document_id", type=ROW_ID, help="Bara ändringar av detta dokument.")
 @click.option("--actor", help="Bara ändringar av denna person.")
 @click.option("--action", help="Bara denna sorts ändring (edit, withdraw, delete ...).")
@@ -219,7 +221,7 @@ def audit(document_id: int | None, actor: str | None, action: str | None, limit:
         click.echo(f"{entry.at} {entry.actor} {entry.action} {about} {entry.changes()}".rstrip())
 
 
-@cli.command()
+@click.command()
 def stats() -> None:
     """Statistik: dokument per status, serie, år och språk, passager, indexets storlek (bibliotekarier)."""
     with desk() as (settings, _), Catalogue(settings.catalogue_path) as catalogue:
@@ -234,7 +236,7 @@ def stats() -> None:
 
 
 # --- users -------------------------------------------------------------------------------------
-@cli.group(name="user")
+@click.group(name="user")
 def user_group() -> None:
     """Användare och roller (läsare, bibliotekarie, administratör). Kräver administratör."""
 
@@ -258,8 +260,8 @@ def user_add(name: str, role: str, groups: tuple[str, ...], password_stdin: bool
       python -m corpus user add anna --role librarian
       echo "ett långt lösenord" | python -m corpus user add bo --group utredare --password-stdin
     """
-    with desk(role="admin") as (settings, viewer), Catalogue(settings.catalogue_path) as catalogue:
-        user = add_user(catalogue.db, name, read_password(password_stdin), role, groups, actor=viewer.name)
+    with desk(role="admin") as (settings, viewer):
+        user = Accounts(settings, viewer.name).add_user(name, read_password(password_stdin), role, groups)
     click.echo(f"{user.name}: {ROLE_NAMES[user.role]}" + (f", grupper {', '.join(user.groups)}" if user.groups else ""))
 
 
@@ -293,14 +295,14 @@ def user_set(name: str, role: str | None, groups: tuple[str, ...], no_groups: bo
       python -m corpus user set anna --unlock
     """
     password = read_password(password_stdin) if new_password or password_stdin else None
-    with desk(role="admin") as (settings, viewer), Catalogue(settings.catalogue_path) as catalogue:
-        user = update_user(catalogue.db, name, role, () if no_groups else (groups or None), password, disable,
-                           actor=viewer.name, unlock=unlock)
+    with desk(role="admin") as (settings, viewer):
+        user = Accounts(settings, viewer.name).change_user(name, role, () if no_groups else (groups or None),
+                                                           password, disable, unlock=unlock)
     click.echo(f"{user.name}: {ROLE_NAMES[user.role]}" + (" (avstängd)" if user.disabled else "")
                + (" (låst efter felaktiga inloggningar: lås upp med --unlock)" if user.locked else ""))
 
 
-@cli.command()
+@click.command()
 @click.option("--repair", "do_repair", is_flag=True,
               help="Bygg om det som är härlett (vektorer, index) och ta bort kvarlämnade filer.")
 def check(do_repair: bool) -> None:
@@ -330,3 +332,6 @@ def check(do_repair: bool) -> None:
         if not do_repair and any(p.repairable for p in report.problems):
             click.echo("Laga det som går med: python -m corpus check --repair")
         sys.exit(1)
+
+
+COMMANDS = (collection_group, review_group, duplicates, failures, audit, stats, user_group, check)

@@ -144,7 +144,7 @@ def plan_import(rows: list[ManifestRow], catalogue: Catalogue) -> ImportReport:
 
 def apply_import(report: ImportReport, curator) -> ImportReport:
     """Carry out the planned changes through the curator (each one validated and audited)."""
-    from corpus.curation import CurationError
+    from desk.curation import CurationError
 
     for change in report.planned:
         try:

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import Stemmer
 
-from index.compounds import Decompounder
+from text.compounds import Decompounder
 
 ANALYZER_VERSION = "sv-snowball-decompound-1"
 

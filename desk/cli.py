@@ -1,0 +1,26 @@
+"""`python -m corpus` (also `kalla-corpus`): the librarian's desk on the command line. Each file owns its
+commands (desk/cli_documents.py: documents; desk/cli_library.py: collections, review, duplicates,
+failures, audit, statistics, users, check); they are composed here, at import time."""
+from __future__ import annotations
+
+import click
+
+from desk import cli_documents, cli_library
+
+
+@click.group()
+def cli() -> None:
+    """Bibliotekariens skrivbord: katalog, metadata, samlingar, granskning, användare och logg.
+
+    Den som agerar är KALLA_USER (annars inloggningsnamnet). Ändringar kräver rollen bibliotekarie
+    (användare och roller: administratör); innan någon användare finns agerar den som satte upp
+    biblioteket som administratör. Varje ändring loggas (python -m corpus audit).
+    """
+
+
+for command in cli_documents.COMMANDS + cli_library.COMMANDS:
+    cli.add_command(command)
+
+
+def main() -> None:
+    cli(prog_name="python -m corpus")
