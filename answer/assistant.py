@@ -11,13 +11,13 @@ from answer.compose import Answer, abstaining, compose_answer
 from answer.conversation import Turn, next_turn
 from answer.evidence import gather_evidence
 from answer.language import question_language
-from answer.messages import number
 from answer.reader import load_reader
 from answer.reader.answering import calibration_for, compose_read_answer, reader_confidence
 from corpus.filters import SearchFilters
 from embedding.loader import model_identity
 from index.search import EmptyLibrary, Searcher
 from settings import Settings
+from text.messages import number
 
 MAX_QUESTION_CHARS = 2000
 

@@ -12,9 +12,9 @@ import numpy as np
 
 from answer.conversation import Turn
 from answer.evidence import sentences, weighted_coverage, weighted_terms
-from answer.messages import message
 from index.search import Hit
 from text.analysis import default_analyzer
+from text.messages import message
 
 MIN_SENTENCE_CHARS = 25
 MAX_SENTENCE_CHARS = 600

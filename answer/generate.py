@@ -21,10 +21,10 @@ from typing import Protocol
 
 from answer.compose import Answer, AnswerSentence, source_notes
 from answer.evidence import sentences
-from answer.messages import message
 from corpus.citation import citation_line
 from settings import Settings
 from text.analysis import default_analyzer
+from text.messages import message
 
 CITATION = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 MIN_SUPPORT = 0.5      # share of a sentence's terms that must occur in the passage it cites

@@ -39,4 +39,4 @@ def supersede(catalogue: Catalogue, older_id: int, newer_id: int, actor: str) ->
     catalogue.set_replaces(newer_id, older_id)
     for item in review_items(catalogue.db, "open", older_id):
         if newer_id in (item.document_id, item.other_document_id):
-            resolve(catalogue.db, item.id, actor, "ny utgåva")
+            resolve(catalogue.db, item.id, actor, "new-edition")

@@ -227,4 +227,12 @@ def m005_login_attempts(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS = [m001_create_tables, m002_answer_feedback, m003_curation, m004_ocr, m005_login_attempts]
+def m006_resolution_codes(db: sqlite3.Connection) -> None:
+    """Review resolutions are stored as codes (shown translated), not as Swedish words."""
+    for word, code in (("godkänd", "approved"), ("avvisad", "rejected"), ("båda behålls", "kept-both"),
+                       ("dubblett tillbakadragen", "duplicate-withdrawn"), ("ny utgåva", "new-edition")):
+        db.execute("UPDATE review_items SET resolution = ? WHERE resolution = ?", (code, word))
+
+
+MIGRATIONS = [m001_create_tables, m002_answer_feedback, m003_curation, m004_ocr, m005_login_attempts,
+              m006_resolution_codes]

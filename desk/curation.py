@@ -166,7 +166,7 @@ class Curator:
             document = self._document(catalogue, document_id, "pending")
             with catalogue.transaction():
                 after = self._set_status(catalogue, document, "approve", "active", None)
-                resolve_all_for(catalogue.db, document_id, self.actor, "godkänd", kind="pending")
+                resolve_all_for(catalogue.db, document_id, self.actor, "approved", kind="pending")
                 if document.replaces:
                     supersede(catalogue, document.replaces, document_id, self.actor)
             self._sync(catalogue)
@@ -178,7 +178,7 @@ class Curator:
             document = self._document(catalogue, document_id, "pending")
             with catalogue.transaction():
                 after = self._set_status(catalogue, document, "reject", "withdrawn", reason.strip() or "avvisad")
-                resolve_all_for(catalogue.db, document_id, self.actor, "avvisad")
+                resolve_all_for(catalogue.db, document_id, self.actor, "rejected")
             return after
 
     # --- near-duplicates ------------------------------------------------------------------------
@@ -194,14 +194,14 @@ class Curator:
             newer, older = sorted((item.document_id, item.other_document_id), reverse=True)
             with catalogue.transaction():
                 if decision == "keep":
-                    resolve(catalogue.db, item_id, self.actor, "båda behålls")
+                    resolve(catalogue.db, item_id, self.actor, "kept-both")
                     record(catalogue.db, self.actor, "keep-both", newer, subject=f"#{older}")
                 elif decision == "supersede":
                     supersede(catalogue, older, newer, self.actor)
                 else:
                     document = self._document(catalogue, newer)
                     self._set_status(catalogue, document, "withdraw", "withdrawn", f"dubblett av #{older}")
-                    resolve(catalogue.db, item_id, self.actor, "dubblett tillbakadragen")
+                    resolve(catalogue.db, item_id, self.actor, "duplicate-withdrawn")
             self._sync(catalogue)
 
     # --- editions and deletion -------------------------------------------------------------------

@@ -1,6 +1,8 @@
 """The librarian's desk in the real Streamlit app (AppTest): login, roles, pages, curation, restrictions."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -132,3 +134,32 @@ def test_admin_pages_and_statistics_render(hashing_env, tmp_path):
         assert not app.exception, (page, [e.value for e in app.exception])
         assert title in titles(app), (page, titles(app))
     assert not_registered(log_in(start(), "anna"), "anvandare")
+
+
+def test_every_librarian_page_works_in_english(hashing_env, tmp_path):
+    """With English chosen in the sidebar, each librarian page speaks English: its title, labels, buttons and
+    table columns come from the catalogue, and an action's outcome is reported in English too."""
+    settings = library(tmp_path)
+    add_user(Catalogue(settings.catalogue_path).db, "root", PASSWORD, "admin")
+    app = log_in(start(), "root")
+    app.sidebar.radio(key="ui_language").set_value("en").run()
+    assert "Logged in as root (admin)" in [c.value for c in app.sidebar.caption]
+    swedish = re.compile(r"[åäöÅÄÖ]")
+    for page, title in (("katalog", "Catalogue"), ("granskning", "Review"), ("ladda_upp", "Add documents"),
+                        ("statistik", "Statistics"), ("logg", "Audit log"), ("anvandare", "Users")):
+        app.switch_page(f"ui/pages/{page}.py").run()
+        assert not app.exception, (page, [e.value for e in app.exception])
+        assert title in titles(app), (page, titles(app))
+        shown = [w.label for w in (*app.text_input, *app.button, *app.selectbox, *app.checkbox)] + \
+                [m.value for m in (*app.subheader, *app.caption, *app.info)] + \
+                [str(c) for frame in app.dataframe for c in frame.value.columns]
+        assert not [s for s in shown if swedish.search(s)], (page, [s for s in shown if swedish.search(s)])
+    app.switch_page("ui/pages/katalog.py").run()
+    columns = list(app.dataframe[0].value.columns)
+    assert columns[:3] == ["id", "status", "title"] and "None" not in app.dataframe[0].value.to_string()
+    document = Catalogue(settings.catalogue_path).documents()[0]
+    app.selectbox(key="catalogue_document").select(document.id).run()
+    app.text_input(key=f"field-{document.id}-series").input("report")
+    next(b for b in app.button if b.label == "Save").click()
+    app.run()
+    assert app.success[0].value == f"#{document.id} is saved."

@@ -10,7 +10,6 @@ from answer.compose import Answer, AnswerSentence
 from answer.export import to_markdown, to_pdf
 from answer.feedback import record_feedback
 from answer.highlight import escape_label, escape_text, highlight
-from answer.messages import message
 from corpus.access import Viewer
 from corpus.catalogue import Catalogue, Facets
 from corpus.citation import citation_line, provenance
@@ -20,6 +19,7 @@ from index.manifest import IndexMismatch
 from index.search import Hit
 from index.store import DamagedIndex
 from settings import DEFAULT_MODEL, Settings
+from text.messages import message
 from ui.session import current_viewer, interface_language
 from ui.strings import t
 from ui.viewer import show_source
@@ -159,7 +159,7 @@ def chat_page() -> None:
             st.session_state.messages = []
 
     if counts["documents"] == 0:
-        st.info(t("empty_library", ui))
+        st.info(t("empty_library_app", ui))
 
     try:
         with st.spinner(t("loading_model", ui)):

@@ -12,9 +12,10 @@ from corpus.collections import UnknownCollection
 from corpus.lock import LibraryBusy
 from corpus.records import Document
 from corpus.users import NotAllowed
-from desk.curation import STATUS_NAMES, CurationError, Curator
+from desk.curation import CurationError, Curator
 from settings import Settings
 from ui.session import interface_language, require
+from ui.strings import t
 
 PROBLEMS = (CurationError, UnknownCollection, NotAllowed, LibraryBusy, LookupError, ValueError)
 
@@ -55,8 +56,15 @@ def comma_list(text: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in text.split(",") if part.strip())
 
 
-def document_label(document: Document) -> str:
+def document_label(document: Document, ui: str = "sv") -> str:
     meta = document.metadata
     extra = ", ".join(x for x in (meta.identifier, meta.year) if x)
     return f"#{document.id} {meta.title or document.file_name}" + (f" ({extra})" if extra else "") + \
-        f" · {STATUS_NAMES[document.status]}"
+        f" · {t('status_' + document.status, ui)}"
+
+
+def cell(value: object) -> object:
+    """A table cell as a reader wants it: lists joined, nothing shown for a missing value (never "None")."""
+    if value is None:
+        return ""
+    return ", ".join(value) if isinstance(value, (list, tuple)) else value

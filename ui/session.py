@@ -12,9 +12,10 @@ import streamlit as st
 
 from corpus.access import ANONYMOUS, Viewer
 from corpus.catalogue import Catalogue
-from corpus.users import ROLE_NAMES, find_user, recent_failures
+from corpus.users import find_user, recent_failures
 from desk.accounts import log_in
 from settings import Settings
+from text.messages import catalogue
 from ui.strings import UI_LANGUAGES, t
 
 FAILED_LOGINS_BEFORE_DELAY = 3
@@ -122,7 +123,7 @@ def require(role: str, ui: str) -> Viewer:
 
 
 def _role_name(role: str, ui: str) -> str:
-    return ROLE_NAMES.get(role, role) if ui == "sv" else role
+    return t("role_" + role, ui) if "role_" + role in catalogue() else role
 
 
 def _oidc_configured() -> bool:

@@ -11,9 +11,9 @@ from typing import Sequence
 
 from answer.compose import Answer, AnswerSentence, source_notes
 from answer.evidence import Evidence
-from answer.messages import message
 from answer.reader.reading import Reading
 from index.search import Hit
+from text.messages import message
 from text.sentences import sentence_spans
 
 MAX_SOURCES = 3

@@ -9,7 +9,7 @@ from ui.strings import t
 settings, viewer, ui = open_desk()
 st.title(t("page_review", ui))
 show_notice()
-queue_tab, failures_tab = st.tabs(["Granskningskö", "Misslyckade inläsningar"])
+queue_tab, failures_tab = st.tabs([t("tab_queue", ui), t("tab_failures", ui)])
 
 with queue_tab:
     with Catalogue(settings.catalogue_path) as catalogue:
@@ -17,35 +17,36 @@ with queue_tab:
                   catalogue.document(item.other_document_id) if item.other_document_id else None)
                  for item in review_items(catalogue.db)]
     if not items:
-        st.info("Inga öppna ärenden.", icon=":material/task_alt:")
+        st.info(t("no_open_items", ui), icon=":material/task_alt:")
     for item, document, other in items:
         with st.container(border=True):
             if item.kind == "pending":
-                st.markdown("**Väntar på godkännande**")
-                st.text(document_label(document))
+                st.markdown(f"**{t('awaiting_approval', ui)}**")
+                st.text(document_label(document, ui))
                 approve, reject = st.columns(2)
-                if approve.button("Godkänn och publicera", key=f"approve-{item.id}", icon=":material/done:"):
-                    with reported(f"#{document.id} är publicerat."):
+                if approve.button(t("approve", ui), key=f"approve-{item.id}", icon=":material/done:"):
+                    with reported(t("approved_document", ui, id=document.id)):
                         curator(settings).approve(document.id)
-                reason = st.text_input("Skäl att avvisa", key=f"reject-reason-{item.id}")
-                if reject.button("Avvisa", key=f"reject-{item.id}", icon=":material/block:"):
-                    with reported(f"#{document.id} är avvisat."):
+                reason = st.text_input(t("reject_reason", ui), key=f"reject-reason-{item.id}")
+                if reject.button(t("reject", ui), key=f"reject-{item.id}", icon=":material/block:"):
+                    with reported(t("rejected_document", ui, id=document.id)):
                         curator(settings).reject(document.id, reason)
             else:
-                st.markdown(f"**Möjlig dubblett eller ny utgåva** (text till {item.similarity:.0%} lika)")
-                st.text(f"nyare: {document_label(document)}\näldre: {document_label(other)}")
+                st.markdown(f"**{t('possible_duplicate', ui, similarity=item.similarity)}**")
+                st.text(t("newer_older", ui, newer=document_label(document, ui), older=document_label(other, ui)))
                 keep, supersede, withdraw = st.columns(3)
-                for column, decision, label in ((keep, "keep", "Behåll båda"),
-                                                (supersede, "supersede", "Nyare ersätter äldre"),
-                                                (withdraw, "withdraw", "Dra tillbaka det nyare")):
+                for column, decision, label in ((keep, "keep", t("keep_both", ui)),
+                                                (supersede, "supersede", t("newer_supersedes", ui)),
+                                                (withdraw, "withdraw", t("withdraw_newer", ui))):
                     if column.button(label, key=f"{decision}-{item.id}"):
-                        with reported(f"Ärende {item.id} är avgjort."):
+                        with reported(t("resolved_item", ui, id=item.id)):
                             curator(settings).resolve_duplicate(item.id, decision)
 
 with failures_tab:
     with Catalogue(settings.catalogue_path) as catalogue:
         failures = catalogue.failures(200)
     if not failures:
-        st.info("Inga misslyckade inläsningar.", icon=":material/task_alt:")
-    st.dataframe([{"när": row["at"], "fil": row["path"], "orsak": row["message"]} for row in failures],
+        st.info(t("no_failures", ui), icon=":material/task_alt:")
+    st.dataframe([{t("column_when", ui): row["at"], t("column_file", ui): row["path"], t("column_reason", ui): row["message"]}
+                  for row in failures],
                  hide_index=True, width="stretch")

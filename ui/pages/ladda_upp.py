@@ -11,42 +11,38 @@ from ingest.formats import SUPPORTED
 from ingest.pipeline import Ingester
 from settings import Settings
 from ui.chat import get_assistant
-from ui.desk import PROBLEMS, comma_list, open_desk
+from ui.desk import PROBLEMS, cell, comma_list, open_desk
 from ui.strings import t
-
-OUTCOMES = {"added": "tillagd", "updated": "uppdaterad", "unchanged": "oförändrad", "duplicate": "dubblett",
-            "failed": "misslyckades"}
 
 settings, viewer, ui = open_desk()
 st.title(t("page_upload", ui))
-st.caption("PDF, text, Markdown, HTML och Word. Samma inläsning som kommandot python -m ingest add: "
-           "oförändrade filer och exakta dubbletter läggs inte till igen.")
+st.caption(t("upload_caption", ui))
 with Catalogue(settings.catalogue_path) as catalogue:
     known = collections(catalogue.db)
 
 with st.form("upload", clear_on_submit=True):
-    files = st.file_uploader("Filer", accept_multiple_files=True, type=[s.lstrip(".") for s in SUPPORTED])
+    files = st.file_uploader(t("files", ui), accept_multiple_files=True, type=[s.lstrip(".") for s in SUPPORTED])
     series, authority = st.columns(2)
-    fields = {"series": series.text_input("Serie/typ (t.ex. SOU, rapport, debattartikel)"),
-              "authority": authority.text_input("Myndighet eller författare"),
-              "published": series.text_input("Publiceringsdatum (ÅÅÅÅ-MM-DD)"),
-              "licence": authority.text_input("Licens/villkor för återanvändning")}
-    tags = st.text_input("Taggar (kommaseparerade)")
-    collection = st.selectbox("Samling", [None, *(c.name for c in known)],
-                              format_func=lambda n: "Ingen" if n is None else n +
-                              (" (granskas före publicering)" if next(c for c in known if c.name == n).requires_review
-                               else ""))
-    submitted = st.form_submit_button("Lägg till", icon=":material/upload:")
+    fields = {"series": series.text_input(t("upload_series", ui)),
+              "authority": authority.text_input(t("field_authority", ui)),
+              "published": series.text_input(t("field_published", ui)),
+              "licence": authority.text_input(t("field_licence", ui))}
+    tags = st.text_input(t("field_tags", ui))
+    reviewed = {c.name for c in known if c.requires_review}
+    collection = st.selectbox(t("collection", ui), [None, *(c.name for c in known)],
+                              format_func=lambda n: t("none", ui) if n is None else
+                              t("reviewed_before_publishing", ui, name=n) if n in reviewed else n)
+    submitted = st.form_submit_button(t("add", ui), icon=":material/upload:")
 
 if submitted and files:
     metadata = DocumentMetadata(**{k: v.strip() or None for k, v in fields.items()},
                                 tags=comma_list(tags))
-    bar = st.progress(0.0, text="Läser in …")
+    bar = st.progress(0.0, text=t("reading_in", ui))
     done = []
 
     def on_file(path, outcome) -> None:
         done.append(outcome)
-        bar.progress(len(done) / len(files), text=f"{len(done)} av {len(files)}: {path.name}")
+        bar.progress(len(done) / len(files), text=t("file_progress", ui, done=len(done), total=len(files), name=path.name))
 
     with tempfile.TemporaryDirectory() as folder:
         paths = []
@@ -58,11 +54,12 @@ if submitted and files:
         try:
             embedder = get_assistant(Settings.from_env()).searcher.embedder  # the model the chat has loaded
             report = Ingester(settings, embedder).add(paths, metadata, on_file=on_file, collection=collection,
-                                                      arguments=f"uppladdning i appen av {viewer.name}")
+                                                      arguments=f"uppladdning i appen av {viewer.name}")  # stored: the run's record, not shown text
         except PROBLEMS as exc:
             st.error(str(exc))
             st.stop()
     bar.empty()
     (st.warning if report.failed else st.success)(report.summary())
-    st.dataframe([{"fil": Path(o.path).name, "resultat": OUTCOMES[o.outcome], "dokument": o.document_id,
-                   "meddelande": o.message} for o in report.outcomes], hide_index=True, width="stretch")
+    st.dataframe([{t("column_file", ui): Path(o.path).name, t("column_result", ui): t("outcome_" + o.outcome, ui),
+                   t("column_document", ui): cell(o.document_id), t("column_message", ui): cell(o.message)}
+                  for o in report.outcomes], hide_index=True, width="stretch")

@@ -12,15 +12,16 @@ with Catalogue(settings.catalogue_path) as catalogue:
     figures = statistics(catalogue, settings.index_dir, settings.library_dir)
 
 documents, passages, reviews, failed = st.columns(4)
-documents.metric("Publicerade dokument", figures.by_status.get("active", 0))
-passages.metric("Passager", figures.passages)
-reviews.metric("Öppna granskningar", figures.open_reviews)
-failed.metric("Misslyckade inläsningar", figures.failed_ingests)
-for title, counts in (("Dokument per serie/typ", figures.by_series), ("Dokument per utgivningsår", figures.by_year),
-                      ("Dokument per språk", figures.by_language), ("Dokument per status", figures.by_status)):
-    st.subheader(title)
+documents.metric(t("published_documents", ui), figures.by_status.get("active", 0))
+passages.metric(t("passages", ui), figures.passages)
+reviews.metric(t("open_reviews", ui), figures.open_reviews)
+failed.metric(t("failed_ingests", ui), figures.failed_ingests)
+by_status = {t("status_" + status, ui): count for status, count in figures.by_status.items()}
+for key, counts in (("by_series", figures.by_series), ("by_year", figures.by_year),
+                    ("by_language", figures.by_language), ("by_status", by_status)):
+    st.subheader(t(key, ui))
     if counts:
-        st.bar_chart({"antal": counts}, horizontal=title != "Dokument per utgivningsår", height=240)
-        st.dataframe([{"värde": k, "antal": v} for k, v in counts.items()], hide_index=True)
-st.caption(f"Index {figures.index_version or '(inget)'}: {figures.index_bytes / 1e6:.1f} MB · katalog "
-           f"{figures.catalogue_bytes / 1e6:.1f} MB · originalfiler {figures.library_bytes / 1e6:.1f} MB")
+        st.bar_chart({t("column_count", ui): counts}, horizontal=key != "by_year", height=240)
+        st.dataframe([{t("column_value", ui): k, t("column_count", ui): v} for k, v in counts.items()], hide_index=True)
+st.caption(t("storage_caption", ui, version=figures.index_version or t("no_index", ui), index=figures.index_bytes / 1e6,
+             catalogue=figures.catalogue_bytes / 1e6, library=figures.library_bytes / 1e6))

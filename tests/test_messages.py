@@ -1,0 +1,80 @@
+"""The one message catalogue (text/messages.json): every entry in Swedish and English with the same
+placeholders, every key the code asks for is there, and the app's pages write no Swedish of their own
+(what they show comes from the catalogue, so the English interface is whole)."""
+from __future__ import annotations
+
+import ast
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from corpus.access import ROLES
+from corpus.records import METADATA_FIELDS, STATUSES
+from settings import PROJECT_ROOT
+from text.messages import catalogue, message
+
+SOURCE_FOLDERS = ("answer", "corpus", "desk", "index", "ingest", "ui", "text", "evaluation")
+UI_FILES = sorted([PROJECT_ROOT / "app.py", *(PROJECT_ROOT / "ui").rglob("*.py")])
+# Words the pages may write themselves: the product's name, and "okänd" stored as an unknown client address.
+OWN_WORDS = {"Källa", "okänd"}
+# Keys the code builds from a prefix and a code; each code of each kind must be in the catalogue.
+BUILT_KEYS = {"status_": STATUSES, "statuses_": STATUSES, "role_": ROLES, "field_": METADATA_FIELDS,
+              "outcome_": ("added", "updated", "unchanged", "duplicate", "failed"),
+              "column_": ("id", "status", "title", "series", "identifier", "published", "authority", "tags",
+                          "collections")}
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_every_message_is_in_both_languages_with_the_same_placeholders():
+    wrong = [key for key, texts in catalogue().items()
+             if set(texts) != {"sv", "en"} or not (texts["sv"].strip() and texts["en"].strip())
+             or placeholders(texts["sv"]) != placeholders(texts["en"])]
+    assert len(catalogue()) > 200 and not wrong, wrong
+
+
+def literal_keys() -> set[tuple[str, str]]:
+    """(file, key) for every t("key", …) / message("key", …) call with a literal key in the project."""
+    found = set()
+    for folder in SOURCE_FOLDERS:
+        for path in (PROJECT_ROOT / folder).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("t", "message")
+                        and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+                    found.add((str(path.relative_to(PROJECT_ROOT)), node.args[0].value))
+    return found
+
+
+def test_every_key_the_code_asks_for_is_in_the_catalogue():
+    keys = literal_keys()
+    assert len(keys) > 100  # the scan finds the calls
+    missing = sorted((path, key) for path, key in keys if key not in catalogue())
+    assert not missing, missing
+    built = [prefix + code for prefix, codes in BUILT_KEYS.items() for code in codes]
+    assert not [key for key in built if key not in catalogue()]
+
+
+def shown_strings(path: Path) -> list[tuple[int, str]]:
+    """String literals of a UI file that are not docstrings (comments are not in the tree at all)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                  if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef)) and node.body
+                  and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)}
+    return [(node.lineno, node.value) for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings]
+
+
+@pytest.mark.parametrize("path", UI_FILES, ids=lambda p: str(p.relative_to(PROJECT_ROOT)))
+def test_the_pages_write_no_swedish_of_their_own(path):
+    swedish = [(line, text) for line, text in shown_strings(path)
+               if re.search(r"[åäöÅÄÖ]", text) and text not in OWN_WORDS]
+    assert not swedish, f"{path.name}: text to put in text/messages.json: {swedish}"
+
+
+def test_a_missing_language_falls_back_to_swedish_and_values_are_filled_in():
+    assert message("documents_found", "en", count=3) == "3 documents"
+    assert message("documents_found", "fi", count=3) == "3 dokument"
