@@ -52,7 +52,7 @@ def to_markdown(answer: Answer, when: datetime | None = None) -> str:
     if hits:
         lines += [f"## {words['sources'] if answer.sentences else words['related']}", ""]
         for hit in hits:
-            lines.append(f"\\[{hit.rank}\\] {markdown_text(citation_line(hit.document, hit.passage))}")
+            lines.append(f"\\[{hit.rank}\\] {markdown_text(citation_line(hit.document, hit.passage, answer.language))}")
             details = provenance(hit.document, answer.language)
             if details:
                 lines.append(markdown_text(" · ".join(details)))
@@ -96,7 +96,7 @@ def to_pdf(answer: Answer, when: datetime | None = None) -> bytes:
     if hits:
         paragraph(words["sources"] if answer.sentences else words["related"], 13, "B", 1)
         for hit in hits:
-            paragraph(f"[{hit.rank}] {citation_line(hit.document, hit.passage)}", 10, "B", 1)
+            paragraph(f"[{hit.rank}] {citation_line(hit.document, hit.passage, answer.language)}", 10, "B", 1)
             details = provenance(hit.document, answer.language)
             if details:
                 paragraph(" · ".join(details), 9, gap=1)

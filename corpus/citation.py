@@ -1,11 +1,27 @@
-"""How a source is cited: document, authority/author, year, page, identifier."""
+"""How a source is cited: document, authority/author, year, page, identifier, in the reader's language
+(the words come from the message catalogue; the records hold only data)."""
 from __future__ import annotations
 
 from corpus.records import Document, Passage
+from text.messages import message
+
+PROVENANCE_FIELDS = ("series", "edition", "licence")
 
 
-def citation_line(document: Document, passage: Passage) -> str:
-    """'Titel. Myndighet (2020), Skr. 2019/20:82, s. 3' with whatever parts are known."""
+def page_text(passage: Passage, language: str = "sv") -> str | None:
+    """'s. 12 (PDF-sida 14)' / 'p. 12 (PDF page 14)' (', OCR-läst' / ', read by OCR' for text read by
+    OCR), or None when the source has no pages."""
+    if passage.page_number is None:
+        return None
+    if passage.page_label and passage.page_label != str(passage.page_number):
+        shown = message("page_printed", language, label=passage.page_label, page=passage.page_number)
+    else:
+        shown = message("page_plain", language, page=passage.page_number)
+    return shown + (message("page_ocr", language) if passage.ocr else "")
+
+
+def citation_line(document: Document, passage: Passage, language: str = "sv") -> str:
+    """'Titel · Myndighet, (2020) · Skr. 2019/20:82 · s. 3' with whatever parts are known."""
     meta = document.metadata
     parts = [meta.title or document.file_name]
     who = ", ".join(p for p in (meta.authority, meta.year and f"({meta.year})") if p)
@@ -13,17 +29,14 @@ def citation_line(document: Document, passage: Passage) -> str:
         parts.append(who)
     if meta.identifier:
         parts.append(meta.identifier)
-    if passage.page_display:
-        parts.append(passage.page_display)
+    page = page_text(passage, language)
+    if page:
+        parts.append(page)
     return " · ".join(parts)
-
-
-PROVENANCE_LABELS = {"sv": {"series": "Typ", "edition": "Utgåva", "licence": "Licens"},
-                     "en": {"series": "Type", "edition": "Edition", "licence": "Licence"}}
 
 
 def provenance(document: Document, language: str = "sv") -> list[str]:
     """'Typ: SOU', 'Utgåva: 2', 'Licens: CC BY 4.0': the record details shown with a citation."""
-    labels = PROVENANCE_LABELS.get(language, PROVENANCE_LABELS["sv"])
     meta = document.metadata
-    return [f"{label}: {getattr(meta, name)}" for name, label in labels.items() if getattr(meta, name)]
+    return [f"{message('provenance_' + name, language)}: {getattr(meta, name)}"
+            for name in PROVENANCE_FIELDS if getattr(meta, name)]

@@ -93,17 +93,6 @@ class Passage:
     language: str | None
     ocr: bool = False
 
-    @property
-    def page_display(self) -> str | None:
-        """'s. 12 (PDF-sida 14)' style text (', OCR-läst' for text read by OCR), or None when unpaginated."""
-        if self.page_number is None:
-            return None
-        if self.page_label and self.page_label != str(self.page_number):
-            shown = f"s. {self.page_label} (PDF-sida {self.page_number})"
-        else:
-            shown = f"s. {self.page_number}"
-        return shown + (", OCR-läst" if self.ocr else "")
-
 
 @dataclass(frozen=True)
 class IngestOutcome:

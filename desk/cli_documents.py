@@ -9,6 +9,7 @@ import click
 
 from corpus.audit import entries
 from corpus.catalogue import Catalogue
+from corpus.citation import page_text
 from corpus.records import METADATA_FIELDS, STATUSES, Document, DocumentMetadata
 from corpus.review import review_items
 from desk.curation import STATUS_NAMES, CurationError, Curator
@@ -67,7 +68,8 @@ def show(document_id: int, all_passages: bool) -> None:
     pages = sorted({p.page_number for p in passages if p.page_number is not None})
     click.echo(f"passager: {len(passages)}" + (f" på {len(pages)} sidor" if pages else ""))
     for passage in passages if all_passages else passages[:3]:
-        where = f" ({passage.page_display})" if passage.page_display else ""
+        page = page_text(passage)
+        where = f" ({page})" if page else ""
         click.echo(f"  [{passage.ordinal}]{where} {passage.text[:300]}")
     for item in reviews:
         click.echo(f"granskning #{item.id}: {item.kind}" + (f" med #{item.other_document_id} "

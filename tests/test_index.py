@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
+from corpus.citation import page_text
 from helpers import SWEDISH_PAGES, make_pdf
 from index.cli import cli
 from index.keywords import KeywordIndex
@@ -39,7 +40,8 @@ def test_search_cites_the_right_pdf_page(settings, tmp_path):
     top = hits[0]
     assert "dyra att underhålla" in top.passage.text
     assert (top.passage.page_number, top.passage.page_label) == (2, "1")
-    assert top.passage.page_display == "s. 1 (PDF-sida 2)"
+    assert page_text(top.passage) == "s. 1 (PDF-sida 2)"
+    assert page_text(top.passage, "en") == "p. 1 (PDF page 2)"
     assert top.document.file_name == "rapport.pdf"
 
 

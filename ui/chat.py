@@ -105,7 +105,7 @@ def marked_sentence(sentence: AnswerSentence) -> str:
 
 def render_source(hit: Hit, answer: Answer, message_key: str, settings: Settings, ui: str) -> None:
     cited = hit.rank in answer.cited
-    label = f"\\[{hit.rank}\\] {escape_label(citation_line(hit.document, hit.passage))}"
+    label = f"\\[{hit.rank}\\] {escape_label(citation_line(hit.document, hit.passage, ui))}"
     with st.expander(label + ("" if cited else f" ({t('not_cited', ui)})"), expanded=cited):
         st.markdown(f'<div class="kalla-passage">{highlight(hit.passage.text, answer.question)}</div>',
                     unsafe_allow_html=True)
