@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 CORPUS ?=
 
-.PHONY: setup model ocr browser run test lint bench bench-retrieval calibrate bench-answers bench-answers-quality train-reader bench-index bench-stages bench-scale bench-distributed clean
+.PHONY: setup model ocr browser run api test lint bench bench-retrieval calibrate bench-answers bench-answers-quality train-reader bench-index bench-stages bench-scale bench-distributed clean
 
 setup: $(VENV)/.installed model ocr
 
@@ -23,6 +23,10 @@ run: setup
 	@if [ -n "$(CORPUS)" ]; then $(PY) -m ingest add $(CORPUS) || echo "Vissa filer kunde inte läggas till (se ovan); appen startar ändå."; fi
 	$(PY) -m streamlit run app.py --server.headless true --server.address localhost \
 		--server.port $(PORT) --browser.gatherUsageStats false
+
+# The HTTP API on localhost:8502 (KALLA_API_HOST, KALLA_API_PORT); OpenAPI documentation at /docs.
+api: setup
+	$(PY) -m api
 
 # Debian packages, installed with apt where this runs as root or with passwordless sudo; elsewhere the
 # make target says what is missing and the project still works (OCR: pages are listed as needing it;

@@ -58,3 +58,11 @@ def next_turn(question: str, history: list[Turn]) -> Turn:
     if not borrowed:
         return Turn(question, question, own)
     return Turn(question, f"{question} ({' '.join(borrowed)})", (own + borrowed)[:MAX_CONTEXT_WORDS * 2])
+
+
+def turns_for(questions: list[str]) -> list[Turn]:
+    """The turns of a conversation given only its earlier questions, in order (as an API client sends it)."""
+    turns: list[Turn] = []
+    for question in questions:
+        turns.append(next_turn(question, turns))
+    return turns

@@ -234,5 +234,23 @@ def m006_resolution_codes(db: sqlite3.Connection) -> None:
         db.execute("UPDATE review_items SET resolution = ? WHERE resolution = ?", (code, word))
 
 
+def m007_api_tokens(db: sqlite3.Connection) -> None:
+    """API tokens: each acts as a registered user; only an argon2 hash of its secret is kept."""
+    run_script(db,
+        """
+        CREATE TABLE api_tokens (
+            id INTEGER PRIMARY KEY,
+            user_name TEXT NOT NULL COLLATE NOCASE,
+            label TEXT,
+            secret_hash TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            created_by TEXT NOT NULL,
+            revoked_at TEXT,
+            last_used_at TEXT
+        );
+        """
+    )
+
+
 MIGRATIONS = [m001_create_tables, m002_answer_feedback, m003_curation, m004_ocr, m005_login_attempts,
-              m006_resolution_codes]
+              m006_resolution_codes, m007_api_tokens]

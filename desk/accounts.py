@@ -1,4 +1,4 @@
-"""Accounts: logging in, and the admin's actions on users. Each action is one transaction together with
+"""Accounts: logging in, and the admin's actions on users and API tokens. Each action is one transaction together with
 its audit record; the acting user's role is read anew inside it, so a user demoted or disabled since
 logging in can no longer act."""
 from __future__ import annotations
@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from typing import Iterator
 
 from corpus.catalogue import Catalogue
+from corpus.tokens import Token, issue_token, revoke_token, tokens
 from corpus.users import User, acting_viewer, add_user, authenticate, require, update_user
 from settings import Settings
 
@@ -39,3 +40,16 @@ class Accounts:
                     password: str | None = None, disabled: bool | None = None, unlock: bool = False) -> User:
         with self._transaction() as catalogue:
             return update_user(catalogue.db, name, role, groups, password, disabled, actor=self.actor, unlock=unlock)
+
+    def issue_token(self, user_name: str, label: str | None = None) -> tuple[Token, str]:
+        """An API token acting as `user_name`, and its secret text (shown once)."""
+        with self._transaction() as catalogue:
+            return issue_token(catalogue.db, user_name, self.actor, label)
+
+    def revoke_token(self, token_id: int) -> Token:
+        with self._transaction() as catalogue:
+            return revoke_token(catalogue.db, token_id, self.actor)
+
+    def tokens(self) -> list[Token]:
+        with self._transaction() as catalogue:
+            return tokens(catalogue.db)

@@ -334,4 +334,47 @@ def check(do_repair: bool) -> None:
         sys.exit(1)
 
 
-COMMANDS = (collection_group, review_group, duplicates, failures, audit, stats, user_group, check)
+@click.group(name="token")
+def token_group() -> None:
+    """API-nycklar (administratör): varje nyckel agerar som en registrerad användare, med dennes roll.
+
+    \b
+    Exempel:
+      python -m corpus token add anna --label intranät
+      python -m corpus token list
+      python -m corpus token revoke 3
+    """
+
+
+@token_group.command(name="add")
+@click.argument("user_name")
+@click.option("--label", help="Vad nyckeln används till (t.ex. intranät, ärendesystem).")
+def token_add(user_name: str, label: str | None) -> None:
+    """Skapa en API-nyckel för en användare. Nyckeln visas bara nu; bara en hash sparas."""
+    with desk(role="admin") as (settings, viewer):
+        token, secret = Accounts(settings, viewer.name).issue_token(user_name, label)
+    click.echo(f"Nyckel {token.id} för {token.user_name} (visas bara nu):", err=True)
+    click.echo(secret)
+
+
+@token_group.command(name="list")
+def token_list() -> None:
+    """Lista API-nycklarna (aldrig själva nycklarna)."""
+    with desk(role="admin") as (settings, viewer):
+        found = Accounts(settings, viewer.name).tokens()
+    for token in found:
+        click.echo(f"{token.id}: {token.user_name}" + (f" ({token.label})" if token.label else "")
+                   + f", skapad {token.created_at} av {token.created_by}"
+                   + (f", återkallad {token.revoked_at}" if token.revoked_at else ""))
+
+
+@token_group.command(name="revoke")
+@click.argument("token_id", type=ROW_ID)
+def token_revoke(token_id: int) -> None:
+    """Återkalla en API-nyckel."""
+    with desk(role="admin") as (settings, viewer):
+        token = Accounts(settings, viewer.name).revoke_token(token_id)
+    click.echo(f"Nyckel {token.id} för {token.user_name} är återkallad")
+
+
+COMMANDS = (collection_group, review_group, duplicates, failures, audit, stats, user_group, token_group, check)

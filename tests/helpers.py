@@ -83,3 +83,29 @@ def make_scanned_pdf(path: Path, pages: list[str]) -> Path:
         picture.unlink()
     path.write_bytes(bytes(pdf.output()))
     return path
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_up(url: str, server, seconds: float = 90) -> None:
+    """Poll `url` until it answers 200; fail with the server's output if it dies or takes too long."""
+    import time
+    import urllib.request
+
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.terminate()
+                raise RuntimeError(f"servern startade inte: {server.stdout.read().decode()[-2000:]}") from None
+            time.sleep(0.5)

@@ -7,15 +7,12 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 
 import pytest
 
-from helpers import SWEDISH_PAGES, make_pdf
+from helpers import SWEDISH_PAGES, free_port, make_pdf, wait_until_up
 from settings import PROJECT_ROOT
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -32,12 +29,6 @@ playwright = pytest.importorskip("playwright.sync_api", reason="playwright sakna
 PASSWORD = "ett långt lösenord"
 HOSTILE = ("# Varning\n\nGamla it-system i kommunerna <script>window.__hacked = 1</script> är ett problem "
            "<img src=x onerror=\"window.__hacked = 2\"> för säkerheten.\n")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
@@ -60,16 +51,7 @@ def running_app(tmp_path):
                               env=env, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError(f"appen startade inte: {server.stdout.read().decode()[-2000:]}") from None
-                time.sleep(0.5)
+        wait_until_up(f"{url}/_stcore/health", server)
         yield url
     finally:
         server.terminate()

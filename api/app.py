@@ -1,0 +1,210 @@
+"""The HTTP API: `make api` (or `python -m api`), OpenAPI documentation at /docs.
+
+Every request carries `Authorization: Bearer kalla_…` (a token from `python -m corpus token add USER`);
+the token acts as its user, whose role and groups are read from the catalogue at each request, so
+restricted collections are filtered exactly as in the app. Bad input gets a 4xx JSON answer
+({"detail": …}); library errors are mapped to their status codes, never a 500."""
+
+import functools
+import hashlib
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, File, Form, Header, HTTPException, Query, Request, UploadFile
+from fastapi import Path as PathParameter
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
+from pydantic import BaseModel, Field
+
+from answer.assistant import Assistant
+from answer.conversation import turns_for
+from api.records import answer_record, document_record, hit_record
+from corpus.access import Viewer
+from corpus.catalogue import Catalogue
+from corpus.collections import UnknownCollection
+from corpus.filters import SearchFilters
+from corpus.library import Library
+from corpus.lock import LibraryBusy
+from corpus.records import DocumentMetadata
+from corpus.tokens import token_user
+from corpus.users import NotAllowed, find_user
+from desk.curation import CurationError, Curator
+from embedding.loader import ModelNotPrepared
+from index.manifest import IndexMismatch
+from index.search import EmptyLibrary
+from index.store import DamagedIndex
+from ingest.pipeline import Ingester
+from settings import Settings
+
+MAX_TEXT = 2000
+TOKEN_CACHE_SECONDS = 60  # a verified token skips argon2 this long; revocation and roles are still read each time
+
+
+DocumentId = Annotated[int, PathParameter(ge=1, le=2**63 - 1, description="The catalogue's document id")]
+
+
+class Filters(BaseModel):
+    languages: list[Annotated[str, Field(max_length=20)]] = Field(default=[], max_length=20)
+    series: list[Annotated[str, Field(max_length=200)]] = Field(default=[], max_length=50)
+    tags: list[Annotated[str, Field(max_length=200)]] = Field(default=[], max_length=50)
+    published_from: str | None = Field(default=None, max_length=10, pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")
+    published_to: str | None = Field(default=None, max_length=10, pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+class Question(BaseModel):
+    question: str = Field(max_length=20_000, description="The question; over 2,000 characters gets an explanation.")
+    filters: Filters = Filters()
+    history: list[Annotated[str, Field(max_length=MAX_TEXT)]] = Field(
+        default=[], max_length=50, description="The conversation's earlier questions, oldest first.")
+    k: int | None = Field(default=None, ge=1, le=50)
+
+
+class Reason(BaseModel):
+    reason: str = Field(default="", max_length=MAX_TEXT)
+
+
+STATUS_FOR = ((NotAllowed, 403), (CurationError, 400), (UnknownCollection, 404), (LibraryBusy, 409),
+              (EmptyLibrary, 404), (ModelNotPrepared, 503), (IndexMismatch, 503), (DamagedIndex, 503),
+              (LookupError, 404), (ValueError, 400))
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings.from_env()
+    app = FastAPI(title="Källa", version="0.2.0",
+                  description="Frågor till biblioteket med källhänvisning ned till sidan, och bibliotekariens åtgärder.")
+    assistant = functools.cache(lambda: Assistant(settings))
+    verified: dict[str, tuple[str, float]] = {}
+    lock = threading.Lock()
+
+    for error, status in STATUS_FOR:
+        app.add_exception_handler(error, functools.partial(_as_json, status=status))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse({"detail": [{"location": list(e["loc"]), "problem": e["msg"]} for e in exc.errors()]},
+                            status_code=422)
+
+    def viewer(authorization: Annotated[str | None, Header(description="Bearer kalla_…")] = None) -> Viewer:
+        """The token's user as the catalogue has them now (401 for a missing, wrong or revoked token)."""
+        scheme, _, text = (authorization or "").partition(" ")
+        if scheme.lower() != "bearer" or not text.strip():
+            raise HTTPException(401, "Ange en API-nyckel: Authorization: Bearer kalla_… (python -m corpus token add)")
+        key = hashlib.sha256(text.strip().encode()).hexdigest()
+        with Catalogue(settings.catalogue_path) as catalogue:
+            cached = verified.get(key)
+            name = cached[0] if cached and cached[1] > time.monotonic() else None
+            if name is None or not _still_valid(catalogue, text):
+                name = token_user(catalogue.db, text)
+            user = find_user(catalogue.db, name) if name else None
+        if user is None or user.disabled:
+            raise HTTPException(401, "Ogiltig eller återkallad API-nyckel")
+        with lock:
+            verified[key] = (user.name, time.monotonic() + TOKEN_CACHE_SECONDS)
+        return user.viewer
+
+    Asker = Annotated[Viewer, Depends(viewer)]
+
+    def librarian(who: Asker) -> Viewer:
+        if not who.holds("librarian"):
+            raise NotAllowed(f"{who.name} får inte göra det här (kräver bibliotekarie)")
+        return who
+
+    Librarian = Annotated[Viewer, Depends(librarian)]
+
+    @app.get("/health", summary="Is the service up")
+    def health() -> dict:
+        return {"status": "ok"}
+
+    @app.post("/ask", summary="Ask the library a question: the answer record the app shows")
+    def ask(body: Question, who: Asker) -> dict:
+        filters = SearchFilters(languages=tuple(body.filters.languages), series=tuple(body.filters.series),
+                                tags=tuple(body.filters.tags), published_from=body.filters.published_from,
+                                published_to=body.filters.published_to, viewer=who)
+        answer = assistant().ask(body.question, k=body.k, filters=filters, history=turns_for(body.history))
+        return answer_record(answer)
+
+    @app.get("/search", summary="The passages a question finds, best first")
+    def search(who: Asker, q: Annotated[str, Query(min_length=1, max_length=MAX_TEXT)],
+               k: Annotated[int, Query(ge=1, le=50)] = 10, language: str = "sv") -> dict:
+        hits = assistant().searcher.search(q, k, SearchFilters(viewer=who))
+        return {"query": q, "hits": [hit_record(hit, language) for hit in hits]}
+
+    @app.get("/documents/{document_id}", summary="A document's catalogue record")
+    def document(document_id: DocumentId, who: Asker) -> dict:
+        return document_record(_visible(settings, document_id, who))
+
+    @app.get("/documents/{document_id}/file", summary="The document's original file")
+    def original(document_id: DocumentId, who: Asker) -> FileResponse:
+        document = _visible(settings, document_id, who)
+        path = Library(settings.library_dir).path(document.stored_path)
+        if not path.is_file():
+            raise LookupError(f"Originalfilen till #{document_id} saknas i biblioteket (kör python -m corpus check)")
+        return FileResponse(path, filename=document.file_name)
+
+    @app.post("/documents", summary="Add files (librarian): the same ingest as `python -m ingest add`")
+    def upload(who: Librarian, files: Annotated[list[UploadFile], File()],
+               series: Annotated[str | None, Form(max_length=200)] = None,
+               authority: Annotated[str | None, Form(max_length=500)] = None,
+               published: Annotated[str | None, Form(max_length=10)] = None,
+               collection: Annotated[str | None, Form(max_length=200)] = None) -> dict:
+        metadata = DocumentMetadata(series=series or None, authority=authority or None, published=published or None)
+        with tempfile.TemporaryDirectory() as folder:
+            paths = []
+            for number, item in enumerate(files):  # each in its own folder: two files of one name both count
+                path = Path(folder) / f"{number:03d}" / Path(item.filename or "fil").name
+                path.parent.mkdir()
+                path.write_bytes(item.file.read())
+                paths.append(path)
+            report = Ingester(_acting(settings, who), assistant().searcher.embedder).add(
+                paths, metadata, collection=collection or None, arguments=f"api upload by {who.name}")
+        return {"summary": report.summary(), "outcomes": [
+            {"file": Path(o.path).name, "outcome": o.outcome, "document_id": o.document_id, "message": o.message,
+             "passages": o.passages, "needs_review": o.needs_review} for o in report.outcomes]}
+
+    @app.post("/documents/{document_id}/withdraw", summary="Withdraw a document (librarian)")
+    def withdraw(document_id: DocumentId, body: Reason, who: Librarian) -> dict:
+        return document_record(Curator(_acting(settings, who), who.name).withdraw(document_id, body.reason))
+
+    @app.post("/documents/{document_id}/restore", summary="Restore a withdrawn document (librarian)")
+    def restore(document_id: DocumentId, who: Librarian) -> dict:
+        return document_record(Curator(_acting(settings, who), who.name).restore(document_id))
+
+    @app.post("/documents/{document_id}/approve", summary="Approve a pending document (librarian)")
+    def approve(document_id: DocumentId, who: Librarian) -> dict:
+        return document_record(Curator(_acting(settings, who), who.name).approve(document_id))
+
+    @app.post("/documents/{document_id}/reject", summary="Reject a pending document (librarian)")
+    def reject(document_id: DocumentId, body: Reason, who: Librarian) -> dict:
+        return document_record(Curator(_acting(settings, who), who.name).reject(document_id, body.reason))
+
+    return app
+
+
+async def _as_json(request: Request, exc: Exception, status: int) -> JSONResponse:
+    return JSONResponse({"detail": str(exc)}, status_code=status)
+
+
+def _still_valid(catalogue: Catalogue, text: str) -> bool:
+    """A cached token is still unrevoked (a cheap read; the argon2 check was done when it was cached)."""
+    token_id = text.strip().split("_")[1] if text.strip().count("_") >= 2 else ""
+    return token_id.isdigit() and catalogue.db.execute(
+        "SELECT 1 FROM api_tokens WHERE id = ? AND revoked_at IS NULL", (int(token_id),)).fetchone() is not None
+
+
+def _visible(settings: Settings, document_id: int, who: Viewer):
+    """The document if it exists and this user may see it: readers see published documents outside
+    restricted collections they lack; librarians see every document (a 404 either way, never a hint)."""
+    with Catalogue(settings.catalogue_path) as catalogue:
+        document = catalogue.document(document_id, who)
+    if document is None or (document.status != "active" and not who.curates):
+        raise LookupError(f"Dokument #{document_id} finns inte")
+    return document
+
+
+def _acting(settings: Settings, who: Viewer) -> Settings:
+    from dataclasses import replace
+
+    return replace(settings, user=who.name)

@@ -1,0 +1,38 @@
+"""What the API returns: the answer record the app shows, and the catalogue's records, as JSON."""
+from __future__ import annotations
+
+from answer.compose import Answer
+from corpus.citation import citation_line, page_text
+from corpus.records import Document
+from index.search import Hit
+
+
+def document_record(document: Document) -> dict:
+    meta = document.metadata
+    return {"id": document.id, "title": meta.title or document.file_name, "authority": meta.authority,
+            "series": meta.series, "published": meta.published, "year": meta.year, "identifier": meta.identifier,
+            "source_url": meta.source_url, "edition": meta.edition, "licence": meta.licence,
+            "tags": list(meta.tags), "language": document.language, "status": document.status,
+            "file_name": document.file_name, "file": f"/documents/{document.id}/file"}
+
+
+def hit_record(hit: Hit, language: str, cited: bool | None = None) -> dict:
+    record = {"rank": hit.rank, "citation": citation_line(hit.document, hit.passage, language),
+              "page": hit.passage.page_number, "page_label": hit.passage.page_label,
+              "page_text": page_text(hit.passage, language), "passage": hit.passage.text,
+              "passage_id": hit.passage.id, "score": hit.score, "similarity": hit.similarity,
+              "document": document_record(hit.document)}
+    return record if cited is None else {**record, "cited": cited}
+
+
+def answer_record(answer: Answer) -> dict:
+    """The answer as the chat shows it: its sentences (verbatim, each citing [n], the reader's span marked),
+    the short answer, the sources with page and passage, confidence, and whether it abstained."""
+    return {"question": answer.question, "language": answer.language, "abstained": answer.abstained,
+            "notice": answer.notice, "text": answer.text, "short_answer": answer.short_answer,
+            "short_answer_source": answer.short_answer_source,
+            "sentences": [{"text": s.text, "source": s.source, "span": list(s.span) if s.span else None}
+                          for s in answer.sentences],
+            "sources": [hit_record(hit, answer.language, hit.rank in answer.cited) for hit in answer.hits],
+            "confidence": answer.confidence, "notes": list(answer.notes), "read_by": answer.read_by,
+            "written_by": answer.written_by, "searched_as": answer.search_query}
