@@ -159,9 +159,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 path.write_bytes(item.file.read())
                 paths.append(path)
             report = Ingester(_acting(settings, who), assistant().searcher.embedder).add(
-                paths, metadata, collection=collection or None, arguments=f"api upload by {who.name}")
+                paths, metadata, collection=collection or None, arguments=f"api upload by {who.name}",
+                sources={path: f"upload:{path.name}" for path in paths})
         return {"summary": report.summary(), "outcomes": [
-            {"file": Path(o.path).name, "outcome": o.outcome, "document_id": o.document_id, "message": o.message,
+            {"file": Path(o.path.removeprefix("upload:")).name, "outcome": o.outcome, "document_id": o.document_id, "message": o.message,
              "passages": o.passages, "needs_review": o.needs_review} for o in report.outcomes]}
 
     @app.post("/documents/{document_id}/withdraw", summary="Withdraw a document (librarian)")

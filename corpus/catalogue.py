@@ -144,6 +144,18 @@ class Catalogue:
         self.db.executemany("DELETE FROM document_tags WHERE document_id = ? AND tag = ?",
                             [(document_id, tag.strip()) for tag in remove])
 
+    def move_source(self, document_id: int, source_path: str, file_name: str) -> None:
+        """The document's file now lives at another path (renamed or moved, same content)."""
+        self.db.execute("UPDATE documents SET source_path = ?, file_name = ?, updated_at = ? WHERE id = ?",
+                        (source_path, file_name, utc_now(), document_id))
+
+    def documents_from(self, folder: str) -> list[Document]:
+        """Active or pending documents whose file was added from inside `folder` (a resolved path)."""
+        prefix = folder.rstrip("/") + "/"
+        rows = self.db.execute("SELECT * FROM documents WHERE status IN ('active', 'pending') "
+                               "AND substr(source_path, 1, ?) = ? ORDER BY id", (len(prefix), prefix))
+        return [self._document(row) for row in rows]
+
     def set_status(self, document_id: int, status: str, note: str | None) -> None:
         if status not in STATUSES:
             raise ValueError(f"okänd status {status!r}")

@@ -89,6 +89,51 @@ def add(paths: tuple[Path, ...], tags: tuple[str, ...], no_wait: bool, collectio
         sys.exit(1)
 
 
+@cli.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Visa bara vad som skulle göras.")
+@click.option("--collection", help="Lägg nya dokument i denna samling.")
+@click.option("--no-wait", is_flag=True, help="Avbryt direkt om en annan inläsning pågår.")
+def sync(folder: Path, dry_run: bool, collection: str | None, no_wait: bool) -> None:
+    """Håll biblioteket i takt med en mapp: nya filer läggs till, ändrade ersätter sitt dokument (med
+    bibliotekariens metadata kvar), en flyttad eller omdöpt fil behåller sitt dokument, och dokument vars
+    fil inte längre finns i mappen dras tillbaka (sparas, kan återställas), med orsaken i ändringsloggen.
+    Kräver rollen bibliotekarie (KALLA_USER).
+
+    \b
+    Exempel:
+      python -m ingest sync /srv/delad/rapporter --dry-run
+      python -m ingest sync /srv/delad/rapporter
+    Varje natt kl. 02 (crontab -e):
+      0 2 * * * cd /opt/kalla && KALLA_USER=synk .venv/bin/python -m ingest sync /srv/delad/rapporter
+    """
+    settings = Settings.from_env()
+    from corpus.catalogue import Catalogue
+    from corpus.users import NotAllowed, acting_viewer, require
+
+    with Catalogue(settings.catalogue_path) as catalogue:
+        viewer = acting_viewer(catalogue.db, settings.user)
+    try:
+        require(viewer, "librarian")
+        if collection:
+            refuse_restricted_collection_to_readers(settings, collection)
+        ingester = Ingester(settings)
+        total = len(find_files([folder]))
+        with tqdm(total=total, unit="fil", desc="Synkar", file=sys.stderr, disable=dry_run or total == 0) as bar:
+            report = ingester.sync(folder, dry_run=dry_run, collection=collection, wait=not no_wait,
+                                   on_file=lambda path, outcome: bar.update(1),
+                                   on_wait=lambda message: tqdm.write(message, file=sys.stderr))
+    except (NotAllowed, ValueError, ModelNotPrepared, IndexMismatch, LibraryBusy, UnknownCollection, DiskFull) as exc:
+        raise click.ClickException(str(exc)) from exc
+    for step in report.steps:
+        if step.action != "unchanged":
+            moved = f" (från {step.previous_path})" if step.previous_path else ""
+            click.echo(f"{step.action:<9} {step.path}{moved}" + (f"  #{step.document_id}" if step.document_id else ""))
+    click.echo(report.summary() + ("" if report.ingest is None else f"; {report.ingest.summary()}"))
+    if report.ingest is not None and report.ingest.failed:
+        sys.exit(1)
+
+
 def refuse_restricted_collection_to_readers(settings: Settings, name: str) -> None:
     """Only curators may add into a collection whose access is restricted (a reader could otherwise place
     documents where only some may see them, or learn what is there from the duplicate pointers)."""

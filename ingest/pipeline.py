@@ -20,6 +20,7 @@ from embedding import Embedder, load_embedder
 from embedding.loader import model_identity
 from index.sync import SyncResult, sync_index
 from ingest.extraction import ExtractionError
+from ingest.folders import SyncReport, apply_moves_and_withdrawals, plan_sync
 from ingest.formats import is_supported
 from ingest.metadata import sidecar_metadata
 from ingest.ocr import why_no_ocr
@@ -84,14 +85,18 @@ class Ingester:
     def add(self, paths: Iterable[Path], metadata: DocumentMetadata = DocumentMetadata(),
             on_file: ProgressCallback | None = None, arguments: str = "", wait: bool = True,
             on_wait: Callable[[str], None] | None = None, collection: str | None = None,
-            as_new_document: bool = False, edition_of: Document | None = None) -> IngestReport:
+            as_new_document: bool = False, edition_of: Document | None = None,
+            sources: dict[Path, str] | None = None) -> IngestReport:
         """Add files and folders; one ingest at a time per library (a second one waits, or with
         `wait=False` raises LibraryBusy). Documents added to a collection that requires review wait as
         pending until a librarian approves them. A changed file replaces its document's passages, unless
         `as_new_document` (a new edition, added beside the old one). With `edition_of`, each file becomes a
         new edition of that document in the same transaction that adds it: in its collections, pending where
-        they require review, and superseding it when public."""
+        they require review, and superseding it when public. `sources` names where a file comes from when its
+        path does not say it (an upload's temporary file: "upload:rapport.pdf"), so that a changed file
+        uploaded again replaces its document instead of adding a twin."""
         with writer_lock(self.settings.data_dir, wait, on_wait):
+            self._sources = {Path(k).expanduser().resolve(): v for k, v in (sources or {}).items()}
             try:
                 return self._add(paths, metadata, on_file, arguments, collection,
                                  as_new_document or bool(edition_of), edition_of)
@@ -99,6 +104,26 @@ class Ingester:
                 if not isinstance(exc, DiskFull) and is_disk_full(exc, self.settings.data_dir):
                     raise DiskFull(self.settings.data_dir) from exc
                 raise
+
+    def sync(self, folder: Path, metadata: DocumentMetadata = DocumentMetadata(), dry_run: bool = False,
+             on_file: ProgressCallback | None = None, collection: str | None = None, wait: bool = True,
+             on_wait: Callable[[str], None] | None = None) -> SyncReport:
+        """Bring the library in line with a folder (ingest/folders.py says how); with `dry_run`, only the
+        plan. Moves and withdrawals are one transaction; then the folder is added as `add` does (changed
+        files replace their documents), and the index is published."""
+        folder = Path(folder).expanduser().resolve()
+        if not folder.is_dir():
+            raise ValueError(f"{folder} är ingen mapp")
+        with writer_lock(self.settings.data_dir, wait, on_wait):
+            files = find_files([folder])
+            with Catalogue(self.settings.catalogue_path) as catalogue:
+                steps = plan_sync(catalogue, folder, files)
+                if dry_run:
+                    return SyncReport(str(folder), steps, dry_run=True)
+                with catalogue.transaction():
+                    apply_moves_and_withdrawals(catalogue, steps, folder, self.settings.user)
+            report = self._add([folder], metadata, on_file, f"sync {folder}", collection, False)
+            return SyncReport(str(folder), steps, report)
 
     def _add(self, paths: Iterable[Path], metadata: DocumentMetadata, on_file: ProgressCallback | None,
              arguments: str, collection_name: str | None, as_new: bool,
@@ -143,6 +168,10 @@ class Ingester:
         report.seconds = time.perf_counter() - started
         return report
 
+    def _source(self, path: Path) -> str:
+        """Where a file comes from, as the catalogue records it: its path, unless `sources` named it."""
+        return getattr(self, "_sources", {}).get(path, str(path))
+
     def publish(self, catalogue: Catalogue) -> SyncResult:
         dimension = self._embedder.dimension if self._embedder else None
         return sync_index(catalogue, self.settings, self.model, dimension)
@@ -156,14 +185,14 @@ class Ingester:
             hashes[path] = file_hash(path)
         except OSError:
             return  # the file's own turn reports it
-        if self._skip_reason(catalogue, str(path), hashes[path], as_new) is None:
+        if self._skip_reason(catalogue, self._source(path), hashes[path], as_new) is None:
             preparer.ahead(path, given)
 
     def _ingest_one(self, catalogue: Catalogue, run_id: int, path: Path, given: DocumentMetadata,
                     target: Collection | None, as_new: bool, preparer: Preparer,
                     content_hash: str | None, edition_of: Document | None = None,
                     described: DocumentMetadata | None = None) -> IngestOutcome:
-        source = str(path)
+        source = self._source(path)
         try:
             if not path.is_file():
                 raise ExtractionError("filen finns inte")
@@ -199,12 +228,12 @@ class Ingester:
         prepared = preparer.prepared(path, described or given)  # with the file's metadata.jsonl entry
         drafts, metadata = prepared.passages, prepared.metadata
         stored = self.library.store(path, content_hash)
-        new = NewDocument(content_hash=content_hash, source_path=str(path), stored_path=stored,
+        new = NewDocument(content_hash=content_hash, source_path=self._source(path), stored_path=stored,
                           file_name=path.name, media_type=prepared.media_type,
                           size_bytes=path.stat().st_size, metadata=metadata, language=prepared.language,
                           page_count=prepared.page_count, extractor=prepared.extractor)
         with catalogue.transaction():
-            previous = None if as_new else catalogue.find_current_by_source(str(path))
+            previous = None if as_new else catalogue.find_current_by_source(self._source(path))
             if previous:  # a changed file: the librarian's metadata stays unless given anew
                 kept = given.merged_over(previous.metadata)
                 catalogue.replace_content(previous.id, dataclasses.replace(new, metadata=kept))
@@ -223,7 +252,7 @@ class Ingester:
                 notes.append(f"sidorna {', '.join(map(str, prepared.pages_needing_ocr))} är skannade och behöver "
                              f"OCR: {why_no_ocr()}")
         message = "; ".join([f"{len(drafts)} passager", *notes])
-        return IngestOutcome(str(path), kind, message, document_id, len(drafts), needs_review=bool(notes))
+        return IngestOutcome(self._source(path), kind, message, document_id, len(drafts), needs_review=bool(notes))
 
     def _file_for_review(self, catalogue: Catalogue, document_id: int, minhash, target: Collection | None,
                          kind: str) -> list[str]:

@@ -110,6 +110,9 @@ def test_uploads_and_curation_need_a_librarian(api, tmp_path):
     assert librarian.post(f"/documents/{document_id}/withdraw", json={"reason": "test"}).json()["status"] == "withdrawn"
     assert reader.get(f"/documents/{document_id}").status_code == 404  # withdrawn: not for readers
     assert librarian.post(f"/documents/{document_id}/restore").json()["status"] == "active"
+    changed = {"files": ("remiss.txt", "Remissvaret avstyrker förslaget om gemensam digital infrastruktur.".encode())}
+    again = librarian.post("/documents", files=changed).json()["outcomes"][0]
+    assert (again["outcome"], again["document_id"], again["file"]) == ("updated", document_id, "remiss.txt")
 
 
 @pytest.mark.parametrize("call", [

@@ -53,13 +53,15 @@ if submitted and files:
             paths.append(path)
         try:
             embedder = get_assistant(Settings.from_env()).searcher.embedder  # the model the chat has loaded
+            sources = {path: f"upload:{path.name}" for path in paths}  # a changed re-upload replaces its document
             report = Ingester(settings, embedder).add(paths, metadata, on_file=on_file, collection=collection,
-                                                      arguments=f"uppladdning i appen av {viewer.name}")  # stored: the run's record, not shown text
+                                                      sources=sources,
+                                                      arguments=f"uppladdning i appen av {viewer.name}")
         except PROBLEMS as exc:
             st.error(str(exc))
             st.stop()
     bar.empty()
     (st.warning if report.failed else st.success)(report.summary())
-    st.dataframe([{t("column_file", ui): Path(o.path).name, t("column_result", ui): t("outcome_" + o.outcome, ui),
+    st.dataframe([{t("column_file", ui): Path(o.path.removeprefix("upload:")).name, t("column_result", ui): t("outcome_" + o.outcome, ui),
                    t("column_document", ui): cell(o.document_id), t("column_message", ui): cell(o.message)}
                   for o in report.outcomes], hide_index=True, width="stretch")

@@ -1,0 +1,81 @@
+"""`python -m ingest sync DIR` on a real folder: new files added, a changed file replaces its document and
+keeps the librarian's metadata, a renamed file keeps its document, a deleted file's document is withdrawn
+(not deleted) with the reason in the audit log, and a dry run changes nothing."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from corpus.audit import entries
+from corpus.catalogue import Catalogue
+from desk.curation import Curator
+from index.search import Searcher
+from settings import PROJECT_ROOT, Settings
+
+FIRST = "Kommunerna bygger ut sina e-tjänster för bygglov. Invånarna vill följa sina ärenden digitalt."
+SECOND = "Regionerna moderniserar vårdens journalsystem. Gamla system är dyra att förvalta."
+THIRD = "Myndigheterna inventerar sina äldre it-system och planerar för att ersätta dem."
+
+
+def sync(*args: str):
+    return subprocess.run([sys.executable, "-m", "ingest", "sync", *args], cwd=PROJECT_ROOT, capture_output=True,
+                          text=True)
+
+
+def test_a_folder_stays_in_sync_add_change_rename_delete(hashing_env, tmp_path):
+    folder = tmp_path / "delad"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "kommun.txt").write_text(FIRST, encoding="utf-8")
+    (folder / "sub" / "vard.txt").write_text(SECOND, encoding="utf-8")
+    first = sync(str(folder))
+    assert first.returncode == 0, first.stderr
+    settings = Settings.from_env()
+    with Catalogue(settings.catalogue_path) as catalogue:
+        by_name = {d.file_name: d for d in catalogue.documents()}
+    assert set(by_name) == {"kommun.txt", "vard.txt"}
+    Curator(settings).edit(by_name["kommun.txt"].id, {"series": "myndighetsrapport", "identifier": "Dnr 1"})
+
+    (folder / "kommun.txt").write_text(FIRST + " Skolvalet blir också digitalt.", encoding="utf-8")  # changed
+    (folder / "sub" / "vard.txt").rename(folder / "journaler.txt")  # renamed and moved
+    (folder / "ny.txt").write_text(THIRD, encoding="utf-8")  # new
+    planned = sync(str(folder), "--dry-run")
+    assert planned.returncode == 0, planned.stderr
+    assert "replace" in planned.stdout and "move" in planned.stdout and "add" in planned.stdout
+    with Catalogue(settings.catalogue_path) as catalogue:
+        assert len(catalogue.documents()) == 2  # the dry run changed nothing
+
+    done = sync(str(folder))
+    assert done.returncode == 0, done.stderr
+    with Catalogue(settings.catalogue_path) as catalogue:
+        changed = catalogue.document(by_name["kommun.txt"].id)
+        moved = catalogue.document(by_name["vard.txt"].id)
+        names = sorted(d.file_name for d in catalogue.documents())
+    assert "Skolvalet" in " ".join(p.text for p in Catalogue(settings.catalogue_path).document_passages(changed.id))
+    assert (changed.metadata.series, changed.metadata.identifier) == ("myndighetsrapport", "Dnr 1")  # kept
+    assert moved.status == "active" and moved.source_path == str((folder / "journaler.txt").resolve())
+    assert names == ["journaler.txt", "kommun.txt", "ny.txt"]
+
+    (folder / "ny.txt").unlink()  # deleted
+    gone = sync(str(folder))
+    assert gone.returncode == 0, gone.stderr
+    with Catalogue(settings.catalogue_path) as catalogue:
+        withdrawn = next(d for d in catalogue.documents(status=None) if d.file_name == "ny.txt")
+        log = entries(catalogue.db, document_id=withdrawn.id)
+    assert withdrawn.status == "withdrawn" and "finns inte längre" in withdrawn.status_note
+    assert log[0].action == "withdraw" and "finns inte längre" in log[0].changes()
+    hits = Searcher(settings).search("äldre it-system inventerar", 5)
+    assert all(hit.document.id != withdrawn.id for hit in hits)  # out of the index too
+    assert "1 borta" in gone.stdout
+
+
+def test_only_a_librarian_may_sync(hashing_env, tmp_path, monkeypatch):
+    from corpus.users import add_user
+
+    folder = tmp_path / "delad"
+    folder.mkdir()
+    (folder / "a.txt").write_text(FIRST, encoding="utf-8")
+    with Catalogue(Settings.from_env().catalogue_path) as catalogue:
+        add_user(catalogue.db, "bo", "ett långt lösenord", "reader")
+    monkeypatch.setenv("KALLA_USER", "bo")
+    refused = sync(str(folder))
+    assert refused.returncode != 0 and "bibliotekarie" in refused.stderr
