@@ -141,3 +141,25 @@ def test_text_source_shows_the_passage_in_context_as_text(hashing_env, tmp_path)
     context = [m.value for m in app.markdown if "kalla-context" in m.value]
     assert context and "kalla-cited" in context[0]
     assert "<script" not in context[0] and "<img" not in context[0] and "&#60;script&#62;" in context[0]
+
+
+def test_the_chat_opens_on_what_the_library_holds_and_an_example_question_asks_itself(hashing_env, tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.md").write_text("# Gamla it-system i staten\n\nMånga myndigheter har föråldrade system som är "
+                                 "dyra att förvalta.\n", encoding="utf-8")
+    (folder / "b.md").write_text("# Kommunernas e-tjänster\n\nKommunerna bygger ut e-tjänster för bygglov.\n",
+                                 encoding="utf-8")
+    Ingester(Settings.from_env()).add([folder])
+    app = run_app()
+    assert "Det här finns i biblioteket" in [h.value for h in app.subheader]
+    assert "2 publicerade dokument" in all_markdown(app) and "Senast tillagda" in all_markdown(app)
+    assert "<li>Kommunernas e&#45;tjänster</li>" in all_markdown(app)  # escaped as all document text is
+    examples = [b for b in app.button if b.key and b.key.startswith("example-")]
+    assert [b.label for b in examples] == ["Vad står det i ”Kommunernas e-tjänster”?",
+                                           "Vad står det i ”Gamla it-system i staten”?"]
+    examples[0].click()
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert [m.name for m in app.chat_message][:2] == ["user", "assistant"]  # it was asked
+    assert "Det här finns i biblioteket" not in [h.value for h in app.subheader]  # the opening gives way

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 
 import streamlit as st
 
@@ -14,6 +15,7 @@ from corpus.access import Viewer
 from corpus.catalogue import Catalogue, Facets
 from corpus.citation import citation_line, provenance
 from corpus.filters import SearchFilters
+from corpus.records import Document
 from embedding.loader import ModelNotPrepared
 from index.manifest import IndexMismatch
 from index.search import Hit
@@ -142,6 +144,57 @@ def session_id() -> str:
     return st.session_state.setdefault("session_id", uuid.uuid4().hex)
 
 
+OPENING_SERIES = 6
+NEWEST = 3
+EXAMPLES = 3
+
+
+def library_holdings(settings: Settings, viewer: Viewer) -> tuple[Counter, Counter, list[Document]]:
+    """What the library holds for this viewer: published documents by series and by year, newest first."""
+    with Catalogue(settings.catalogue_path) as catalogue:
+        documents = catalogue.find_documents(status="active", viewer=viewer)
+    series = Counter(d.metadata.series or "" for d in documents)
+    years = Counter(d.metadata.year for d in documents if d.metadata.year)
+    return series, years, sorted(documents, key=lambda d: (d.added_at, d.id), reverse=True)
+
+
+def example_questions(documents: list[Document], ui: str) -> list[str]:
+    """Questions made from the library itself: one per newest document, from its title."""
+    titles = [d.metadata.title for d in documents if d.metadata.title and 8 <= len(d.metadata.title) <= 120]
+    return [t("example_question", ui, title=title.rstrip(".?! ")) for title in titles[:EXAMPLES]]
+
+
+def opening(settings: Settings, viewer: Viewer, ui: str) -> None:
+    """Before the first question: what the library holds, the newest additions, and example questions
+    (clicking one asks it)."""
+    series, years, newest = library_holdings(settings, viewer)
+    if not newest:
+        return
+    st.subheader(t("opening_heading", ui))
+    listed = " · ".join(f"{escape_label(name or t('opening_no_series', ui))} {count}"
+                        for name, count in series.most_common(OPENING_SERIES))
+    if years:
+        span = str(min(years)) if min(years) == max(years) else f"{min(years)}–{max(years)}"
+        st.markdown(t("opening_holdings", ui, count=len(newest), series=listed, years=span))
+    else:
+        st.markdown(t("opening_holdings_undated", ui, count=len(newest), series=listed))
+    lines = []
+    for document in newest[:NEWEST]:
+        meta = document.metadata
+        who = ", ".join(x for x in (meta.authority, meta.year) if x)
+        lines.append(f"<li>{escape_text(meta.title or document.file_name)}" + (f" · {escape_text(who)}" if who else "")
+                     + "</li>")
+    st.markdown(f"<p><strong>{escape_text(t('opening_newest', ui))}</strong></p><ul>{''.join(lines)}</ul>",
+                unsafe_allow_html=True)
+    questions = example_questions(newest, ui)
+    if questions:
+        st.markdown(f"**{t('opening_examples', ui)}**")
+        for number, question in enumerate(questions):
+            if st.button(question, key=f"example-{number}", icon=":material/help:"):
+                st.session_state["asked_example"] = question
+                st.rerun()
+
+
 def chat_page() -> None:
     settings = Settings.from_env()
     ui = interface_language()
@@ -176,7 +229,9 @@ def chat_page() -> None:
             else:
                 render_answer(entry["answer"], entry["key"], settings, ui)
 
-    question = st.chat_input(t("ask", ui))
+    question = st.chat_input(t("ask", ui)) or st.session_state.pop("asked_example", None)
+    if not messages and not question and counts["documents"]:
+        opening(settings, viewer, ui)
     if question:
         history = [m["answer"].turn for m in messages if m["role"] == "assistant" and m["answer"].turn]
         messages.append({"role": "user", "content": question})

@@ -87,6 +87,12 @@ def test_question_cited_sources_and_pdf_page_in_a_real_browser(running_app, brow
     page = browser_page
     page.goto(running_app, wait_until="networkidle")
     page.get_by_role("heading", name="Källa").wait_for(timeout=60_000)
+    page.get_by_role("heading", name="Det här finns i biblioteket").wait_for(timeout=60_000)
+    page.get_by_text("Pröva att fråga").wait_for(timeout=30_000)
+    page.get_by_text("Senast tillagda").wait_for(timeout=30_000)
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(ARTIFACTS / "opening-chat.png"), full_page=True)
+    assert_accessible(page, "axe-report-opening.json")
 
     ask(page, "Varför är föråldrade it-system dyra att underhålla?")
     page.get_by_text("Källor", exact=True).wait_for(timeout=60_000)
