@@ -20,6 +20,9 @@ mark { background: #ffe45c; color: #111; padding: 0 .1em; }
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p, .stCaption, .stCaption p { color: #4a4a55 !important; opacity: 1 !important; }
 .kalla-figure img { width: 100%; border: 1px solid #888; }
 .kalla-figure figcaption { color: #4a4a55; font-size: .875rem; }
+.kalla-compare { line-height: 1.6; max-height: 28rem; overflow-y: auto; border: 1px solid #888; padding: .4rem; }
+.kalla-compare del { background: #ffd7d5; color: #111; }
+.kalla-compare ins { background: #d2f4d3; color: #111; }
 </style>
 """
 

@@ -163,3 +163,35 @@ def test_every_librarian_page_works_in_english(hashing_env, tmp_path):
     next(b for b in app.button if b.label == "Save").click()
     app.run()
     assert app.success[0].value == f"#{document.id} is saved."
+
+
+def test_a_possible_duplicate_is_shown_side_by_side_with_the_differences_marked(hashing_env, tmp_path):
+    settings = library(tmp_path)
+    older = ("Rapporten beskriver hur statliga myndigheter förvaltar äldre it-system och vad det kostar. Många system "
+             "är över trettio år gamla och svåra att underhålla. Kompetensen att förvalta dem försvinner när "
+             "medarbetare går i pension. Myndigheterna bör inventera sina system och planera för att ersätta dem.")
+    newer = older.replace("trettio", "fyrtio").replace("planera för att ersätta dem", "ersätta dem före 2030")
+    (tmp_path / "v1.txt").write_text(older, encoding="utf-8")
+    (tmp_path / "v2.txt").write_text(newer, encoding="utf-8")
+    Ingester(settings).add([tmp_path / "v1.txt"])
+    assert Ingester(settings).add([tmp_path / "v2.txt"]).outcomes[0].needs_review
+    app = log_in(start(), "anna")
+    app.switch_page("ui/pages/granskning.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert any(e.label == "Jämför texterna" for e in app.expander)
+    shown = "\n".join(m.value for m in app.markdown)
+    assert '<del class="kalla-removed">trettio</del>' in shown and '<ins class="kalla-added">fyrtio</ins>' in shown
+    assert re.search(r'<ins class="kalla-added">[^<]*2030', shown), shown
+
+
+def test_a_documents_text_is_rebuilt_from_its_passages_without_the_overlap(hashing_env, tmp_path):
+    from ui.compare import document_text
+
+    settings = Settings.from_env()
+    sentences = [f"Mening nummer {i} handlar om myndigheternas gamla it-system och vad de kostar." for i in range(30)]
+    (tmp_path / "lang.txt").write_text(" ".join(sentences), encoding="utf-8")
+    document_id = Ingester(settings).add([tmp_path / "lang.txt"]).outcomes[0].document_id
+    passages = Catalogue(settings.catalogue_path).document_passages(document_id)
+    assert len(passages) > 2  # several passages, each repeating a sentence of the one before
+    text = document_text(passages)
+    assert [text.count(s) for s in sentences] == [1] * 30

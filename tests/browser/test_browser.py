@@ -164,12 +164,29 @@ def test_librarian_logs_in_and_uploads_a_document_in_a_real_browser(running_app,
     page.get_by_text("3 dokument").wait_for(timeout=30_000)
     page.screenshot(path=str(ARTIFACTS / "librarian-catalogue.png"), full_page=True)
 
+    # A near-duplicate of the report: the review queue shows the two texts side by side, differences marked.
+    twin = tmp_path / "rapport-rev.txt"
+    twin.write_text(" ".join(SWEDISH_PAGES).replace("varje år", "varje halvår"), encoding="utf-8")
+    page.get_by_role("link", name="Lägg till dokument").click()
+    page.get_by_role("heading", name="Lägg till dokument").wait_for(timeout=60_000)
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(twin))
+    page.get_by_text("rapport-rev.txt").first.wait_for(timeout=30_000)
+    page.get_by_test_id("stFormSubmitButton").get_by_role("button").click()
+    page.get_by_text("1 filer: 1 tillagda").wait_for(timeout=90_000)
+    page.get_by_role("link", name="Granskning").click()
+    page.get_by_role("heading", name="Granskning").wait_for(timeout=60_000)
+    page.get_by_text("Jämför texterna").click()
+    page.locator(".kalla-compare ins").first.wait_for(timeout=30_000)
+    assert any("halvår" in text for text in page.locator(".kalla-compare ins").all_inner_texts())
+    page.screenshot(path=str(ARTIFACTS / "duplicate-comparison.png"), full_page=True)
+    assert_accessible(page, "axe-report-duplicates.json")
+
     # The same pages in English: the interface language is switched in the sidebar.
     sidebar.get_by_text("English", exact=True).click()
     sidebar.get_by_text("Logged in as anna (librarian)").wait_for(timeout=60_000)
     page.get_by_role("link", name="Catalogue").click()
     page.get_by_role("heading", name="Catalogue").wait_for(timeout=60_000)
-    page.get_by_text("3 documents").wait_for(timeout=30_000)
+    page.get_by_text("4 documents").wait_for(timeout=30_000)
     page.get_by_role("tab", name="Collections").wait_for(timeout=30_000)
     page.get_by_test_id("stDataFrame").first.locator("canvas").first.wait_for(timeout=30_000)
     page.wait_for_timeout(1500)  # the table draws on a canvas once its data has arrived

@@ -3,6 +3,7 @@ import streamlit as st
 
 from corpus.catalogue import Catalogue
 from corpus.review import review_items
+from ui.compare import document_text, side_by_side
 from ui.desk import curator, document_label, open_desk, reported, show_notice
 from ui.strings import t
 
@@ -34,6 +35,16 @@ with queue_tab:
             else:
                 st.markdown(f"**{t('possible_duplicate', ui, similarity=item.similarity)}**")
                 st.text(t("newer_older", ui, newer=document_label(document, ui), older=document_label(other, ui)))
+                with st.expander(t("compare_texts", ui), icon=":material/compare:"):
+                    with Catalogue(settings.catalogue_path) as catalogue:
+                        texts = [document_text(catalogue.document_passages(d.id)) for d in (other, document)]
+                    older, newer, common = side_by_side(*texts)
+                    st.caption(t("compare_caption", ui, common=common))
+                    old_column, new_column = st.columns(2)
+                    old_column.markdown(f"**{t('older', ui)} #{other.id}**")
+                    old_column.markdown(f'<div class="kalla-compare" tabindex="0">{older}</div>', unsafe_allow_html=True)
+                    new_column.markdown(f"**{t('newer', ui)} #{document.id}**")
+                    new_column.markdown(f'<div class="kalla-compare" tabindex="0">{newer}</div>', unsafe_allow_html=True)
                 keep, supersede, withdraw = st.columns(3)
                 for column, decision, label in ((keep, "keep", t("keep_both", ui)),
                                                 (supersede, "supersede", t("newer_supersedes", ui)),
