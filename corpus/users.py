@@ -203,3 +203,26 @@ def require(viewer: Viewer, role: str) -> None:
 
 
 ROLE_NAMES = {"reader": "läsare", "librarian": "bibliotekarie", "admin": "administratör"}
+
+
+def organisation_viewer(db: sqlite3.Connection, claims: dict, groups_claim: str = "groups",
+                        librarian_groups: tuple[str, ...] = (), admin_groups: tuple[str, ...] = ()) -> Viewer | None:
+    """Who an organisation (OIDC) login is: named by its e-mail (else its subject); its role and groups from
+    the identity provider's `groups_claim` (a list, or one comma-separated string), combined with a local
+    user of that name where there is one (the higher role, both sets of groups). A user disabled locally
+    stays out (None)."""
+    name = str(claims.get("email") or claims.get("preferred_username") or claims.get("sub") or "").strip()
+    if not name:
+        return None
+    raw = claims.get(groups_claim) or ()
+    groups = tuple(g.strip() for g in (raw.split(",") if isinstance(raw, str) else raw) if str(g).strip())
+    folded = {g.lower() for g in groups}
+    role = "admin" if folded & {g.lower() for g in admin_groups} else \
+        "librarian" if folded & {g.lower() for g in librarian_groups} else "reader"
+    local = find_user(db, name)
+    if local is not None and local.disabled:
+        return None
+    if local is not None:
+        role = max(role, local.role, key=ROLES.index)
+        groups = tuple(dict.fromkeys((*local.groups, *groups)))
+    return Viewer(name, role, groups)

@@ -66,6 +66,12 @@ class Settings:
     # Embedding precision for sentence-transformers on CPU: "auto" (bfloat16 where the CPU has native
     # bfloat16 support, else float32), "bfloat16" or "float32".
     dtype: str = "auto"
+    # Organisation login (Streamlit's OIDC, [auth] in .streamlit/secrets.toml): the ID-token claim that lists
+    # the user's groups, and the groups (comma-separated) that make a librarian or an admin. Other groups
+    # open restricted collections as local groups do.
+    oidc_groups_claim: str = "groups"
+    oidc_librarian_groups: str = "kalla-bibliotekarier"
+    oidc_admin_groups: str = "kalla-administratorer"
     # Who is acting, written to the ingest and audit records.
     user: str = os.environ.get("USER", "okänd")
 

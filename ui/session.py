@@ -1,8 +1,9 @@
 """Who is using the app in this browser session: anonymous reader, or a logged-in user with a role.
 
 Passwords are checked against argon2 hashes in the catalogue (corpus.users). Where Streamlit's own OIDC
-login is configured ([auth] in .streamlit/secrets.toml) it is offered too; the role of such a user is
-the role of the registered user with the same e-mail address, else reader.
+login is configured ([auth] in .streamlit/secrets.toml) it is offered too; such a user's role and groups
+come from the identity provider's groups claim (KALLA_OIDC_*), with a local user of the same e-mail
+address adding theirs, and a user disabled locally stays out (corpus.users.organisation_viewer).
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import streamlit as st
 
 from corpus.access import ANONYMOUS, Viewer
 from corpus.catalogue import Catalogue
-from corpus.users import find_user, recent_failures
+from corpus.users import find_user, organisation_viewer, recent_failures
 from desk.accounts import log_in
 from settings import Settings
 from text.messages import catalogue
@@ -38,7 +39,7 @@ def current_viewer() -> Viewer:
         st.session_state.viewer = viewer
         return viewer
     if _oidc_configured() and getattr(st.user, "is_logged_in", False):
-        return _oidc_viewer(settings, str(st.user.get("email") or st.user.get("name") or "okänd"))
+        return _oidc_viewer(settings, st.user.to_dict())
     return ANONYMOUS
 
 
@@ -109,7 +110,8 @@ def _forget_login() -> None:
 def _log_out() -> None:
     _forget_login()
     if _oidc_configured() and getattr(st.user, "is_logged_in", False):
-        st.logout()
+        st.logout()  # sends the browser to /auth/logout, which clears the login cookie
+        st.stop()  # not st.rerun(): a rerun could drop that redirect before the browser gets it
     st.rerun()
 
 
@@ -133,5 +135,15 @@ def _oidc_configured() -> bool:
         return False
 
 
-def _oidc_viewer(settings: Settings, email: str) -> Viewer:
-    return registered_viewer(settings, email) or Viewer(email)
+def _oidc_viewer(settings: Settings, claims: dict) -> Viewer:
+    with Catalogue(settings.catalogue_path) as catalogue:
+        viewer = organisation_viewer(catalogue.db, claims, settings.oidc_groups_claim,
+                                     _names(settings.oidc_librarian_groups), _names(settings.oidc_admin_groups))
+    if viewer is None:  # disabled locally: out, whatever the identity provider says
+        st.logout()
+        st.stop()
+    return viewer
+
+
+def _names(text: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in text.split(",") if part.strip())

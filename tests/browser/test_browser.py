@@ -199,3 +199,94 @@ def test_librarian_logs_in_and_uploads_a_document_in_a_real_browser(running_app,
     page.get_by_role("heading", name="Add documents").wait_for(timeout=60_000)
     page.get_by_text("The same ingest as the command").wait_for(timeout=30_000)
     page.screenshot(path=str(ARTIFACTS / "librarian-upload-english.png"), full_page=True)
+
+
+PUBLIC = "Kommunerna bygger ut sina e-tjänster för bygglov och skolval. Invånarna vill följa sina ärenden."
+SECRET = ("Den interna promemorian om lönesystemet beskriver brister i behörighetsstyrningen. Lönesystemet byts "
+          "ut under nästa år.")
+
+
+@pytest.fixture
+def oidc_app(tmp_path):
+    """The app with organisation login against a real OIDC provider on localhost (oidc-provider-mock), over
+    a library with one public document and one in a collection restricted to the group 'utredare'."""
+    import secrets
+    from urllib.parse import quote
+
+    import httpx
+    import oidc_provider_mock
+
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("KALLA_")},
+           "KALLA_DATA_DIR": str(tmp_path / "data"), "KALLA_MODEL": "hashing", "KALLA_CHUNK_CHARS": "400",
+           "KALLA_MIN_CONFIDENCE": "0.01", "KALLA_USER": "root"}
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "kommun.txt").write_text(PUBLIC, encoding="utf-8")
+    (docs / "intern.txt").write_text(SECRET, encoding="utf-8")
+    for name in ("kommun.txt", "intern.txt"):
+        subprocess.run([sys.executable, "-m", "ingest", "add", str(docs / name)], env=env, cwd=PROJECT_ROOT,
+                       check=True, capture_output=True)
+    for command in (["collection", "create", "Interna", "--restrict-to", "utredare"], ["collection", "add", "Interna", "2"]):
+        subprocess.run([sys.executable, "-m", "corpus", *command], env=env, cwd=PROJECT_ROOT, check=True,
+                       capture_output=True)
+    with oidc_provider_mock.run_server_in_thread() as provider:
+        issuer = f"http://127.0.0.1:{provider.server_port}"
+        for email, groups in (("eva@myndighet.se", ["utredare"]), ("bo@myndighet.se", [])):
+            assert httpx.put(f"{issuer}/users/{quote(email)}", json={"email": email, "groups": groups}).status_code == 204
+        port = free_port()
+        (tmp_path / "secrets.toml").write_text(
+            f'[auth]\nredirect_uri = "http://127.0.0.1:{port}/oauth2callback"\ncookie_secret = "{secrets.token_hex(32)}"\n'
+            f'client_id = "kalla"\nclient_secret = "hemligt"\n'
+            f'server_metadata_url = "{issuer}/.well-known/openid-configuration"\n', encoding="utf-8")
+        server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+                                   "--server.address", "127.0.0.1", "--server.port", str(port),
+                                   "--browser.gatherUsageStats", "false",
+                                   "--secrets.files", str(tmp_path / "secrets.toml")],
+                                  env=env, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            wait_until_up(f"{url}/_stcore/health", server)
+            yield url
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.kill()
+
+
+def organisation_login(page, url: str, email: str) -> None:
+    page.goto(url, wait_until="networkidle")
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_text("Logga in", exact=True).first.click()
+    sidebar.get_by_role("button", name="Logga in med organisationskonto").click()
+    page.get_by_placeholder("sub").fill(email)  # the identity provider's own login form
+    page.get_by_role("button", name="Authorize").click()
+    page.get_by_test_id("stSidebar").get_by_text(f"Inloggad som {email} (läsare)").wait_for(timeout=60_000)
+
+
+def test_organisation_login_opens_a_restricted_collection_only_with_the_right_group(oidc_app, browser_page):
+    page = browser_page
+    organisation_login(page, oidc_app, "eva@myndighet.se")
+    sidebar = page.get_by_test_id("stSidebar")
+    assert sidebar.get_by_test_id("stMetricValue").first.inner_text() == "2"  # the restricted document counts
+    ask(page, "Vad står det om lönesystemet och behörighetsstyrningen?")
+    page.get_by_text("Källor", exact=True).wait_for(timeout=60_000)
+    passages = page.locator(".kalla-passage").all_text_contents()
+    assert any("promemorian" in text for text in passages), passages
+    page.screenshot(path=str(ARTIFACTS / "organisation-login.png"), full_page=True)
+    sidebar.get_by_role("button", name="Logga ut").click()
+    try:  # where Streamlit kept the ID token it sends the browser to the provider to end its session too
+        page.get_by_role("button", name="End session").click(timeout=10_000)
+    except playwright.TimeoutError:
+        pass
+    page.wait_for_timeout(1000)
+    page.goto(oidc_app, wait_until="networkidle")
+    page.get_by_test_id("stSidebar").get_by_text("Logga in", exact=True).first.wait_for(timeout=60_000)
+
+    organisation_login(page, oidc_app, "bo@myndighet.se")
+    assert page.get_by_test_id("stSidebar").get_by_test_id("stMetricValue").first.inner_text() == "1"
+    ask(page, "Vad står det om lönesystemet och behörighetsstyrningen?")
+    page.locator(".kalla-answer, .kalla-passage").first.wait_for(timeout=60_000)
+    shown = " ".join(page.locator(".kalla-passage, .kalla-answer").all_text_contents())
+    assert shown and "promemorian" not in shown and "lönesystemet byts" not in shown
