@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field
 
 from answer.assistant import Assistant
 from answer.conversation import turns_for
-from api.records import answer_record, document_record, hit_record
+from answer.records import answer_record, document_record, hit_record
 from corpus.access import Viewer
 from corpus.catalogue import Catalogue
 from corpus.collections import UnknownCollection

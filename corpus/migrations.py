@@ -252,5 +252,35 @@ def m007_api_tokens(db: sqlite3.Connection) -> None:
     )
 
 
+def m008_conversations(db: sqlite3.Connection) -> None:
+    """Each logged-in user's conversations (their questions and the answers as records), and answers shared
+    by link."""
+    run_script(db,
+        """
+        CREATE TABLE conversations (
+            id INTEGER PRIMARY KEY,
+            user_name TEXT NOT NULL COLLATE NOCASE,
+            title TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX conversations_by_user ON conversations (user_name, updated_at);
+        CREATE TABLE conversation_turns (
+            id INTEGER PRIMARY KEY,
+            conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+            question TEXT NOT NULL,
+            answer TEXT NOT NULL,
+            asked_at TEXT NOT NULL
+        );
+        CREATE TABLE shared_answers (
+            token TEXT PRIMARY KEY,
+            user_name TEXT NOT NULL,
+            answer TEXT NOT NULL,
+            shared_at TEXT NOT NULL
+        );
+        """
+    )
+
+
 MIGRATIONS = [m001_create_tables, m002_answer_feedback, m003_curation, m004_ocr, m005_login_attempts,
-              m006_resolution_codes, m007_api_tokens]
+              m006_resolution_codes, m007_api_tokens, m008_conversations]

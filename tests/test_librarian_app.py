@@ -195,3 +195,57 @@ def test_a_documents_text_is_rebuilt_from_its_passages_without_the_overlap(hashi
     assert len(passages) > 2  # several passages, each repeating a sentence of the one before
     text = document_text(passages)
     assert [text.count(s) for s in sentences] == [1] * 30
+
+
+def ask(app: AppTest, question: str) -> AppTest:
+    app.chat_input[0].set_value(question).run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def test_a_logged_in_users_conversations_are_kept_listed_reopened_and_deleted(hashing_env, tmp_path, monkeypatch):
+    monkeypatch.setenv("KALLA_MIN_CONFIDENCE", "0.01")
+    library(tmp_path)
+    app = ask(log_in(start(), "bo"), "Vad vill invånarna kunna följa?")
+    ask(app, "Och kommunernas e-tjänster?")
+    later = log_in(start(), "bo")  # another day, another browser session
+    stored = [b for b in later.sidebar.button if b.key and b.key.startswith("conversation-")]
+    assert [b.label for b in stored] == ["Vad vill invånarna kunna följa?"]
+    stored[0].click()
+    later.run()
+    assert not later.exception, [e.value for e in later.exception]
+    assert [m.name for m in later.chat_message] == ["user", "assistant", "user", "assistant"]
+    assert "Invånarna vill följa sina ärenden" in "\n".join(m.value for m in later.markdown)  # read anew
+    assert not [b for b in log_in(start(), "anna").sidebar.button if b.key and b.key.startswith("conversation-")]
+    next(b for b in later.sidebar.button if b.key and b.key.startswith("delete-conversation-")).click()
+    later.run()
+    assert not [b for b in later.sidebar.button if b.key and b.key.startswith("conversation-")]
+    ask(start(), "Vad vill invånarna?")  # an anonymous reader's chat is not kept
+    count = Catalogue(Settings.from_env().catalogue_path).db.execute("SELECT COUNT(*) FROM conversations").fetchone()[0]
+    assert count == 0
+
+
+def test_a_shared_answer_opens_only_for_a_reader_who_may_see_its_sources(hashing_env, tmp_path, monkeypatch):
+    monkeypatch.setenv("KALLA_MIN_CONFIDENCE", "0.01")
+    library(tmp_path)
+
+    def shared_by(name: str, question: str) -> str:
+        app = ask(log_in(start(), name), question)
+        next(b for b in app.button if b.key and b.key.startswith("share-")).click()
+        app.run()
+        return app.code[0].value.removeprefix("?svar=")
+
+    def opened_by(name: str, token: str) -> AppTest:
+        app = log_in(start(), name)
+        app.query_params["svar"] = token
+        app.run()
+        assert not app.exception and "Delat svar" in [h.value for h in app.subheader]
+        return app
+
+    public = shared_by("bo", "Vad vill invånarna kunna följa?")  # a reader's answer: public sources only
+    secret = shared_by("anna", "Vad beskriver den interna promemorian om lönesystemet?")  # cites the restricted one
+    seen = opened_by("anna", public)
+    assert not seen.warning and "Invånarna vill följa sina ärenden" in "\n".join(m.value for m in seen.markdown)
+    refused = opened_by("bo", secret)
+    assert refused.warning and "inte visas" in refused.warning[0].value
+    assert "lönesystemet" not in "\n".join(m.value for m in refused.markdown)

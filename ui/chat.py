@@ -3,17 +3,21 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
+from dataclasses import replace
 
 import streamlit as st
 
 from answer.assistant import Assistant
-from answer.compose import Answer, AnswerSentence
+from answer.compose import Answer, AnswerSentence, abstaining
+from answer.conversation import next_turn
 from answer.export import to_markdown, to_pdf
 from answer.feedback import record_feedback
 from answer.highlight import escape_label, escape_text, highlight
-from corpus.access import Viewer
+from answer.records import answer_from_record, answer_record
+from corpus.access import ANONYMOUS, Viewer
 from corpus.catalogue import Catalogue, Facets
 from corpus.citation import citation_line, provenance
+from corpus.conversations import conversations, delete_conversation, save_turn, share_answer, shared_answer, turns
 from corpus.filters import SearchFilters
 from corpus.records import Document
 from embedding.loader import ModelNotPrepared
@@ -128,6 +132,8 @@ def answer_actions(answer: Answer, key: str, settings: Settings, ui: str) -> Non
                               mime="text/markdown", key=f"md-{key}", on_click="ignore", icon=":material/description:")
     export_pdf.download_button(t("export_pdf", ui), data=lambda: to_pdf(answer), file_name=f"{stem}.pdf",
                                mime="application/pdf", key=f"pdf-{key}", on_click="ignore", icon=":material/picture_as_pdf:")
+    if current_viewer() is not ANONYMOUS:
+        share_button(answer, key, settings, ui)
     given = st.session_state.setdefault("feedback", {})
     if key in given:
         st.caption(t("feedback_thanks", ui))
@@ -138,6 +144,85 @@ def answer_actions(answer: Answer, key: str, settings: Settings, ui: str) -> Non
             record_feedback(settings.catalogue_path, answer, is_useful, session=session_id(), user=current_viewer().name)
             given[key] = is_useful
             st.rerun()
+
+
+def share_button(answer: Answer, key: str, settings: Settings, ui: str) -> None:
+    """A link to this answer for a colleague, who sees it only if they may see its sources."""
+    shared = st.session_state.setdefault("shared", {})
+    if key not in shared and st.button(t("share_answer", ui), key=f"share-{key}", icon=":material/link:"):
+        with Catalogue(settings.catalogue_path) as catalogue:
+            shared[key] = share_answer(catalogue.db, current_viewer().name, answer_record(answer))
+    if key in shared:
+        st.caption(t("share_link", ui))
+        st.code(f"?svar={shared[key]}", language=None)
+
+
+def shared_view(settings: Settings, viewer: Viewer, ui: str) -> bool:
+    """An answer opened from a shared link (?svar=…): shown when this reader may see all its sources."""
+    token = st.query_params.get("svar")
+    if not token:
+        return False
+    with Catalogue(settings.catalogue_path) as catalogue:
+        record = shared_answer(catalogue.db, token)
+        answer = answer_from_record(record, catalogue, viewer) if record else None
+    st.subheader(t("shared_heading", ui))
+    if answer is None:
+        st.warning(t("shared_unavailable", ui))
+    else:
+        with st.chat_message("user"):
+            st.markdown(escape_text(answer.question), unsafe_allow_html=True)
+        with st.chat_message("assistant"):
+            render_answer(answer, f"shared-{token[:8]}", settings, ui)
+    st.divider()
+    return True
+
+
+def conversation_list(settings: Settings, viewer: Viewer, ui: str) -> None:
+    """A logged-in user's stored conversations in the sidebar: open one to go on with it, or delete it."""
+    with Catalogue(settings.catalogue_path) as catalogue:
+        stored = conversations(catalogue.db, viewer.name)
+    if not stored:
+        return
+    st.subheader(t("your_conversations", ui))
+    for item in stored:
+        open_column, delete_column = st.columns([5, 1])
+        if open_column.button(item.title, key=f"conversation-{item.id}", width="stretch"):
+            open_conversation(settings, viewer, item.id)
+        if delete_column.button("", key=f"delete-conversation-{item.id}", icon=":material/delete:",
+                                help=t("delete_conversation", ui)):
+            with Catalogue(settings.catalogue_path) as catalogue:
+                delete_conversation(catalogue.db, item.id, viewer.name)
+            if st.session_state.get("conversation_id") == item.id:
+                st.session_state.messages, st.session_state.conversation_id = [], None
+            st.rerun()
+
+
+def open_conversation(settings: Settings, viewer: Viewer, conversation_id: int) -> None:
+    """Put a stored conversation back in the chat, each answer's sources read anew from the catalogue."""
+    messages = []
+    with Catalogue(settings.catalogue_path) as catalogue:
+        for question, record in turns(catalogue.db, conversation_id, viewer.name):
+            answer = answer_from_record(record, catalogue, viewer)
+            if answer is None:  # a source since withdrawn or closed to this user: the question alone
+                answer = abstaining(question, [], "source_gone", record.get("language", "sv"))
+            messages += [{"role": "user", "content": question},
+                         {"role": "assistant", "answer": replace(answer, turn=next_turn(question, _turns(messages))),
+                          "key": uuid.uuid4().hex[:8]}]
+    st.session_state.messages, st.session_state.conversation_id = messages, conversation_id
+    st.rerun()
+
+
+def _turns(messages: list[dict]):
+    return [m["answer"].turn for m in messages if m["role"] == "assistant" and m["answer"].turn]
+
+
+def remember(settings: Settings, viewer: Viewer, question: str, answer: Answer) -> None:
+    """Store a logged-in user's turn in their conversation (anonymous readers' chats are not kept)."""
+    if viewer is ANONYMOUS:
+        return
+    with Catalogue(settings.catalogue_path) as catalogue:
+        st.session_state.conversation_id = save_turn(catalogue.db, viewer.name, st.session_state.get("conversation_id"),
+                                                     question, answer_record(answer))
 
 
 def session_id() -> str:
@@ -209,7 +294,9 @@ def chat_page() -> None:
         st.metric(t("passages", ui), counts["passages"])
         filters = filter_panel(facets, ui, viewer)
         if st.button(t("new_conversation", ui), icon=":material/restart_alt:", key="new_conversation"):
-            st.session_state.messages = []
+            st.session_state.messages, st.session_state.conversation_id = [], None
+        if viewer is not ANONYMOUS:
+            conversation_list(settings, viewer, ui)
 
     if counts["documents"] == 0:
         st.info(t("empty_library_app", ui))
@@ -221,6 +308,7 @@ def chat_page() -> None:
         st.error(str(exc))
         st.stop()
 
+    shared = shared_view(settings, viewer, ui)
     messages = st.session_state.setdefault("messages", [])
     for entry in messages:
         with st.chat_message(entry["role"]):
@@ -230,7 +318,7 @@ def chat_page() -> None:
                 render_answer(entry["answer"], entry["key"], settings, ui)
 
     question = st.chat_input(t("ask", ui)) or st.session_state.pop("asked_example", None)
-    if not messages and not question and counts["documents"]:
+    if not messages and not question and not shared and counts["documents"]:
         opening(settings, viewer, ui)
     if question:
         history = [m["answer"].turn for m in messages if m["role"] == "assistant" and m["answer"].turn]
@@ -246,4 +334,5 @@ def chat_page() -> None:
                     st.stop()
             key = uuid.uuid4().hex[:8]
             messages.append({"role": "assistant", "answer": answer, "key": key})
+            remember(settings, viewer, question, answer)
             render_answer(answer, key, settings, ui)

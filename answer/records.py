@@ -1,0 +1,68 @@
+"""Answers and catalogue records as plain data (JSON): what the API returns and what a stored conversation or a shared answer keeps."""
+from __future__ import annotations
+
+from answer.compose import Answer, AnswerSentence
+from corpus.access import Viewer
+from corpus.catalogue import Catalogue
+from corpus.citation import citation_line, page_text
+from corpus.records import Document
+from index.search import Hit
+
+
+def document_record(document: Document) -> dict:
+    meta = document.metadata
+    return {"id": document.id, "title": meta.title or document.file_name, "authority": meta.authority,
+            "series": meta.series, "published": meta.published, "year": meta.year, "identifier": meta.identifier,
+            "source_url": meta.source_url, "edition": meta.edition, "licence": meta.licence,
+            "tags": list(meta.tags), "language": document.language, "status": document.status,
+            "file_name": document.file_name, "file": f"/documents/{document.id}/file"}
+
+
+def hit_record(hit: Hit, language: str, cited: bool | None = None) -> dict:
+    record = {"rank": hit.rank, "citation": citation_line(hit.document, hit.passage, language),
+              "page": hit.passage.page_number, "page_label": hit.passage.page_label,
+              "page_text": page_text(hit.passage, language), "passage": hit.passage.text,
+              "passage_id": hit.passage.id, "score": hit.score, "similarity": hit.similarity,
+              "document": document_record(hit.document)}
+    return record if cited is None else {**record, "cited": cited}
+
+
+def answer_record(answer: Answer) -> dict:
+    """The answer as the chat shows it: its sentences (verbatim, each citing [n], the reader's span marked),
+    the short answer, the sources with page and passage, confidence, and whether it abstained."""
+    return {"question": answer.question, "language": answer.language, "abstained": answer.abstained,
+            "notice": answer.notice, "text": answer.text, "short_answer": answer.short_answer,
+            "short_answer_source": answer.short_answer_source,
+            "sentences": [{"text": s.text, "source": s.source, "span": list(s.span) if s.span else None,
+                           "verbatim": s.verbatim}
+                          for s in answer.sentences],
+            "sources": [hit_record(hit, answer.language, hit.rank in answer.cited) for hit in answer.hits],
+            "confidence": answer.confidence, "notes": list(answer.notes), "read_by": answer.read_by,
+            "written_by": answer.written_by, "searched_as": answer.search_query}
+
+
+def answer_from_record(record: dict, catalogue: Catalogue, viewer: Viewer) -> Answer | None:
+    """The answer again, its sources read from the catalogue now, as `viewer` may see them: None when a
+    cited source is gone or not theirs to see (a shared link opened by someone without access to its
+    sources); a related passage they may not see is left out."""
+    sources = record.get("sources", [])
+    passages = catalogue.passages([int(s["passage_id"]) for s in sources])
+    hits = []
+    for source in sources:
+        passage = passages.get(int(source["passage_id"]))
+        document = catalogue.document(int(source["document"]["id"]), viewer) if passage else None
+        if passage is None or document is None or (document.status != "active" and not viewer.curates):
+            if source.get("cited"):
+                return None
+            continue
+        hits.append(Hit(int(source["rank"]), float(source["score"]), passage, document, source.get("similarity")))
+    sentences = [AnswerSentence(s["text"], int(s["source"]), s.get("verbatim", True),
+                                tuple(s["span"]) if s.get("span") else None)
+                 for s in record.get("sentences", [])]
+    return Answer(record["question"], sentences, hits, abstained=bool(record.get("abstained")),
+                  notice=record.get("notice"), cited={h.rank for h in hits if any(
+                      s.get("cited") and s["rank"] == h.rank for s in sources)},
+                  language=record.get("language", "sv"), search_query=record.get("searched_as"),
+                  confidence=record.get("confidence"), notes=tuple(record.get("notes", ())),
+                  written_by=record.get("written_by", "extractive"), short_answer=record.get("short_answer"),
+                  short_answer_source=record.get("short_answer_source"), read_by=record.get("read_by", "heuristic"))
