@@ -9,6 +9,8 @@ import os
 import shutil
 import subprocess
 import sys
+from contextlib import contextmanager
+from typing import Iterator
 
 import pytest
 
@@ -44,10 +46,16 @@ def running_app(tmp_path):
                    capture_output=True)
     subprocess.run([sys.executable, "-m", "corpus", "user", "add", "anna", "--role", "librarian", "--password-stdin"],
                    env=env, cwd=PROJECT_ROOT, check=True, capture_output=True, input=f"{PASSWORD}\n".encode())
-    port = free_port()
+    with serving_app(env, free_port()) as url:
+        yield url
+
+
+@contextmanager
+def serving_app(env: dict, port: int, *options: str) -> Iterator[str]:
+    """The real app served by Streamlit on localhost (stopped, or killed, at the end); its address."""
     server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
                                "--server.address", "127.0.0.1", "--server.port", str(port),
-                               "--browser.gatherUsageStats", "false"],
+                               "--browser.gatherUsageStats", "false", *options],
                               env=env, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -55,7 +63,10 @@ def running_app(tmp_path):
         yield url
     finally:
         server.terminate()
-        server.wait(timeout=20)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
 
 
 @pytest.fixture
@@ -238,21 +249,8 @@ def oidc_app(tmp_path):
             f'[auth]\nredirect_uri = "http://127.0.0.1:{port}/oauth2callback"\ncookie_secret = "{secrets.token_hex(32)}"\n'
             f'client_id = "kalla"\nclient_secret = "hemligt"\n'
             f'server_metadata_url = "{issuer}/.well-known/openid-configuration"\n', encoding="utf-8")
-        server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-                                   "--server.address", "127.0.0.1", "--server.port", str(port),
-                                   "--browser.gatherUsageStats", "false",
-                                   "--secrets.files", str(tmp_path / "secrets.toml")],
-                                  env=env, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        url = f"http://127.0.0.1:{port}"
-        try:
-            wait_until_up(f"{url}/_stcore/health", server)
+        with serving_app(env, port, "--secrets.files", str(tmp_path / "secrets.toml")) as url:
             yield url
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.kill()
 
 
 def organisation_login(page, url: str, email: str) -> None:
