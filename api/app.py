@@ -36,8 +36,9 @@ from embedding.loader import ModelNotPrepared
 from index.manifest import IndexMismatch
 from index.search import EmptyLibrary
 from index.store import DamagedIndex
-from ingest.pipeline import Ingester
+from ingest.pipeline import Ingester, upload_sources
 from settings import Settings
+from text.problems import Term
 
 MAX_TEXT = 2000
 TOKEN_CACHE_SECONDS = 60  # a verified token skips argon2 this long; revocation and roles are still read each time
@@ -109,7 +110,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     def librarian(who: Asker) -> Viewer:
         if not who.holds("librarian"):
-            raise NotAllowed(f"{who.name} får inte göra det här (kräver bibliotekarie)")
+            raise NotAllowed("not_allowed_role", name=who.name, role=Term("role_" + who.role), wanted=Term("role_librarian"))
         return who
 
     Librarian = Annotated[Viewer, Depends(librarian)]
@@ -160,7 +161,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 paths.append(path)
             report = Ingester(_acting(settings, who), assistant().searcher.embedder).add(
                 paths, metadata, collection=collection or None, arguments=f"api upload by {who.name}",
-                sources={path: f"upload:{path.name}" for path in paths})
+                sources=upload_sources(paths))
         return {"summary": report.summary(), "outcomes": [
             {"file": Path(o.path.removeprefix("upload:")).name, "outcome": o.outcome, "document_id": o.document_id, "message": o.message,
              "passages": o.passages, "needs_review": o.needs_review} for o in report.outcomes]}

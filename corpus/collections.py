@@ -7,9 +7,14 @@ from dataclasses import dataclass
 
 from corpus.audit import record
 from corpus.db import utc_now
+from text.problems import Problem, Term
 
 
-class UnknownCollection(LookupError):
+class CollectionProblem(Problem, ValueError):
+    """A collection that cannot be made as asked (text.problems)."""
+
+
+class UnknownCollection(Problem, LookupError):
     pass
 
 
@@ -37,9 +42,8 @@ def collection(db: sqlite3.Connection, name: str) -> Collection:
     row = db.execute("SELECT c.*, (SELECT COUNT(*) FROM document_collections dc WHERE dc.collection_id = c.id) "
                      "AS documents FROM collections c WHERE c.name = ?", (name,)).fetchone()
     if row is None:
-        known = ", ".join(c.name for c in collections(db)) or "inga ännu"
-        raise UnknownCollection(f"Samlingen {name!r} finns inte (finns: {known}). "
-                                f"Skapa den med: python -m corpus collection create {name!r}")
+        known = ", ".join(c.name for c in collections(db)) or Term("none_yet")
+        raise UnknownCollection("unknown_collection", name=name, known=known)
     return _collection(db, row)
 
 
@@ -48,9 +52,9 @@ def create_collection(db: sqlite3.Connection, name: str, actor: str, description
     """Create a collection and its audit record by `actor` (inside the caller's transaction)."""
     name = name.strip()
     if not name:
-        raise ValueError("En samling behöver ett namn")
+        raise CollectionProblem("collection_needs_name")
     if db.execute("SELECT 1 FROM collections WHERE name = ?", (name,)).fetchone():
-        raise ValueError(f"Samlingen {name!r} finns redan")
+        raise CollectionProblem("collection_exists", name=name)
     db.execute("INSERT INTO collections (name, description, requires_review, created_at, created_by) "
                "VALUES (?, ?, ?, ?, ?)", (name, description, int(requires_review), utc_now(), actor))
     set_access(db, name, access)

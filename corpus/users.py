@@ -12,6 +12,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from corpus.access import ROLES, Viewer
 from corpus.audit import record
 from corpus.db import utc_now
+from text.messages import message
+from text.problems import Problem, Term
 
 _HASHER = PasswordHasher()
 MIN_PASSWORD = 10
@@ -46,7 +48,7 @@ def add_user(db: sqlite3.Connection, name: str, password: str, role: str = "read
     _check(name, role)
     _check_password(password)
     if find_user(db, name):
-        raise ValueError(f"Användaren {name!r} finns redan")
+        raise AccountProblem("user_exists", name=name)
     db.execute("INSERT INTO users (name, password_hash, role, groups, created_at) VALUES (?, ?, ?, ?, ?)",
                (name, _HASHER.hash(password), role, _groups(groups), utc_now()))
     user = find_user(db, name)
@@ -124,7 +126,7 @@ def update_user(db: sqlite3.Connection, name: str, role: str | None = None, grou
     caller's transaction)."""
     user = find_user(db, name)
     if user is None:
-        raise ValueError(f"Användaren {name!r} finns inte")
+        raise AccountProblem("user_missing", name=name)
     if role is not None:
         _check(user.name, role)
     if password is not None:
@@ -132,7 +134,7 @@ def update_user(db: sqlite3.Connection, name: str, role: str | None = None, grou
     if user.role == "admin" and (role not in (None, "admin") or disabled):
         admins = db.execute("SELECT COUNT(*) FROM users WHERE role = 'admin' AND NOT disabled").fetchone()[0]
         if admins <= 1:
-            raise ValueError(f"{user.name} är den enda aktiva administratören; utse en till först")
+            raise AccountProblem("only_admin", name=user.name)
     for column, value in (("role", role), ("groups", None if groups is None else _groups(groups)),
                           ("password_hash", None if password is None else _HASHER.hash(password)),
                           ("disabled", None if disabled is None else int(disabled))):
@@ -152,21 +154,21 @@ def _values(user: User) -> dict:
 
 def _check(name: str, role: str) -> None:
     if not name:
-        raise ValueError("Användarnamnet får inte vara tomt")
+        raise AccountProblem("user_name_empty")
     if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in name):
-        raise ValueError("Användarnamnet får inte innehålla styrtecken eller osynliga tecken (t.ex. riktningsbyten)")
+        raise AccountProblem("user_name_invisible")
     scripts = {unicodedata.name(ch, "?").split()[0] for ch in name if ch.isalpha()}
     if len(scripts & {"LATIN", "CYRILLIC", "GREEK", "ARMENIAN"}) > 1:
-        raise ValueError("Användarnamnet blandar skriftsystem (t.ex. latinska och kyrilliska bokstäver som ser lika ut)")
+        raise AccountProblem("user_name_mixed_scripts")
     if role not in ROLES:
-        raise ValueError(f"Okänd roll {role!r}; välj en av {', '.join(ROLES)}")
+        raise AccountProblem("unknown_role", role=role, roles=", ".join(ROLES))
 
 
 def _check_password(password: str) -> None:
     if len(password.strip()) < MIN_PASSWORD:
-        raise ValueError(f"Lösenordet måste ha minst {MIN_PASSWORD} tecken (mellanslag i början och slutet räknas inte)")
+        raise AccountProblem("password_short", minimum=MIN_PASSWORD)
     if len(set(password.casefold())) < MIN_DISTINCT_CHARACTERS or password.casefold() in COMMON_PASSWORDS:
-        raise ValueError("Lösenordet är för lätt att gissa: välj en längre fras med fler olika tecken")
+        raise AccountProblem("password_guessable")
 
 
 def _groups(groups: tuple[str, ...]) -> str:
@@ -179,7 +181,11 @@ def _user(row: sqlite3.Row) -> User:
                 bool(row["locked_at"]) if "locked_at" in row.keys() else False)
 
 
-class NotAllowed(PermissionError):
+class AccountProblem(Problem, ValueError):
+    """A user or password that cannot be accepted (text.problems: a message id and its values)."""
+
+
+class NotAllowed(Problem, PermissionError):
     """The acting user's role does not allow this."""
 
 
@@ -198,11 +204,11 @@ def acting_viewer(db: sqlite3.Connection, name: str) -> Viewer:
 def require(viewer: Viewer, role: str) -> None:
     """NotAllowed unless the viewer curates (role 'librarian') or administers (role 'admin')."""
     if not viewer.holds(role):
-        wanted = "administratör" if role == "admin" else "bibliotekarie"
-        raise NotAllowed(f"{viewer.name} är {ROLE_NAMES.get(viewer.role, viewer.role)}; det här kräver {wanted}")
+        raise NotAllowed("not_allowed_role", name=viewer.name, role=Term("role_" + viewer.role),
+                         wanted=Term("role_admin" if role == "admin" else "role_librarian"))
 
 
-ROLE_NAMES = {"reader": "läsare", "librarian": "bibliotekarie", "admin": "administratör"}
+ROLE_NAMES = {role: message("role_" + role) for role in ROLES}  # the command line's words
 
 
 def organisation_viewer(db: sqlite3.Connection, claims: dict, groups_claim: str = "groups",

@@ -208,7 +208,7 @@ def delete(document_id: int, yes: bool) -> None:
         with Catalogue(settings.catalogue_path) as catalogue:
             document = catalogue.document(document_id)
         if document is None:
-            raise CurationError(f"Dokument #{document_id} finns inte")
+            raise CurationError("document_missing", id=document_id)
         if not yes:
             click.confirm(f"Radera {document_line(document).strip()} för gott?", abort=True)
         Curator(settings, viewer.name, on_wait=waiting).delete(document_id)

@@ -24,31 +24,33 @@ from corpus.dates import is_date
 from corpus.editions import supersede
 from corpus.library import Library
 from corpus.lock import writer_lock
-from corpus.records import METADATA_FIELDS, Document, DocumentMetadata
+from corpus.records import METADATA_FIELDS, STATUSES, Document, DocumentMetadata
 from corpus.review import document_values, resolve, resolve_all_for, review_item
 from corpus.users import acting_viewer, require
 from corpus.webaddress import is_web_address
 from embedding.loader import model_identity
 from index.sync import sync_index
 from settings import Settings
+from text.messages import message
+from text.problems import AnyOf, Problem, Term
 
 
-class CurationError(ValueError):
-    """The action cannot be done as asked (unknown document, wrong status, bad value)."""
+class CurationError(Problem, ValueError):
+    """The action cannot be done as asked (unknown document, wrong status, bad value): a message id and
+    its values (text.problems)."""
 
 
 def validated(field: str, value: str | None) -> str | None:
     """A metadata value as it will be stored, or CurationError with what is wrong."""
     if field not in METADATA_FIELDS:
-        raise CurationError(f"Okänt fält {field!r}; fälten är {', '.join(METADATA_FIELDS)}")
+        raise CurationError("curation_unknown_field", field=field, fields=", ".join(METADATA_FIELDS))
     value = (value or "").strip() or None
     if value is None:
         return None
     if field == "published" and not is_date(value):
-        raise CurationError(f"Datum {value!r} ska skrivas ÅÅÅÅ, ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD")
+        raise CurationError("curation_bad_date", value=value)
     if field == "source_url" and not is_web_address(value):
-        raise CurationError(f"Webbadressen {value!r} ska börja med http:// eller https:// och får inte "
-                            "innehålla mellanslag eller tecknen < > \" ' ` \\")
+        raise CurationError("curation_bad_web_address", value=value)
     return value
 
 
@@ -81,10 +83,10 @@ class Curator:
     def _document(self, catalogue: Catalogue, document_id: int, *statuses: str) -> Document:
         document = catalogue.document(document_id)
         if document is None:
-            raise CurationError(f"Dokument #{document_id} finns inte")
+            raise CurationError("document_missing", id=document_id)
         if statuses and document.status not in statuses:
-            raise CurationError(f"Dokument #{document_id} är {STATUS_NAMES[document.status]}, "
-                                f"inte {' eller '.join(STATUS_NAMES[s] for s in statuses)}")
+            raise CurationError("document_in_state", id=document_id, status=Term("status_" + document.status),
+                                wanted=AnyOf(tuple("status_" + s for s in statuses)))
         return document
 
     def _sync(self, catalogue: Catalogue) -> None:
@@ -105,7 +107,7 @@ class Curator:
 
     def tag(self, document_id: int, add: tuple[str, ...] = (), remove: tuple[str, ...] = ()) -> Document:
         if any(";" in tag for tag in add):  # the separator of tags in exports and manifests
-            raise CurationError("En tagg får inte innehålla semikolon (;): skriv taggarna var för sig")
+            raise CurationError("tag_semicolon")
         with self._session() as catalogue:
             before = self._document(catalogue, document_id)
             with catalogue.transaction():
@@ -142,7 +144,7 @@ class Curator:
     def withdraw(self, document_id: int, reason: str) -> Document:
         """Hide a document from search and answers; kept, and restorable."""
         if not reason.strip():
-            raise CurationError("Ange varför dokumentet dras tillbaka")
+            raise CurationError("withdraw_reason_missing")
         with self._session() as catalogue:
             document = self._document(catalogue, document_id, "active", "pending")
             with catalogue.transaction():
@@ -186,11 +188,11 @@ class Curator:
         """decision: 'keep' (both stay), 'supersede' (the newer replaces the older as a new edition)
         or 'withdraw' (the newer is withdrawn as a duplicate). One transaction with its audit record."""
         if decision not in ("keep", "supersede", "withdraw"):
-            raise CurationError(f"Okänt beslut {decision!r}: keep, supersede eller withdraw")
+            raise CurationError("unknown_decision", decision=decision)
         with self._session() as catalogue:
             item = review_item(catalogue.db, item_id)
             if item.kind != "near_duplicate" or item.status != "open":
-                raise CurationError(f"Ärende {item_id} är inget öppet dubblettärende")
+                raise CurationError("not_open_duplicate", id=item_id)
             newer, older = sorted((item.document_id, item.other_document_id), reverse=True)
             with catalogue.transaction():
                 if decision == "keep":
@@ -219,7 +221,7 @@ class Curator:
             [Path(new_file)], metadata.merged_over(old.metadata), arguments=f"replace {document_id} {new_file}",
             edition_of=old).outcomes[0]
         if outcome.outcome != "added":
-            raise CurationError(f"Den nya utgåvan lades inte till: {outcome.message or outcome.outcome}")
+            raise CurationError("edition_not_added", reason=outcome.message or outcome.outcome)
         with Catalogue(self.settings.catalogue_path) as catalogue:
             return catalogue.document(outcome.document_id)
 
@@ -238,5 +240,4 @@ class Curator:
                 Library(self.settings.library_dir).path(document.stored_path).unlink(missing_ok=True)
 
 
-STATUS_NAMES = {"active": "publicerat", "pending": "väntande på granskning", "withdrawn": "tillbakadraget",
-                "superseded": "en tidigare utgåva"}
+STATUS_NAMES = {status: message("status_" + status) for status in STATUSES}  # the command line's words

@@ -47,6 +47,19 @@ def sidecar_roots(paths: Iterable[Path]) -> dict[Path, Path]:
     return roots
 
 
+def upload_sources(paths: Iterable[Path]) -> dict[Path, str]:
+    """Stable sources for uploaded files (kept in temporary folders): "upload:NAME", so that a changed file
+    uploaded again replaces its document; a second file of the same name in one upload is "upload:NAME (2)"
+    (its own document)."""
+    seen: dict[str, int] = {}
+    sources = {}
+    for path in paths:
+        seen[path.name] = seen.get(path.name, 0) + 1
+        count = seen[path.name]
+        sources[path] = f"upload:{path.name}" + (f" ({count})" if count > 1 else "")
+    return sources
+
+
 def find_files(paths: Iterable[Path]) -> list[Path]:
     """Files named directly, and supported files found recursively in named folders (sorted, no hidden)."""
     found: list[Path] = []

@@ -163,6 +163,9 @@ def test_every_librarian_page_works_in_english(hashing_env, tmp_path):
     next(b for b in app.button if b.label == "Save").click()
     app.run()
     assert app.success[0].value == f"#{document.id} is saved."
+    next(b for b in app.button if b.label == "Withdraw").click()  # without a reason: refused, in English
+    app.run()
+    assert [e.value for e in app.error] == ["Say why the document is withdrawn"]
 
 
 def test_a_possible_duplicate_is_shown_side_by_side_with_the_differences_marked(hashing_env, tmp_path):

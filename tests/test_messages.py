@@ -26,6 +26,11 @@ BUILT_KEYS = {"status_": STATUSES, "statuses_": STATUSES, "role_": ROLES, "field
                           "collections")}
 
 
+# Calls whose first argument is a message id: the words, and the errors that carry one (text.problems).
+ASKERS = ("t", "message", "Term", "CurationError", "NotAllowed", "UnknownCollection", "AccountProblem",
+          "CollectionProblem", "Problem")
+
+
 def placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
@@ -38,12 +43,12 @@ def test_every_message_is_in_both_languages_with_the_same_placeholders():
 
 
 def literal_keys() -> set[tuple[str, str]]:
-    """(file, key) for every t("key", …) / message("key", …) call with a literal key in the project."""
+    """(file, key) for every t("key", …), message("key", …) or error("key", …) with a literal key in the project."""
     found = set()
     for folder in SOURCE_FOLDERS:
         for path in (PROJECT_ROOT / folder).rglob("*.py"):
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-                if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("t", "message")
+                if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ASKERS
                         and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
                     found.add((str(path.relative_to(PROJECT_ROOT)), node.args[0].value))
     return found

@@ -14,6 +14,7 @@ from corpus.records import Document
 from corpus.users import NotAllowed
 from desk.curation import CurationError, Curator
 from settings import Settings
+from text.problems import Problem
 from ui.session import interface_language, require
 from ui.strings import t
 
@@ -37,7 +38,7 @@ def reported(success: str | None = None) -> Iterator[None]:
     try:
         yield
     except PROBLEMS as exc:
-        st.error(str(exc))
+        st.error(exc.text(interface_language()) if isinstance(exc, Problem) else str(exc))
     else:
         if success:
             st.session_state["desk_notice"] = success

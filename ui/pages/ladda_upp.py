@@ -8,7 +8,7 @@ from corpus.catalogue import Catalogue
 from corpus.collections import collections
 from corpus.records import DocumentMetadata
 from ingest.formats import SUPPORTED
-from ingest.pipeline import Ingester
+from ingest.pipeline import Ingester, upload_sources
 from settings import Settings
 from ui.chat import get_assistant
 from ui.desk import PROBLEMS, cell, comma_list, open_desk
@@ -53,7 +53,7 @@ if submitted and files:
             paths.append(path)
         try:
             embedder = get_assistant(Settings.from_env()).searcher.embedder  # the model the chat has loaded
-            sources = {path: f"upload:{path.name}" for path in paths}  # a changed re-upload replaces its document
+            sources = upload_sources(paths)  # a changed file uploaded again replaces its document
             report = Ingester(settings, embedder).add(paths, metadata, on_file=on_file, collection=collection,
                                                       sources=sources,
                                                       arguments=f"uppladdning i appen av {viewer.name}")
