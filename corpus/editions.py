@@ -8,6 +8,7 @@ from corpus.catalogue import Catalogue
 from corpus.collections import put_in_collection
 from corpus.records import Document
 from corpus.review import document_values, open_review, resolve, review_items
+from corpus.status import change_status
 
 
 def adopt_edition(catalogue: Catalogue, earlier: Document, new_id: int, actor: str) -> Document:
@@ -31,11 +32,7 @@ def supersede(catalogue: Catalogue, older_id: int, newer_id: int, actor: str) ->
     older = catalogue.document(older_id)
     if older is None or older.status == "superseded":
         return
-    catalogue.set_status(older_id, "superseded", f"ersatt av #{newer_id}")
-    after = catalogue.document(older_id)
-    record(catalogue.db, actor, "supersede", older_id, subject=f"#{newer_id}",
-           before={"status": older.status, "status_note": older.status_note},
-           after={"status": after.status, "status_note": after.status_note})
+    change_status(catalogue, older, actor, "supersede", "superseded", f"ersatt av #{newer_id}", subject=f"#{newer_id}")
     catalogue.set_replaces(newer_id, older_id)
     for item in review_items(catalogue.db, "open", older_id):
         if newer_id in (item.document_id, item.other_document_id):

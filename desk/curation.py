@@ -26,6 +26,7 @@ from corpus.library import Library
 from corpus.lock import writer_lock
 from corpus.records import METADATA_FIELDS, STATUSES, Document, DocumentMetadata
 from corpus.review import document_values, resolve, resolve_all_for, review_item
+from corpus.status import change_status
 from corpus.users import acting_viewer, require
 from corpus.webaddress import is_web_address
 from embedding.loader import model_identity
@@ -134,12 +135,7 @@ class Curator:
     def _set_status(self, catalogue: Catalogue, document: Document, action: str, status: str,
                     note: str | None, subject: str | None = None) -> Document:
         """Change the status and record it (inside the caller's transaction)."""
-        catalogue.set_status(document.id, status, note)
-        after = catalogue.document(document.id)
-        record(catalogue.db, self.actor, action, document.id, subject=subject,
-               before={"status": document.status, "status_note": document.status_note},
-               after={"status": after.status, "status_note": after.status_note})
-        return after
+        return change_status(catalogue, document, self.actor, action, status, note, subject)
 
     def withdraw(self, document_id: int, reason: str) -> Document:
         """Hide a document from search and answers; kept, and restorable."""

@@ -10,8 +10,9 @@ from pathlib import Path
 from corpus.audit import record
 from corpus.catalogue import Catalogue
 from corpus.library import file_hash
-from corpus.records import Document, IngestReport
+from corpus.records import IngestReport
 from corpus.review import resolve_all_for
+from corpus.status import change_status
 
 ACTIONS = ("add", "replace", "unchanged", "move", "withdraw")
 
@@ -70,10 +71,7 @@ def apply_moves_and_withdrawals(catalogue: Catalogue, steps: list[SyncStep], fol
             record(catalogue.db, actor, "move", step.document_id, before={"source_path": step.previous_path},
                    after={"source_path": step.path})
         elif step.action == "withdraw":
-            document: Document = catalogue.document(step.document_id)
-            reason = f"filen finns inte längre i {folder} (ingest sync)"
-            catalogue.set_status(document.id, "withdrawn", reason)
+            document = catalogue.document(step.document_id)
+            change_status(catalogue, document, actor, "withdraw", "withdrawn",
+                          f"filen finns inte längre i {folder} (ingest sync)")
             resolve_all_for(catalogue.db, document.id, actor, "withdrawn")
-            record(catalogue.db, actor, "withdraw", document.id,
-                   before={"status": document.status, "status_note": document.status_note},
-                   after={"status": "withdrawn", "status_note": reason})
