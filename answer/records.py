@@ -50,8 +50,8 @@ def answer_from_record(record: dict, catalogue: Catalogue, viewer: Viewer) -> An
     hits = []
     for source in sources:
         passage = passages.get(int(source["passage_id"]))
-        document = catalogue.document(int(source["document"]["id"]), viewer) if passage else None
-        if passage is None or document is None or (document.status != "active" and not viewer.curates):
+        document = catalogue.readable_document(int(source["document"]["id"]), viewer) if passage else None
+        if passage is None or document is None:
             if source.get("cited"):
                 return None
             continue
@@ -60,8 +60,7 @@ def answer_from_record(record: dict, catalogue: Catalogue, viewer: Viewer) -> An
                                 tuple(s["span"]) if s.get("span") else None)
                  for s in record.get("sentences", [])]
     return Answer(record["question"], sentences, hits, abstained=bool(record.get("abstained")),
-                  notice=record.get("notice"), cited={h.rank for h in hits if any(
-                      s.get("cited") and s["rank"] == h.rank for s in sources)},
+                  notice=record.get("notice"), cited={int(s["rank"]) for s in sources if s.get("cited")},
                   language=record.get("language", "sv"), search_query=record.get("searched_as"),
                   confidence=record.get("confidence"), notes=tuple(record.get("notes", ())),
                   written_by=record.get("written_by", "extractive"), short_answer=record.get("short_answer"),

@@ -30,13 +30,13 @@ from corpus.library import Library
 from corpus.lock import LibraryBusy
 from corpus.records import DocumentMetadata
 from corpus.tokens import token_user
-from corpus.users import NotAllowed, find_user
+from corpus.users import NotAllowed, enabled_viewer
 from desk.curation import CurationError, Curator
 from embedding.loader import ModelNotPrepared
 from index.manifest import IndexMismatch
 from index.search import EmptyLibrary
 from index.store import DamagedIndex
-from ingest.pipeline import Ingester, upload_sources
+from ingest.pipeline import Ingester, shown_name, stage_uploads
 from settings import Settings
 from text.problems import Term
 
@@ -77,7 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="Källa", version="0.2.0",
                   description="Frågor till biblioteket med källhänvisning ned till sidan, och bibliotekariens åtgärder.")
     assistant = functools.cache(lambda: Assistant(settings))
-    verified: dict[str, tuple[str, float]] = {}
+    verified: dict[str, float] = {}  # sha256 of a token -> until when its argon2 check stands
     lock = threading.Lock()
 
     for error, status in STATUS_FOR:
@@ -94,17 +94,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if scheme.lower() != "bearer" or not text.strip():
             raise HTTPException(401, "Ange en API-nyckel: Authorization: Bearer kalla_… (python -m corpus token add)")
         key = hashlib.sha256(text.strip().encode()).hexdigest()
+        recently_verified = verified.get(key, 0.0) > time.monotonic()
         with Catalogue(settings.catalogue_path) as catalogue:
-            cached = verified.get(key)
-            name = cached[0] if cached and cached[1] > time.monotonic() else None
-            if name is None or not _still_valid(catalogue, text):
-                name = token_user(catalogue.db, text)
-            user = find_user(catalogue.db, name) if name else None
-        if user is None or user.disabled:
+            name = token_user(catalogue.db, text, verify=not recently_verified)
+            who = enabled_viewer(catalogue.db, name) if name else None
+        if who is None:
             raise HTTPException(401, "Ogiltig eller återkallad API-nyckel")
         with lock:
-            verified[key] = (user.name, time.monotonic() + TOKEN_CACHE_SECONDS)
-        return user.viewer
+            verified[key] = time.monotonic() + TOKEN_CACHE_SECONDS
+        return who
 
     Asker = Annotated[Viewer, Depends(viewer)]
 
@@ -153,17 +151,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                collection: Annotated[str | None, Form(max_length=200)] = None) -> dict:
         metadata = DocumentMetadata(series=series or None, authority=authority or None, published=published or None)
         with tempfile.TemporaryDirectory() as folder:
-            paths = []
-            for number, item in enumerate(files):  # each in its own folder: two files of one name both count
-                path = Path(folder) / f"{number:03d}" / Path(item.filename or "fil").name
-                path.parent.mkdir()
-                path.write_bytes(item.file.read())
-                paths.append(path)
+            staged = stage_uploads(Path(folder), ((item.filename or "fil", item.file.read()) for item in files))
             report = Ingester(_acting(settings, who), assistant().searcher.embedder).add(
-                paths, metadata, collection=collection or None, arguments=f"api upload by {who.name}",
-                sources=upload_sources(paths))
+                list(staged), metadata, collection=collection or None, arguments=f"api upload by {who.name}",
+                sources=staged)
         return {"summary": report.summary(), "outcomes": [
-            {"file": Path(o.path.removeprefix("upload:")).name, "outcome": o.outcome, "document_id": o.document_id, "message": o.message,
+            {"file": shown_name(o.path), "outcome": o.outcome, "document_id": o.document_id, "message": o.message,
              "passages": o.passages, "needs_review": o.needs_review} for o in report.outcomes]}
 
     @app.post("/documents/{document_id}/withdraw", summary="Withdraw a document (librarian)")
@@ -189,19 +182,12 @@ async def _as_json(request: Request, exc: Exception, status: int) -> JSONRespons
     return JSONResponse({"detail": str(exc)}, status_code=status)
 
 
-def _still_valid(catalogue: Catalogue, text: str) -> bool:
-    """A cached token is still unrevoked (a cheap read; the argon2 check was done when it was cached)."""
-    token_id = text.strip().split("_")[1] if text.strip().count("_") >= 2 else ""
-    return token_id.isdigit() and catalogue.db.execute(
-        "SELECT 1 FROM api_tokens WHERE id = ? AND revoked_at IS NULL", (int(token_id),)).fetchone() is not None
-
-
 def _visible(settings: Settings, document_id: int, who: Viewer):
     """The document if it exists and this user may see it: readers see published documents outside
     restricted collections they lack; librarians see every document (a 404 either way, never a hint)."""
     with Catalogue(settings.catalogue_path) as catalogue:
-        document = catalogue.document(document_id, who)
-    if document is None or (document.status != "active" and not who.curates):
+        document = catalogue.readable_document(document_id, who)
+    if document is None:
         raise LookupError(f"Dokument #{document_id} finns inte")
     return document
 

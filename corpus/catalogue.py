@@ -69,6 +69,11 @@ class Catalogue:
                               (document_id, *parameters)).fetchone()
         return self._document(row) if row else None
 
+    def readable_document(self, document_id: int, viewer: Viewer) -> Document | None:
+        """The document as `viewer` may open it: visible to them, and published unless they curate."""
+        document = self.document(document_id, viewer)
+        return document if document is not None and (document.status == "active" or viewer.curates) else None
+
     def documents(self, status: str | None = "active") -> list[Document]:
         if status is None:
             rows = self.db.execute("SELECT * FROM documents ORDER BY id")

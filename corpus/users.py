@@ -189,13 +189,19 @@ class NotAllowed(Problem, PermissionError):
     """The acting user's role does not allow this."""
 
 
+def enabled_viewer(db: sqlite3.Connection, name: str) -> Viewer | None:
+    """The registered, enabled user of that name as the catalogue has them now; None otherwise."""
+    user = find_user(db, name)
+    return user.viewer if user is not None and not user.disabled else None
+
+
 def acting_viewer(db: sqlite3.Connection, name: str) -> Viewer:
     """Who a command-line user is. The registered user of that name (KALLA_USER, else the login name);
     an unregistered name is an anonymous reader, except before any user exists, when the person who set
     the library up acts as admin (to create the first users)."""
-    user = find_user(db, name)
-    if user is not None and not user.disabled:
-        return user.viewer
+    registered = enabled_viewer(db, name)
+    if registered is not None:
+        return registered
     if db.execute("SELECT 1 FROM users LIMIT 1").fetchone() is None:
         return Viewer(name, "admin")
     return Viewer(name, "reader")

@@ -47,17 +47,29 @@ def sidecar_roots(paths: Iterable[Path]) -> dict[Path, Path]:
     return roots
 
 
-def upload_sources(paths: Iterable[Path]) -> dict[Path, str]:
-    """Stable sources for uploaded files (kept in temporary folders): "upload:NAME", so that a changed file
-    uploaded again replaces its document; a second file of the same name in one upload is "upload:NAME (2)"
-    (its own document)."""
+UPLOAD = "upload:"
+
+
+def stage_uploads(folder: Path, files: Iterable[tuple[str, bytes]]) -> dict[Path, str]:
+    """Uploaded files written into `folder`, each in its own subfolder (two files of one name both count),
+    with the stable source each is recorded under: "upload:NAME", so that a changed file uploaded again
+    replaces its document; a second file of the same name in one upload is "upload:NAME (2)" (its own
+    document). Pass the paths and the mapping to Ingester.add(paths, sources=...)."""
+    staged: dict[Path, str] = {}
     seen: dict[str, int] = {}
-    sources = {}
-    for path in paths:
+    for number, (name, data) in enumerate(files):
+        own = Path(name).name
+        path = Path(folder) / f"{number:03d}" / (own if own not in ("", ".", "..") else "fil")
+        path.parent.mkdir()
+        path.write_bytes(data)
         seen[path.name] = seen.get(path.name, 0) + 1
-        count = seen[path.name]
-        sources[path] = f"upload:{path.name}" + (f" ({count})" if count > 1 else "")
-    return sources
+        staged[path] = f"{UPLOAD}{path.name}" + (f" ({seen[path.name]})" if seen[path.name] > 1 else "")
+    return staged
+
+
+def shown_name(source: str) -> str:
+    """The file name an outcome's source is shown as ("upload:rapport.pdf (2)" -> "rapport.pdf (2)")."""
+    return Path(source.removeprefix(UPLOAD)).name
 
 
 def find_files(paths: Iterable[Path]) -> list[Path]:
@@ -87,6 +99,7 @@ class Ingester:
         self._preparers = preparers or (lambda settings: LocalPreparer(settings, lambda: self.embedder))
         self.model = embedder.name if embedder else model_identity(settings)
         self.library = Library(settings.library_dir)
+        self._sources: dict[Path, str] = {}  # where this run's files come from, when not their path (uploads)
 
     @property
     def embedder(self) -> Embedder:
@@ -109,10 +122,9 @@ class Ingester:
         path does not say it (an upload's temporary file: "upload:rapport.pdf"), so that a changed file
         uploaded again replaces its document instead of adding a twin."""
         with writer_lock(self.settings.data_dir, wait, on_wait):
-            self._sources = {Path(k).expanduser().resolve(): v for k, v in (sources or {}).items()}
             try:
                 return self._add(paths, metadata, on_file, arguments, collection,
-                                 as_new_document or bool(edition_of), edition_of)
+                                 as_new_document or bool(edition_of), edition_of, sources)
             except Exception as exc:
                 if not isinstance(exc, DiskFull) and is_disk_full(exc, self.settings.data_dir):
                     raise DiskFull(self.settings.data_dir) from exc
@@ -140,8 +152,9 @@ class Ingester:
 
     def _add(self, paths: Iterable[Path], metadata: DocumentMetadata, on_file: ProgressCallback | None,
              arguments: str, collection_name: str | None, as_new: bool,
-             edition_of: Document | None = None) -> IngestReport:
+             edition_of: Document | None = None, sources: dict[Path, str] | None = None) -> IngestReport:
         started = time.perf_counter()
+        self._sources = {Path(k).expanduser().resolve(): v for k, v in (sources or {}).items()}  # for this run
         self.library.remove_leftovers()  # from an ingest that was killed: we hold the lock, nobody else writes
         paths = list(paths)
         candidates = find_files(paths)
@@ -183,7 +196,7 @@ class Ingester:
 
     def _source(self, path: Path) -> str:
         """Where a file comes from, as the catalogue records it: its path, unless `sources` named it."""
-        return getattr(self, "_sources", {}).get(path, str(path))
+        return self._sources.get(path, str(path))
 
     def publish(self, catalogue: Catalogue) -> SyncResult:
         dimension = self._embedder.dimension if self._embedder else None

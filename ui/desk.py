@@ -38,11 +38,16 @@ def reported(success: str | None = None) -> Iterator[None]:
     try:
         yield
     except PROBLEMS as exc:
-        st.error(exc.text(interface_language()) if isinstance(exc, Problem) else str(exc))
+        st.error(problem_text(exc, interface_language()))
     else:
         if success:
             st.session_state["desk_notice"] = success
             st.rerun()
+
+
+def problem_text(exc: Exception, ui: str) -> str:
+    """What went wrong, in the interface language where the error carries a message id."""
+    return exc.text(ui) if isinstance(exc, Problem) else str(exc)
 
 
 def show_notice() -> None:

@@ -13,7 +13,7 @@ import streamlit as st
 
 from corpus.access import ANONYMOUS, Viewer
 from corpus.catalogue import Catalogue
-from corpus.users import find_user, organisation_viewer, recent_failures
+from corpus.users import enabled_viewer, organisation_viewer, recent_failures
 from desk.accounts import log_in
 from settings import Settings
 from text.messages import catalogue
@@ -46,8 +46,7 @@ def current_viewer() -> Viewer:
 def registered_viewer(settings: Settings, name: str) -> Viewer | None:
     """The registered, enabled user of that name as the catalogue has them now; None otherwise."""
     with Catalogue(settings.catalogue_path) as catalogue:
-        user = find_user(catalogue.db, name)
-    return user.viewer if user and not user.disabled else None
+        return enabled_viewer(catalogue.db, name)
 
 
 def sidebar_header(settings: Settings) -> str:

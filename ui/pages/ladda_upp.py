@@ -8,10 +8,10 @@ from corpus.catalogue import Catalogue
 from corpus.collections import collections
 from corpus.records import DocumentMetadata
 from ingest.formats import SUPPORTED
-from ingest.pipeline import Ingester, upload_sources
+from ingest.pipeline import Ingester, shown_name, stage_uploads
 from settings import Settings
 from ui.chat import get_assistant
-from ui.desk import PROBLEMS, cell, comma_list, open_desk
+from ui.desk import PROBLEMS, cell, comma_list, open_desk, problem_text
 from ui.strings import t
 
 settings, viewer, ui = open_desk()
@@ -45,23 +45,16 @@ if submitted and files:
         bar.progress(len(done) / len(files), text=t("file_progress", ui, done=len(done), total=len(files), name=path.name))
 
     with tempfile.TemporaryDirectory() as folder:
-        paths = []
-        for number, upload in enumerate(files):  # each in its own folder: two files of one name both count
-            path = Path(folder) / f"{number:03d}" / Path(upload.name).name
-            path.parent.mkdir()
-            path.write_bytes(upload.getvalue())
-            paths.append(path)
+        staged = stage_uploads(Path(folder), ((upload.name, upload.getvalue()) for upload in files))
         try:
             embedder = get_assistant(Settings.from_env()).searcher.embedder  # the model the chat has loaded
-            sources = upload_sources(paths)  # a changed file uploaded again replaces its document
-            report = Ingester(settings, embedder).add(paths, metadata, on_file=on_file, collection=collection,
-                                                      sources=sources,
-                                                      arguments=f"uppladdning i appen av {viewer.name}")
+            report = Ingester(settings, embedder).add(list(staged), metadata, on_file=on_file, collection=collection,
+                                                      sources=staged, arguments=f"uppladdning i appen av {viewer.name}")
         except PROBLEMS as exc:
-            st.error(str(exc))
+            st.error(problem_text(exc, ui))
             st.stop()
     bar.empty()
     (st.warning if report.failed else st.success)(report.summary())
-    st.dataframe([{t("column_file", ui): Path(o.path.removeprefix("upload:")).name, t("column_result", ui): t("outcome_" + o.outcome, ui),
+    st.dataframe([{t("column_file", ui): shown_name(o.path), t("column_result", ui): t("outcome_" + o.outcome, ui),
                    t("column_document", ui): cell(o.document_id), t("column_message", ui): cell(o.message)}
                   for o in report.outcomes], hide_index=True, width="stretch")
