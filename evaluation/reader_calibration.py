@@ -69,7 +69,8 @@ def select(rows: list[dict], pool: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def score(rows: list[dict], rule: dict) -> dict:
-    """How a fitted rule decides these rows: answerable answered rightly, unanswerable abstained, their mean."""
+    """How a fitted rule decides these rows: overall correct, answerable answered rightly, unanswerable
+    abstained, and the mean of those two (what the threshold balances)."""
     features = rule["features"]
     x = np.asarray([[r[f] for f in features] for r in rows], dtype=np.float64)
     confidence = 1 / (1 + np.exp(-(x @ np.asarray([rule["weights"][f] for f in features]) + rule["bias"])))
@@ -78,8 +79,9 @@ def score(rows: list[dict], rule: dict) -> dict:
     answerable = np.asarray([r["answerable"] for r in rows], dtype=bool)
     good = np.sum(right & answered) / max(1, answerable.sum())
     abstained = np.sum(~answerable & ~answered) / max(1, (~answerable).sum())
-    return {"answerable_correct": float(good), "unanswerable_abstained": float(abstained),
-            "balanced": float((good + abstained) / 2)}
+    overall = (np.sum(right & answered) + np.sum(~answerable & ~answered)) / max(1, len(rows))
+    return {"overall_correct": float(overall), "answerable_correct": float(good),
+            "unanswerable_abstained": float(abstained), "balanced": float((good + abstained) / 2)}
 
 
 def fit(rows: list[dict], features: tuple[str, ...]) -> dict:
@@ -100,13 +102,11 @@ def fit(rows: list[dict], features: tuple[str, ...]) -> dict:
                 + np.sum(unanswerable & (confidence < t)) / max(1, unanswerable.sum())) / 2
 
     threshold = float(max(np.unique(confidence), key=lambda t: (balanced(t), -abs(t - 0.5))))
-    answered = confidence >= threshold
-    return {"features": list(features), "weights": dict(zip(features, rule.weights)), "bias": rule.bias,
-            "threshold": threshold, "questions": len(rows),
-            "calibration_scores": {
-                "overall_correct": round(float((np.sum(right & answered) + np.sum(unanswerable & ~answered)) / len(rows)), 3),
-                "answerable_correct": round(float(np.sum(right & answered) / max(1, answerable.sum())), 3),
-                "unanswerable_abstained": round(float(np.sum(unanswerable & ~answered) / max(1, unanswerable.sum())), 3)}}
+    fitted = {"features": list(features), "weights": dict(zip(features, rule.weights)), "bias": rule.bias,
+              "threshold": threshold, "questions": len(rows)}
+    scores = score(rows, fitted)
+    return {**fitted, "calibration_scores": {name: round(scores[name], 3) for name in
+                                             ("overall_correct", "answerable_correct", "unanswerable_abstained")}}
 
 
 def calibrate(settings: Settings, eval_dir: Path, artifact_dir: Path, limit: int | None = None, log=print,

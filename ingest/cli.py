@@ -8,10 +8,13 @@ from pathlib import Path
 import click
 from tqdm import tqdm
 
+from corpus.catalogue import Catalogue
 from corpus.collections import UnknownCollection
+from corpus.collections import collection as find_collection
 from corpus.lock import LibraryBusy
 from corpus.records import DocumentMetadata
 from corpus.space import DiskFull
+from corpus.users import NotAllowed, acting_viewer, require
 from embedding.loader import ModelNotPrepared
 from index.manifest import IndexMismatch
 from ingest.distributed import ClusterUnavailable, DaskPreparers
@@ -108,9 +111,6 @@ def sync(folder: Path, dry_run: bool, collection: str | None, no_wait: bool) -> 
       0 2 * * * cd /opt/kalla && KALLA_USER=synk .venv/bin/python -m ingest sync /srv/delad/rapporter
     """
     settings = Settings.from_env()
-    from corpus.catalogue import Catalogue
-    from corpus.users import NotAllowed, acting_viewer, require
-
     with Catalogue(settings.catalogue_path) as catalogue:
         viewer = acting_viewer(catalogue.db, settings.user)
     try:
@@ -137,10 +137,6 @@ def sync(folder: Path, dry_run: bool, collection: str | None, no_wait: bool) -> 
 def refuse_restricted_collection_to_readers(settings: Settings, name: str) -> None:
     """Only curators may add into a collection whose access is restricted (a reader could otherwise place
     documents where only some may see them, or learn what is there from the duplicate pointers)."""
-    from corpus.catalogue import Catalogue
-    from corpus.collections import collection as find_collection
-    from corpus.users import NotAllowed, acting_viewer, require
-
     with Catalogue(settings.catalogue_path) as catalogue:
         viewer = acting_viewer(catalogue.db, settings.user)
         try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from text.messages import message
+from text.messages import catalogue, message
 
 
 @dataclass(frozen=True)
@@ -22,8 +22,6 @@ class AnyOf:
 
 class Problem(Exception):
     def __init__(self, code: str, **params: object) -> None:
-        from text.messages import catalogue
-
         if code not in catalogue():
             raise TypeError(f"{type(self).__name__} takes a message id (text/messages.json), not {code!r}")
         self.code, self.params = code, params

@@ -9,7 +9,7 @@ import streamlit as st
 
 from answer.assistant import Assistant
 from answer.compose import Answer, AnswerSentence, abstaining
-from answer.conversation import next_turn
+from answer.conversation import turns_for
 from answer.export import to_markdown, to_pdf
 from answer.feedback import record_feedback
 from answer.highlight import escape_label, escape_text, highlight
@@ -201,19 +201,15 @@ def open_conversation(settings: Settings, viewer: Viewer, conversation_id: int) 
     """Put a stored conversation back in the chat, each answer's sources read anew from the catalogue."""
     messages = []
     with Catalogue(settings.catalogue_path) as catalogue:
-        for question, record in turns(catalogue.db, conversation_id, viewer.name):
+        stored = turns(catalogue.db, conversation_id, viewer.name)
+        for (question, record), turn in zip(stored, turns_for([question for question, _ in stored])):
             answer = answer_from_record(record, catalogue, viewer)
             if answer is None:  # a source since withdrawn or closed to this user: the question alone
                 answer = abstaining(question, [], "source_gone", record.get("language", "sv"))
             messages += [{"role": "user", "content": question},
-                         {"role": "assistant", "answer": replace(answer, turn=next_turn(question, _turns(messages))),
-                          "key": uuid.uuid4().hex[:8]}]
+                         {"role": "assistant", "answer": replace(answer, turn=turn), "key": uuid.uuid4().hex[:8]}]
     st.session_state.messages, st.session_state.conversation_id = messages, conversation_id
     st.rerun()
-
-
-def _turns(messages: list[dict]):
-    return [m["answer"].turn for m in messages if m["role"] == "assistant" and m["answer"].turn]
 
 
 def remember(settings: Settings, viewer: Viewer, question: str, answer: Answer) -> None:
