@@ -23,6 +23,7 @@ SHARED = PROJECT_ROOT.parent / "shared"
 EVAL_DIR = SHARED / "eval"
 CORPUS_DIR = SHARED / "corpus"
 DOMAIN_QUESTIONS = PROJECT_ROOT / "bench" / "domain_questions.json"
+ENGLISH_CALIBRATION = Path(__file__).resolve().parent / "calibration_questions_en.json"
 LIBRARIES = PROJECT_ROOT / "bench" / "results" / "tmp" / "libraries"
 
 
@@ -52,6 +53,15 @@ def squad_questions(eval_dir: Path = EVAL_DIR, articles: tuple[str, ...] = TEST_
 
 def calibration_questions(eval_dir: Path = EVAL_DIR) -> list[Question]:
     return squad_questions(eval_dir, CALIBRATION_ARTICLES)
+
+
+def english_calibration_questions(eval_dir: Path = EVAL_DIR, path: Path = ENGLISH_CALIBRATION) -> list[Question]:
+    """The project's English translations of calibration questions (evaluation/calibration_questions_en.json),
+    with the Swedish originals' golds, article and answerability (read by id)."""
+    originals = {q.id: q for q in calibration_questions(eval_dir)}
+    listed = json.loads(Path(path).read_text(encoding="utf-8"))["questions"]
+    return [replace(originals[item["id"]], text=item["question"], language="en")
+            for item in listed if item["id"] in originals]
 
 
 def swequad_dev_questions(eval_dir: Path = EVAL_DIR) -> list[Question]:

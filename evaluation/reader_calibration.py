@@ -21,6 +21,7 @@ from evaluation.answers import (
     answer_text,
     calibration_questions,
     contains_gold,
+    english_calibration_questions,
     library_settings,
     squad_texts,
 )
@@ -29,8 +30,8 @@ from settings import DEFAULT_MODEL, Settings
 # The features a rule may weigh; calibrate() keeps the subset that decides best on a calibration article it
 # was not fitted on (leave one article out). A question in another language than the passages shares no
 # words with them, so for those the rule is chosen among the features that are not lexical.
-FEATURE_POOL = ("margin", "second_margin", "answerable", "similarity", "sentence_coverage", "missing")
-CROSS_LINGUAL_POOL = ("margin", "second_margin", "answerable", "similarity")
+FEATURE_POOL = ("margin", "second_margin", "answerability", "similarity", "sentence_coverage", "missing")
+CROSS_LINGUAL_POOL = ("margin", "second_margin", "answerability", "similarity")
 
 
 def observe(reader, searcher, questions, k: int) -> list[dict]:
@@ -44,8 +45,10 @@ def observe(reader, searcher, questions, k: int) -> list[dict]:
         evidence = gather_evidence(question.text, hits, idf)
         composed = compose_read_answer(question.text, hits, readings, "sv") if hits else None
         right = bool(composed and question.answerable and contains_gold(answer_text(composed), question.golds))
-        rows.append({"id": question.id, "group": question.group, "answerable": question.answerable, "right": right,
-                     **reader_features(readings, hits, evidence)})
+        features = reader_features(readings, hits, evidence)
+        truth = {"id": question.id, "group": question.group, "answerable": question.answerable, "right": right}
+        assert truth.keys().isdisjoint(features), "a feature would hide what the question is"
+        rows.append({**features, **truth})
     return rows
 
 
@@ -56,7 +59,7 @@ def select(rows: list[dict], pool: tuple[str, ...]) -> tuple[str, ...]:
 
     groups = sorted({r["group"] for r in rows})
     candidates = [c for size in range(1, 5) for c in combinations(pool, size)
-                  if "margin" in c or "answerable" in c]
+                  if "margin" in c or "answerability" in c]
 
     def transfer(features: tuple[str, ...]) -> float:
         scores = []
@@ -66,6 +69,11 @@ def select(rows: list[dict], pool: tuple[str, ...]) -> tuple[str, ...]:
         return float(np.mean(scores))
 
     return max(candidates, key=lambda c: (round(transfer(c), 4), -len(c))) if len(groups) > 1 else pool[:1]
+
+
+def fittable(rows: list[dict]) -> bool:
+    """Enough to fit and select a rule on: answerable and unanswerable questions of at least two articles."""
+    return len({r["group"] for r in rows}) > 1 and {r["answerable"] for r in rows} == {True, False}
 
 
 def score(rows: list[dict], rule: dict) -> dict:
@@ -117,12 +125,13 @@ def calibrate(settings: Settings, eval_dir: Path, artifact_dir: Path, limit: int
     from index.search import Searcher
 
     settings = replace(settings, model=DEFAULT_MODEL)
-    questions = calibration_questions(eval_dir)
+    questions, english = calibration_questions(eval_dir), english_calibration_questions(eval_dir)
     texts = squad_texts(eval_dir)
     name = "squad-sv"
     if limit:  # a tiny run (tests): the questions' own paragraphs only
         questions = questions[:limit]
         ids = {q.id for q in questions}
+        english = [q for q in english if q.id in ids]
         wanted = {paragraph["context"] for article in squad_articles(eval_dir) for paragraph in article["paragraphs"]
                   if any(qa["id"] in ids for qa in paragraph["qas"])}
         texts = {key: text for key, text in texts.items() if any(w in text for w in wanted)}
@@ -132,9 +141,16 @@ def calibrate(settings: Settings, eval_dir: Path, artifact_dir: Path, limit: int
     searcher = Searcher(library, load_embedder(library))
     log(f"Kalibrerar på {len(questions)} frågor ur {', '.join(sorted({q.group for q in questions}))} …")
     rows = observe(reader, searcher, questions, settings.k)
-    chosen, cross_lingual = select(rows, FEATURE_POOL), select(rows, CROSS_LINGUAL_POOL)
-    log(f"Valda särdrag: {', '.join(chosen)}; över språkgränsen: {', '.join(cross_lingual)}")
-    calibration = {**fit(rows, chosen), "cross_lingual": fit(rows, cross_lingual)}
+    english_rows = observe(reader, searcher, english, settings.k)
+    (Path(libraries).parent / "reader_calibration_rows.jsonl").write_text(
+        "".join(json.dumps({**r, "language": language}) + "\n" for language, part in (("sv", rows), ("en", english_rows))
+                for r in part), encoding="utf-8")
+    # English questions over the Swedish passages fit the rule for questions across the language boundary;
+    # a tiny run without them (tests) fits it on the Swedish questions.
+    crossing = english_rows if fittable(english_rows) else rows
+    chosen, cross_lingual = select(rows, FEATURE_POOL), select(crossing, CROSS_LINGUAL_POOL)
+    log(f"Valda särdrag: {', '.join(chosen)}; över språkgränsen ({len(crossing)} frågor): {', '.join(cross_lingual)}")
+    calibration = {**fit(rows, chosen), "cross_lingual": fit(crossing, cross_lingual)}
     config_path = Path(artifact_dir) / CONFIG_FILE
     config = json.loads(config_path.read_text(encoding="utf-8"))
     config["calibration"] = calibration

@@ -4,6 +4,7 @@ training recipe runs end to end on a tiny subset; the assistant quotes the span'
 the reader off (or another embedding model) the lexical abstention still decides."""
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from dataclasses import replace
@@ -100,11 +101,13 @@ def test_a_heading_is_not_glued_to_the_sentence_after_it():
 def test_the_training_recipe_runs_end_to_end_on_a_tiny_subset(default_settings, tmp_path):
     out = tmp_path / "reader"
     result = subprocess.run([sys.executable, "-m", "evaluation.train_reader", "--limit", "24", "--epochs", "1",
+                             "--lora-rank", "2", "--answerability-weight", "1", "--mined-negatives", "1",
                              "--out", str(out), "--work", str(tmp_path / "libraries")],
                             cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     assert (out / "reader.safetensors").stat().st_size < 20 * 2**20
     assert "Tröskel" in result.stdout
+    assert re.search(r"^[1-9]\d* negativ ur sökningen", result.stdout, re.M), result.stdout[-2000:]
     from answer.reader.reading import Reader
 
     reading, = Reader(default_settings.models_dir / DEFAULT_MODEL, out).read("Hur många myndigheter?", [PASSAGE])
@@ -154,3 +157,19 @@ def test_adapters_trained_on_the_lower_layers_are_merged_into_the_weights_at_loa
     assert not any(".lora_" in n for n, _ in plain.named_parameters())  # merged: reading costs the plain encoder
     for wanted, got in zip(expected, plain(encoded["input_ids"], encoded["attention_mask"])):
         assert torch.allclose(wanted, got, atol=1e-4)
+
+
+@pytest.mark.shared
+@pytest.mark.skipif(not (SHARED / "eval").is_dir(), reason="../shared/eval finns inte (en ny klon har ingen ../shared)")
+def test_the_english_calibration_questions_are_calibration_questions_of_both_kinds():
+    import json
+
+    from answer.reader.data import CALIBRATION_ARTICLES
+    from evaluation.answers import ENGLISH_CALIBRATION, english_calibration_questions
+
+    listed = json.loads(ENGLISH_CALIBRATION.read_text(encoding="utf-8"))["questions"]
+    english = english_calibration_questions()
+    assert len(english) == len(listed) == 120  # every id names a question of a calibration article
+    assert {q.group for q in english} == set(CALIBRATION_ARTICLES)
+    assert sum(q.answerable for q in english) == 60 and all(q.golds for q in english if q.answerable)
+    assert all(q.language == "en" for q in english)

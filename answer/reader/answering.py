@@ -32,7 +32,7 @@ def reader_features(readings: Sequence[Reading], hits: Sequence[Hit], evidence: 
     similarities = [h.similarity for h in hits if h.similarity is not None]
     lexical = {"sentence_coverage": evidence.sentence_coverage, "missing": evidence.missing} if evidence else {}
     return {"margin": max(margins[0], -30.0), "second_margin": max(margins[1] if len(margins) > 1 else -30.0, -30.0),
-            "answerable": min(30.0, max(answerable, -30.0)), "similarity": max(similarities, default=0.0), **lexical}
+            "answerability": min(30.0, max(answerable, -30.0)), "similarity": max(similarities, default=0.0), **lexical}
 
 
 def calibration_for(calibration: dict, language: str) -> dict:

@@ -30,7 +30,7 @@ class Example:
     answer_start: int | None  # character offset in context; None = no answer in this context
     answer_text: str = ""
     group: str = ""  # article (SQuAD) or "swequad" / "swequad-dev"
-    kind: str = "answerable"  # answerable | unanswerable (adversarial) | negative (other paragraph)
+    kind: str = "answerable"  # answerable | unanswerable (adversarial) | negative (other paragraph) | mined
 
     @property
     def answerable(self) -> bool:
@@ -116,12 +116,14 @@ def split_articles(articles: list[dict]) -> tuple[list[dict], list[dict], list[d
     return train, calibration, test
 
 
-def training_examples(eval_dir: Path, seed: int = 13, limit: int | None = None) -> list[Example]:
-    """Everything the reader is trained on (never the calibration or test articles, never SweQUAD dev)."""
+def training_examples(eval_dir: Path, seed: int = 13, limit: int | None = None,
+                      extra: Sequence[Example] = ()) -> list[Example]:
+    """Everything the reader is trained on (never the calibration or test articles, never SweQUAD dev), with
+    `extra` examples made elsewhere (negatives mined with the search: evaluation/reader_negatives.py)."""
     train, _, _ = split_articles(squad_articles(eval_dir))
     swequad = swequad_examples(Path(eval_dir) / SWEQUAD_TRAIN, "swequad")
     examples = (squad_examples(train) + other_paragraph_negatives(train, 2, seed)
-                + swequad + swequad_negatives(swequad, len(swequad) // 2, seed))
+                + swequad + swequad_negatives(swequad, len(swequad) // 2, seed) + list(extra))
     random.Random(seed).shuffle(examples)
     return examples[:limit] if limit else examples
 

@@ -13,6 +13,7 @@ import math
 import random
 import time
 from pathlib import Path
+from typing import Sequence
 
 import torch
 
@@ -47,7 +48,7 @@ def collate(batch: list, pad_id: int) -> dict[str, torch.Tensor]:
 
 def train(base_folder: Path, eval_dir: Path, out_dir: Path, *, layers: int = 5, lora_rank: int = 0,
           answerability_weight: float = 0.0, epochs: float = 2.0, batch_size: int = 16, learning_rate: float = 1e-4, max_length: int = 256, stride: int = 96,
-          limit: int | None = None, seed: int = 13, threads: int | None = None, log=print) -> dict:
+          limit: int | None = None, seed: int = 13, threads: int | None = None, extra: Sequence = (), log=print) -> dict:
     torch.manual_seed(seed)
     if threads:
         torch.set_num_threads(threads)
@@ -56,7 +57,7 @@ def train(base_folder: Path, eval_dir: Path, out_dir: Path, *, layers: int = 5, 
     names = model.train_top(layers, lora_rank)
     if not answerability_weight:  # the head is not trained, so not stored (its logit reads 0)
         names = [n for n in names if not n.startswith("answerable.")]
-    examples = training_examples(eval_dir, seed, limit)
+    examples = training_examples(eval_dir, seed, limit, extra)
     train_features = features(tokenizer, examples, max_length, stride)
     steps_per_epoch = math.ceil(len(train_features) / batch_size)
     total_steps = max(1, int(steps_per_epoch * epochs))
@@ -103,6 +104,7 @@ def train(base_folder: Path, eval_dir: Path, out_dir: Path, *, layers: int = 5, 
                     f"kvar ~{(total_steps - step) * elapsed / step / 60:.1f} min")
     model.eval()
     config = {"base_model": "intfloat/multilingual-e5-small", "base_folder": DEFAULT_MODEL, "layers": layers,
+              "mined_negatives": len(extra),
               "lora_rank": lora_rank, "answerability_weight": answerability_weight, "max_length": max_length, "stride": stride, "trained_parameters": names,
               "training": {"examples": len(examples), "windows": len(train_features), "steps": total_steps,
                            "epochs": epochs, "batch_size": batch_size, "learning_rate": learning_rate,
