@@ -107,6 +107,21 @@ def swequad_texts(eval_dir: Path = EVAL_DIR) -> dict[str, str]:
     return load_beir(Path(eval_dir) / "swequad_mc", "dev").corpus
 
 
+def safe_key(key: str) -> str:
+    """A text's key as it may stand in a file name."""
+    return re.sub(r"[^A-Za-z0-9_-]", "_", key)[:40]
+
+
+def library_file_name(number: int, key: str) -> str:
+    """The file that holds the text `key` in a library built from texts (its document's file_name)."""
+    return f"{number:06d}_{safe_key(key)}.txt"
+
+
+def library_key(file_name: str) -> str:
+    """The (safe) key of the text a document of a library built from texts holds: library_file_name read back."""
+    return Path(file_name).stem.split("_", 1)[-1]
+
+
 def library_settings(settings: Settings, name: str, texts: dict[str, str] | None = None,
                      folder: Path | None = None, log=print, libraries: Path = LIBRARIES) -> Settings:
     """Settings over a library built once (and kept in bench/results/tmp/libraries/NAME) from `texts`
@@ -124,7 +139,7 @@ def library_settings(settings: Settings, name: str, texts: dict[str, str] | None
         shutil.rmtree(source, ignore_errors=True)
         source.mkdir(parents=True)
         for number, (key, text) in enumerate(texts.items()):
-            (source / f"{number:06d}_{re.sub(r'[^A-Za-z0-9_-]', '_', key)[:40]}.txt").write_text(text, encoding="utf-8")
+            (source / library_file_name(number, key)).write_text(text, encoding="utf-8")
     log(f"Bygger biblioteket {name} ({root}) …")
     report = Ingester(built, load_embedder(built)).add([source])
     log(f"  {len(report.outcomes)} filer, {sum(o.passages or 0 for o in report.outcomes)} passager "

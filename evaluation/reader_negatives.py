@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import json
 import random
-import re
 from pathlib import Path
 
 from answer.reader.data import Example, split_articles, squad_articles, squad_examples
+from evaluation.answers import library_key, safe_key
 
 CORPUS_FILE = "squad_v2_sv/corpus.jsonl"
 
@@ -23,7 +23,7 @@ def article_of_documents(eval_dir: Path) -> dict[str, str]:
     for line in (Path(eval_dir) / CORPUS_FILE).read_text(encoding="utf-8").splitlines():
         if line.strip():
             row = json.loads(line)
-            found[re.sub(r"[^A-Za-z0-9_-]", "_", row["_id"])[:40]] = row.get("title", "")
+            found[safe_key(row["_id"])] = row.get("title", "")
     return found
 
 
@@ -43,9 +43,10 @@ def mined_negatives(searcher, eval_dir: Path, per_question: int, k: int = 5, see
     for number, example in enumerate(examples):
         taken = 0
         for hit in searcher.search(example.question, k):
-            document_key = Path(hit.document.file_name).stem.split("_", 1)[-1]
+            if taken == per_question:
+                break
             text = hit.passage.text
-            if taken == per_question or article_of.get(document_key) not in titles:
+            if article_of.get(library_key(hit.document.file_name)) not in titles:
                 continue
             if text.strip() in example.context or example.context in text:
                 continue  # its own paragraph

@@ -46,8 +46,8 @@ def collate(batch: list, pad_id: int) -> dict[str, torch.Tensor]:
             "start": torch.tensor([f.start for f in batch]), "end": torch.tensor([f.end for f in batch])}
 
 
-def train(base_folder: Path, eval_dir: Path, out_dir: Path, *, layers: int = 5, lora_rank: int = 0,
-          answerability_weight: float = 0.0, epochs: float = 2.0, batch_size: int = 16, learning_rate: float = 1e-4, max_length: int = 256, stride: int = 96,
+def train(base_folder: Path, eval_dir: Path, out_dir: Path, *, layers: int = 5, lora_rank: int = 8,
+          answerability_weight: float = 1.0, epochs: float = 3.0, batch_size: int = 16, learning_rate: float = 1e-4, max_length: int = 256, stride: int = 96,
           limit: int | None = None, seed: int = 13, threads: int | None = None, extra: Sequence = (), log=print) -> dict:
     torch.manual_seed(seed)
     if threads:
