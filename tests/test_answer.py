@@ -10,6 +10,7 @@ from pypdf import PdfReader
 
 from answer.assistant import Assistant
 from answer.conversation import is_follow_up, next_turn
+from answer.examples import answered_examples
 from answer.export import to_markdown, to_pdf
 from answer.feedback import all_feedback, record_feedback
 from answer.language import question_language
@@ -73,6 +74,16 @@ def test_answerable_question_is_more_confident_than_unanswerable(library):
     answered = assistant.ask("Vad kostar underhållet av de föråldrade it-systemen?")
     refused = assistant.ask("Hur många älgar sköts under jakten i Jämtland förra hösten?")
     assert answered.confidence > assistant.rule.threshold > refused.confidence
+
+
+def test_only_example_questions_the_library_answers_are_offered(library):
+    unanswered = "Hur många älgar sköts under jakten i Jämtland förra hösten?"
+    answered = "Vad kostar underhållet av de föråldrade it-systemen?"
+    also = "Vad har ökat kraftigt de senaste åren?"
+    assistant = Assistant(library)
+    assert answered_examples(assistant, [unanswered, answered, also]) == [answered, also]
+    assert answered_examples(assistant, [unanswered, answered, also], wanted=1) == [answered]
+    assert answered_examples(assistant, [unanswered, answered], tries=1) == []
 
 
 def test_english_question_gets_english_notices(library):

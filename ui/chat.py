@@ -10,6 +10,7 @@ import streamlit as st
 from answer.assistant import Assistant
 from answer.compose import Answer, AnswerSentence, abstaining
 from answer.conversation import turns_for
+from answer.examples import TRIES, answered_examples
 from answer.export import to_markdown, to_pdf
 from answer.feedback import record_feedback
 from answer.highlight import escape_label, escape_text, highlight
@@ -227,7 +228,6 @@ def session_id() -> str:
 
 OPENING_SERIES = 6
 NEWEST = 3
-EXAMPLES = 3
 
 
 def library_holdings(settings: Settings, viewer: Viewer) -> tuple[Counter, Counter, list[Document]]:
@@ -240,14 +240,21 @@ def library_holdings(settings: Settings, viewer: Viewer) -> tuple[Counter, Count
 
 
 def example_questions(documents: list[Document], ui: str) -> list[str]:
-    """Questions made from the library itself: one per newest document, from its title."""
+    """Candidate questions made from the library itself: one per newest document, from its title."""
     titles = [d.metadata.title for d in documents if d.metadata.title and 8 <= len(d.metadata.title) <= 120]
-    return [t("example_question", ui, title=title.rstrip(".?! ")) for title in titles[:EXAMPLES]]
+    return [t("example_question", ui, title=title.rstrip(".?! ")) for title in titles[:TRIES]]
 
 
-def opening(settings: Settings, viewer: Viewer, ui: str) -> None:
+@st.cache_data(max_entries=64, show_spinner=False)
+def offered_examples(_assistant: Assistant, candidates: tuple[str, ...], _filters: SearchFilters,
+                     filters_key: str, index_version: str | None) -> list[str]:
+    """The candidates the library answers for these filters (asked once per index version)."""
+    return answered_examples(_assistant, candidates, _filters)
+
+
+def opening(settings: Settings, viewer: Viewer, ui: str, assistant: Assistant, filters: SearchFilters) -> None:
     """Before the first question: what the library holds, the newest additions, and example questions
-    (clicking one asks it)."""
+    that the library answers (clicking one asks it)."""
     series, years, newest = library_holdings(settings, viewer)
     if not newest:
         return
@@ -267,7 +274,10 @@ def opening(settings: Settings, viewer: Viewer, ui: str) -> None:
                      + "</li>")
     st.markdown(f"<p><strong>{escape_text(t('opening_newest', ui))}</strong></p><ul>{''.join(lines)}</ul>",
                 unsafe_allow_html=True)
-    questions = example_questions(newest, ui)
+    published = assistant.searcher.published()
+    with st.spinner(t("finding_examples", ui)):
+        questions = offered_examples(assistant, tuple(example_questions(newest, ui)), filters, repr(filters),
+                                     published.version if published else None)
     if questions:
         st.markdown(f"**{t('opening_examples', ui)}**")
         for number, question in enumerate(questions):
@@ -315,7 +325,7 @@ def chat_page() -> None:
 
     question = st.chat_input(t("ask", ui)) or st.session_state.pop("asked_example", None)
     if not messages and not question and not shared and counts["documents"]:
-        opening(settings, viewer, ui)
+        opening(settings, viewer, ui, assistant, filters)
     if question:
         history = [m["answer"].turn for m in messages if m["role"] == "assistant" and m["answer"].turn]
         messages.append({"role": "user", "content": question})
