@@ -3,7 +3,8 @@
 Every request carries `Authorization: Bearer kalla_…` (a token from `python -m corpus token add USER`);
 the token acts as its user, whose role and groups are read from the catalogue at each request, so
 restricted collections are filtered exactly as in the app. Bad input gets a 4xx JSON answer
-({"detail": …}); library errors are mapped to their status codes, never a 500."""
+({"detail": …}, in English where Accept-Language prefers it over Swedish); library errors are mapped to
+their status codes, never a 500."""
 
 import functools
 import hashlib
@@ -13,7 +14,7 @@ import time
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, File, Form, Header, HTTPException, Query, Request, UploadFile
+from fastapi import Depends, FastAPI, File, Form, Header, Query, Request, UploadFile
 from fastapi import Path as PathParameter
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
@@ -38,7 +39,8 @@ from index.search import EmptyLibrary
 from index.store import DamagedIndex
 from ingest.pipeline import Ingester, shown_name, stage_uploads
 from settings import Settings
-from text.problems import Term
+from text.messages import preferred_language
+from text.problems import Problem, Term
 
 MAX_TEXT = 2000
 TOKEN_CACHE_SECONDS = 60  # a verified token skips argon2 this long; revocation and roles are still read each time
@@ -67,7 +69,15 @@ class Reason(BaseModel):
     reason: str = Field(default="", max_length=MAX_TEXT)
 
 
-STATUS_FOR = ((NotAllowed, 403), (CurationError, 400), (UnknownCollection, 404), (LibraryBusy, 409),
+class Unauthenticated(Problem):
+    """No token, or one that is wrong or revoked."""
+
+
+class NotFound(Problem, LookupError):
+    """No such document for this user (or its original file is gone)."""
+
+
+STATUS_FOR = ((Unauthenticated, 401), (NotAllowed, 403), (CurationError, 400), (UnknownCollection, 404), (LibraryBusy, 409),
               (EmptyLibrary, 404), (ModelNotPrepared, 503), (IndexMismatch, 503), (DamagedIndex, 503),
               (LookupError, 404), (ValueError, 400))
 
@@ -92,14 +102,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         """The token's user as the catalogue has them now (401 for a missing, wrong or revoked token)."""
         scheme, _, text = (authorization or "").partition(" ")
         if scheme.lower() != "bearer" or not text.strip():
-            raise HTTPException(401, "Ange en API-nyckel: Authorization: Bearer kalla_… (python -m corpus token add)")
+            raise Unauthenticated("api_token_missing")
         key = hashlib.sha256(text.strip().encode()).hexdigest()
         recently_verified = verified.get(key, 0.0) > time.monotonic()
         with Catalogue(settings.catalogue_path) as catalogue:
             name = token_user(catalogue.db, text, verify=not recently_verified)
             who = enabled_viewer(catalogue.db, name) if name else None
         if who is None:
-            raise HTTPException(401, "Ogiltig eller återkallad API-nyckel")
+            raise Unauthenticated("api_token_invalid")
         with lock:
             verified[key] = time.monotonic() + TOKEN_CACHE_SECONDS
         return who
@@ -140,7 +150,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         document = _visible(settings, document_id, who)
         path = Library(settings.library_dir).path(document.stored_path)
         if not path.is_file():
-            raise LookupError(f"Originalfilen till #{document_id} saknas i biblioteket (kör python -m corpus check)")
+            raise NotFound("api_original_missing", id=document_id)
         return FileResponse(path, filename=document.file_name)
 
     @app.post("/documents", summary="Add files (librarian): the same ingest as `python -m ingest add`")
@@ -179,7 +189,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 
 async def _as_json(request: Request, exc: Exception, status: int) -> JSONResponse:
-    return JSONResponse({"detail": str(exc)}, status_code=status)
+    """The error as {"detail": …}, in the client's language (Accept-Language: sv or en) where it is one of
+    Källa's own messages; a 401 names the scheme it wants."""
+    language = preferred_language(request.headers.get("accept-language"))
+    detail = exc.text(language) if isinstance(exc, Problem) else str(exc)
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse({"detail": detail}, status_code=status, headers=headers)
 
 
 def _visible(settings: Settings, document_id: int, who: Viewer):
@@ -188,7 +203,7 @@ def _visible(settings: Settings, document_id: int, who: Viewer):
     with Catalogue(settings.catalogue_path) as catalogue:
         document = catalogue.readable_document(document_id, who)
     if document is None:
-        raise LookupError(f"Dokument #{document_id} finns inte")
+        raise NotFound("api_document_not_found", id=document_id)
     return document
 
 

@@ -99,6 +99,18 @@ def test_without_a_valid_token_nothing_is_answered(api):
         assert response.status_code == 401 and "detail" in response.json()
 
 
+def test_errors_come_in_the_language_the_client_asks_for(api):
+    url, _, _, _ = api
+    swedish = httpx.get(f"{url}/search", params={"q": "bygglov"})
+    english = httpx.get(f"{url}/search", params={"q": "bygglov"}, headers={"Accept-Language": "en-GB,en;q=0.9,sv;q=0.5"})
+    assert swedish.status_code == english.status_code == 401 and english.headers["www-authenticate"] == "Bearer"
+    assert swedish.json()["detail"].startswith("Ange en API-nyckel") and english.json()["detail"].startswith("Give an API key")
+    refused = client(api, "bo").post("/documents/1/withdraw", json={"reason": "x"}, headers={"Accept-Language": "en"})
+    assert refused.status_code == 403 and "this needs librarian" in refused.json()["detail"], refused.text
+    missing = client(api, "bo").get("/documents/424242", headers={"Accept-Language": "en"})
+    assert missing.json()["detail"] == "Document #424242 does not exist"
+
+
 def test_uploads_and_curation_need_a_librarian(api, tmp_path):
     reader, librarian = client(api, "bo"), client(api, "anna")
     files = {"files": ("remiss.txt", "Remissvaret tillstyrker förslaget om gemensam digital infrastruktur.".encode())}

@@ -13,7 +13,7 @@ import pytest
 from corpus.access import ROLES
 from corpus.records import METADATA_FIELDS, STATUSES
 from settings import PROJECT_ROOT
-from text.messages import catalogue, message
+from text.messages import catalogue, message, preferred_language
 
 SOURCE_FOLDERS = ("answer", "corpus", "desk", "index", "ingest", "ui", "text", "evaluation")
 UI_FILES = sorted([PROJECT_ROOT / "app.py", *(PROJECT_ROOT / "ui").rglob("*.py")])
@@ -83,3 +83,11 @@ def test_the_pages_write_no_swedish_of_their_own(path):
 def test_a_missing_language_falls_back_to_swedish_and_values_are_filled_in():
     assert message("documents_found", "en", count=3) == "3 documents"
     assert message("documents_found", "fi", count=3) == "3 dokument"
+
+
+@pytest.mark.parametrize("header, language", [
+    (None, "sv"), ("", "sv"), ("en", "en"), ("en-GB,en;q=0.9,sv;q=0.8", "en"), ("sv-SE,en;q=0.5", "sv"),
+    ("de,en;q=0.3", "en"), ("fr", "sv"), ("en;q=garbage,sv;q=0.1", "sv"), ("*", "sv"),
+])
+def test_the_preferred_language_is_read_from_accept_language(header, language):
+    assert preferred_language(header) == language

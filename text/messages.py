@@ -26,3 +26,23 @@ def number(n: int, language: str = "sv") -> str:
     """Thousands grouped as each language writes them: 128 000 / 128,000."""
     grouped = f"{n:,}"
     return grouped.replace(",", " ") if language == "sv" else grouped
+
+
+def preferred_language(accept_language: str | None) -> str:
+    """The language of LANGUAGES a client asks for most in an HTTP Accept-Language header ("en-GB,en;q=0.9,
+    sv;q=0.8" -> "en"); Swedish where it names none of them or cannot be read."""
+    best, best_weight = "sv", 0.0
+    for part in (accept_language or "").split(","):
+        tag, _, options = part.strip().partition(";")
+        primary = tag.strip().lower().split("-")[0]
+        weight = 1.0
+        for option in options.split(";"):
+            name, _, value = option.strip().partition("=")
+            if name.strip() == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        if primary in LANGUAGES and weight > best_weight:
+            best, best_weight = primary, weight
+    return best
