@@ -6,7 +6,8 @@ Question sets (all read from ../shared or the project's own bench/domain_questio
 - SweQUAD-MC dev (answerable), over a library of the SweQUAD-MC passages;
 - the project's domain questions over ../shared/corpus (Swedish and English, some not answered there).
 An answer counts as containing the gold answer when one of the gold strings is in the quoted text
-(case, width and white space folded). Abstaining is correct exactly when the question is unanswerable."""
+as whole words (case, width and white space folded; a Swedish genitive -s allowed). Abstaining is
+correct exactly when the question is unanswerable."""
 from __future__ import annotations
 
 import json
@@ -86,8 +87,10 @@ def folded(text: str) -> str:
 
 
 def contains_gold(text: str, golds: tuple[str, ...]) -> bool:
+    """Whether `text` states one of the gold answers: as whole words, also in the Swedish genitive
+    ("Linköpings universitet" states "Linköping")."""
     haystack = f" {folded(text)} "
-    return any(f" {folded(g)} " in haystack for g in golds if folded(g))
+    return any(f" {gold} " in haystack or f" {gold}s " in haystack for gold in map(folded, golds) if gold)
 
 
 def answer_text(answer) -> str:

@@ -66,3 +66,12 @@ def test_harness_runs_through_ingest_and_search(tmp_path, hashing_env):
     assert [r["mode"] for r in results] == ["hybrid", "dense", "bm25"]
     for scores in results:
         assert scores["ndcg@10"] == 1.0 and scores["mrr@10"] == 1.0 and scores["queries"] == 2, scores
+
+
+def test_an_answer_states_the_gold_as_whole_words_also_in_the_genitive():
+    from evaluation.answers import contains_gold
+
+    assert contains_gold("En AI-fabrik etableras vid Linköpings universitet.", ("Linköping",))
+    assert contains_gold("Granskningen (RiR 2025:8) visar …", ("RiR 2025:8",))
+    assert not contains_gold("Linköpingsbor flyttar.", ("Linköping",))  # a word part is not the answer
+    assert not contains_gold("Tio åren gick.", ("tio år",)) and not contains_gold("", ("",))

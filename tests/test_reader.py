@@ -13,7 +13,7 @@ import pytest
 
 from answer.assistant import Assistant
 from answer.reader import load_reader, reader_available
-from answer.reader.answering import quote_units
+from answer.reader.answering import quote_units, quote_window
 from embedding.prepare import prepare_e5_small
 from helpers import SHARED
 from ingest.pipeline import Ingester
@@ -93,6 +93,18 @@ def test_a_heading_is_not_glued_to_the_sentence_after_it():
     quoted = [text[u.start:u.end] for u in quote_units(text)]
     assert quoted == ["Regeringen slår ihop myndigheterna", "Sammanslagningen av PTS och Digg sker 2027.",
                       "Den nya myndigheten får ett nytt namn."]
+
+
+def test_a_long_run_on_sentence_is_quoted_around_its_answer():
+    row = " | ".join(f"rad {n} med text om annat" for n in range(60))  # a table row: one 1,600-character "sentence"
+    text = row + " | Svaret är RiR 2025:8 enligt skrivelsen | " + row
+    start = text.index("RiR 2025:8")
+    unit = quote_units(text)[0]
+    first, last = quote_window(text, unit, start, start + len("RiR 2025:8"))
+    assert last - first <= 600 and "Svaret är RiR 2025:8 enligt skrivelsen" in text[first:last]
+    assert text[first - 1] == " " and text[last] == " "  # cut between words
+    short = quote_units("Kort mening om RiR 2025:8.")[0]
+    assert quote_window("Kort mening om RiR 2025:8.", short, 15, 25) == (short.start, short.end)
 
 
 @pytest.mark.real_model

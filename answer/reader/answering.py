@@ -76,6 +76,26 @@ def quote_units(text: str) -> list[_Quote]:
     return units
 
 
+def quote_window(text: str, unit: _Quote, span_start: int, span_end: int,
+                 limit: int = MAX_QUOTE_CHARS) -> tuple[int, int]:
+    """The part of `unit` to quote: all of it when it is short enough; else at most `limit` characters
+    around the span (a table row or a list run together can be one long "sentence", and its answer may lie
+    far into it), cut at white space, never inside the span."""
+    if unit.end - unit.start <= limit:
+        return unit.start, unit.end
+    inside_start, inside_end = max(unit.start, span_start), min(unit.end, span_end)
+    room = max(0, limit - (inside_end - inside_start))
+    start = max(unit.start, min(inside_start - room // 2, unit.end - limit))
+    end = min(unit.end, max(start + limit, inside_end))
+    if start > unit.start:  # begin at a word
+        gap = text.find(" ", start, inside_start)
+        start = gap + 1 if gap != -1 else start
+    if end < unit.end:  # end at a word
+        gap = text.rfind(" ", inside_end, end)
+        end = gap if gap != -1 else end
+    return start, end
+
+
 def span_sentences(hit: Hit, reading: Reading) -> list[AnswerSentence]:
     """The sentences of the passage that hold the reader's span, each with its part of the span marked."""
     text = hit.passage.text
@@ -83,7 +103,7 @@ def span_sentences(hit: Hit, reading: Reading) -> list[AnswerSentence]:
     for unit in quote_units(text):
         if unit.end <= reading.start or unit.start >= reading.end:
             continue
-        start, end = unit.start, min(unit.end, unit.start + MAX_QUOTE_CHARS)
+        start, end = quote_window(text, unit, reading.start, reading.end)
         marked = (max(reading.start, start) - start, min(reading.end, end) - start)
         chosen.append(AnswerSentence(text[start:end], hit.rank, span=marked if marked[1] > marked[0] else None))
     return chosen
