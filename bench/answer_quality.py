@@ -1,6 +1,6 @@
 """Benchmark: answer quality, the lexical heuristic against the trained reader, side by side in one run.
 
-    .venv/bin/python -m bench.answer_quality [--sets squad,swequad,domain] [--no-latency] [--limit N]
+    .venv/bin/python -m bench.answer_quality [--sets squad,swequad,domain] [--no-latency | --latency-only] [--limit N]
 
 Sets (evaluation/answers.py): SQuAD-sv 2.0 on the articles held out from the reader's training (answerable
 and adversarial unanswerable questions) over a library of all 1,204 SQuAD-sv paragraphs; SweQUAD-MC dev over
@@ -118,36 +118,63 @@ def latency(settings: Settings, questions: list[Question], label: str) -> dict:
 @click.option("--sets", default="squad,swequad,domain", show_default=True)
 @click.option("--limit", type=int, help="Högst så här många frågor per uppsättning (för att prova skriptet).")
 @click.option("--no-latency", is_flag=True, help="Hoppa över latensmätningen vid 2,5k och 100k passager.")
-def main(sets: str, limit: int | None, no_latency: bool) -> None:
+@click.option("--latency-only", is_flag=True, help="Mät bara latensen; kvaliteten i answer_quality.json behålls.")
+def main(sets: str, limit: int | None, no_latency: bool, latency_only: bool) -> None:
     """Svarskvalitet: heuristiken mot läsaren på SQuAD-sv (utelämnade artiklar), SweQUAD-MC dev och domänfrågor."""
     settings = Settings.from_env()
+    from embedding.sentence import cpu_has_native_bfloat16
+
+    out = RESULTS / "answer_quality.json"
+    if latency_only:
+        result = json.loads(out.read_text(encoding="utf-8"))
+    else:
+        previous = json.loads(out.read_text(encoding="utf-8")) if out.is_file() else {}
+        result = quality(settings, sets.split(","), limit)
+        if "latency" in previous:  # until measured again below (or with --latency-only)
+            result["latency"] = previous["latency"]
+        write(out, result)  # kept even if the latency measurement that follows fails
+        print(json.dumps(result["scores"], indent=1, ensure_ascii=False))
+    if not no_latency:
+        result["latency"] = latencies(settings)
+        result["machine"] = {**machine(), "native_bf16": cpu_has_native_bfloat16()}
+        result.pop("latency_note", None)
+        write(out, result)
+    print(f"skrev {out}")
+
+
+def quality(settings: Settings, names: list[str], limit: int | None) -> dict:
     started = time.perf_counter()
-    built = libraries(settings, sets.split(","))
+    built = libraries(settings, names)
     rows = []
     for name, (library, questions) in built.items():
         print(f"{name}: {len(questions[:limit])} frågor …", flush=True)
         rows += ask_all(name, library, questions, limit)
         for key, value in summary([r for r in rows if r["set"] == name]).items():
             print(f"  {key}: {value}", flush=True)
-    result = {"machine": machine(), "sets": {name: {"library": str(lib.data_dir), "questions": len(q[:limit])}
-                                               for name, (lib, q) in built.items()},
-              "scores": summary(rows)}
-    if not no_latency:
-        from query_scale import build_library
-
-        domain_library, domain = library_settings(settings, "shared-corpus", folder=CORPUS_DIR), domain_questions()
-        result["latency"] = {"2.5k": latency(domain_library, domain, "2.5k")}
-        work = LIBRARIES / "n100000"
-        work.mkdir(parents=True, exist_ok=True)
-        build_library(100_000, domain_library.data_dir.parent, work)
-        result["latency"]["100k"] = latency(replace(settings, data_dir=work / "data"), domain, "100k")
-    result["seconds"] = round(time.perf_counter() - started)
-    out = RESULTS / "answer_quality.json"
-    out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     (RESULTS / "answer_quality_rows.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
                                                         encoding="utf-8")
-    print(json.dumps(result["scores"], indent=1, ensure_ascii=False))
-    print(f"skrev {out}")
+    from embedding.sentence import cpu_has_native_bfloat16
+
+    return {"machine": {**machine(), "native_bf16": cpu_has_native_bfloat16()}, "sets": {name: {"library": str(lib.data_dir), "questions": len(q[:limit])}
+                                           for name, (lib, q) in built.items()},
+            "scores": summary(rows), "seconds": round(time.perf_counter() - started)}
+
+
+def latencies(settings: Settings) -> dict:
+    """Whole-answer latency over the domain questions at ~2.5k passages and at 100k."""
+    from bench.query_scale import build_library
+
+    domain_library, domain = library_settings(settings, "shared-corpus", folder=CORPUS_DIR), domain_questions()
+    figures = {"2.5k": latency(domain_library, domain, "2.5k")}
+    work = LIBRARIES / "n100000"
+    work.mkdir(parents=True, exist_ok=True)
+    build_library(100_000, domain_library.data_dir.parent, work)
+    figures["100k"] = latency(replace(settings, data_dir=work / "data"), domain, "100k")
+    return figures
+
+
+def write(path, result: dict) -> None:
+    path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
