@@ -274,10 +274,13 @@ def opening(settings: Settings, viewer: Viewer, ui: str, assistant: Assistant, f
                      + "</li>")
     st.markdown(f"<p><strong>{escape_text(t('opening_newest', ui))}</strong></p><ul>{''.join(lines)}</ul>",
                 unsafe_allow_html=True)
-    published = assistant.searcher.published()
-    with st.spinner(t("finding_examples", ui)):
-        questions = offered_examples(assistant, tuple(example_questions(newest, ui)), filters, repr(filters),
-                                     published.version if published else None)
+    try:
+        published = assistant.searcher.published()
+        with st.spinner(t("finding_examples", ui)):
+            questions = offered_examples(assistant, tuple(example_questions(newest, ui)), filters, repr(filters),
+                                         published.version if published else None)
+    except (IndexMismatch, DamagedIndex):  # said when a question is asked; no examples meanwhile
+        questions = []
     if questions:
         st.markdown(f"**{t('opening_examples', ui)}**")
         for number, question in enumerate(questions):
