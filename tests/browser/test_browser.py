@@ -29,7 +29,8 @@ pytestmark = [
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright saknas (pip install -r requirements.txt)")
 
 PASSWORD = "ett långt lösenord"
-HOSTILE = ("# Varning\n\nGamla it-system i kommunerna <script>window.__hacked = 1</script> är ett problem "
+# Its title makes an example question the library answers (the opening offers only those).
+HOSTILE = ("# Varning för gamla it-system\n\nGamla it-system i kommunerna <script>window.__hacked = 1</script> är ett problem "
            "<img src=x onerror=\"window.__hacked = 2\"> för säkerheten.\n")
 
 
