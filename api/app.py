@@ -203,7 +203,7 @@ def _visible(settings: Settings, document_id: int, who: Viewer):
     with Catalogue(settings.catalogue_path) as catalogue:
         document = catalogue.readable_document(document_id, who)
     if document is None:
-        raise NotFound("api_document_not_found", id=document_id)
+        raise NotFound("document_missing", id=document_id)
     return document
 
 

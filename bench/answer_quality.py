@@ -122,8 +122,6 @@ def latency(settings: Settings, questions: list[Question], label: str) -> dict:
 def main(sets: str, limit: int | None, no_latency: bool, latency_only: bool) -> None:
     """Svarskvalitet: heuristiken mot läsaren på SQuAD-sv (utelämnade artiklar), SweQUAD-MC dev och domänfrågor."""
     settings = Settings.from_env()
-    from embedding.sentence import cpu_has_native_bfloat16
-
     out = RESULTS / "answer_quality.json"
     if latency_only:
         result = json.loads(out.read_text(encoding="utf-8"))
@@ -136,7 +134,7 @@ def main(sets: str, limit: int | None, no_latency: bool, latency_only: bool) -> 
         print(json.dumps(result["scores"], indent=1, ensure_ascii=False))
     if not no_latency:
         result["latency"] = latencies(settings)
-        result["machine"] = {**machine(), "native_bf16": cpu_has_native_bfloat16()}
+        result["machine"] = this_machine()
         result.pop("latency_note", None)
         write(out, result)
     print(f"skrev {out}")
@@ -153,9 +151,7 @@ def quality(settings: Settings, names: list[str], limit: int | None) -> dict:
             print(f"  {key}: {value}", flush=True)
     (RESULTS / "answer_quality_rows.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
                                                         encoding="utf-8")
-    from embedding.sentence import cpu_has_native_bfloat16
-
-    return {"machine": {**machine(), "native_bf16": cpu_has_native_bfloat16()}, "sets": {name: {"library": str(lib.data_dir), "questions": len(q[:limit])}
+    return {"machine": this_machine(), "sets": {name: {"library": str(lib.data_dir), "questions": len(q[:limit])}
                                            for name, (lib, q) in built.items()},
             "scores": summary(rows), "seconds": round(time.perf_counter() - started)}
 
@@ -171,6 +167,13 @@ def latencies(settings: Settings) -> dict:
     build_library(100_000, domain_library.data_dir.parent, work)
     figures["100k"] = latency(replace(settings, data_dir=work / "data"), domain, "100k")
     return figures
+
+
+def this_machine() -> dict:
+    """The machine, and whether its CPU has native bf16 (the reader reads in bf16 there, else in float32)."""
+    from embedding.sentence import cpu_has_native_bfloat16
+
+    return {**machine(), "native_bf16": cpu_has_native_bfloat16()}
 
 
 def write(path, result: dict) -> None:

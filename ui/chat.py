@@ -246,10 +246,10 @@ def example_questions(documents: list[Document], ui: str) -> list[str]:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def offered_examples(_assistant: Assistant, candidates: tuple[str, ...], _filters: SearchFilters,
-                     filters_key: str, index_version: str | None) -> list[str]:
+def offered_examples(_assistant: Assistant, candidates: tuple[str, ...], filters: SearchFilters,
+                     index_version: str | None) -> list[str]:
     """The candidates the library answers for these filters (asked once per index version)."""
-    return answered_examples(_assistant, candidates, _filters)
+    return answered_examples(_assistant, candidates, filters)
 
 
 def opening(settings: Settings, viewer: Viewer, ui: str, assistant: Assistant, filters: SearchFilters) -> None:
@@ -277,7 +277,7 @@ def opening(settings: Settings, viewer: Viewer, ui: str, assistant: Assistant, f
     try:
         published = assistant.searcher.published()
         with st.spinner(t("finding_examples", ui)):
-            questions = offered_examples(assistant, tuple(example_questions(newest, ui)), filters, repr(filters),
+            questions = offered_examples(assistant, tuple(example_questions(newest, ui)), filters,
                                          published.version if published else None)
     except (IndexMismatch, DamagedIndex):  # said when a question is asked; no examples meanwhile
         questions = []
