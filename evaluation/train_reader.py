@@ -29,6 +29,9 @@ DEFAULT_EVAL_DIR = PROJECT_ROOT.parent / "shared" / "eval"
               help="Vikt för svarbarhetshuvudet (<s>: svarar stycket alls?) i förlusten; 0: huvudet tränas inte.")
 @click.option("--mined-negatives", default=0, show_default=True,
               help="Negativ per SQuAD-fråga ur sökningens toppträffar (träningsartiklarnas stycken); 0: inga.")
+@click.option("--passage-chars", default=0, show_default=True,
+              help="Läs varje exempel på ett stycke så som biblioteket delar texten (tecken, t.ex. 600 som "
+                   "KALLA_CHUNK_CHARS); 0: hela styckena och kontexterna.")
 @click.option("--epochs", default=3.0, show_default=True)
 @click.option("--batch-size", default=16, show_default=True)
 @click.option("--learning-rate", default=1e-4, show_default=True)
@@ -37,7 +40,7 @@ DEFAULT_EVAL_DIR = PROJECT_ROOT.parent / "shared" / "eval"
 @click.option("--calibrate-only", is_flag=True, help="Kalibrera en redan tränad läsare i --out, utan att träna.")
 @click.option("--work", type=click.Path(file_okay=False, path_type=Path),
               help="Var kalibreringens bibliotek byggs och sparas (standard: bench/results/tmp/libraries).")
-def main(eval_dir: Path, out_dir: Path, layers: int, lora_rank: int, answerability_weight: float, mined_negatives: int, epochs: float, batch_size: int, learning_rate: float,
+def main(eval_dir: Path, out_dir: Path, layers: int, lora_rank: int, answerability_weight: float, mined_negatives: int, passage_chars: int, epochs: float, batch_size: int, learning_rate: float,
          limit: int | None, no_calibration: bool, calibrate_only: bool, work: Path | None) -> None:
     """Träna läsaren (svarsspann + 'inget svar') från standardmodellens vikter."""
     settings = Settings.from_env()
@@ -48,7 +51,8 @@ def main(eval_dir: Path, out_dir: Path, layers: int, lora_rank: int, answerabili
         extra = mined(settings, eval_dir, mined_negatives, limit, work or LIBRARIES) if mined_negatives else []
         train(base, eval_dir, out_dir, layers=layers, lora_rank=lora_rank,
               answerability_weight=answerability_weight, epochs=epochs, batch_size=batch_size,
-              learning_rate=learning_rate, limit=limit, extra=extra, log=click.echo)
+              learning_rate=learning_rate, limit=limit, extra=extra, log=click.echo,
+              passage_chars=passage_chars, overlap_sentences=settings.chunk_overlap_sentences)
     if not no_calibration:
         calibrate(settings, eval_dir, out_dir, limit=limit, log=click.echo, libraries=work or LIBRARIES)
 

@@ -185,3 +185,22 @@ def test_the_english_calibration_questions_are_calibration_questions_of_both_kin
     assert {q.group for q in english} == set(CALIBRATION_ARTICLES)
     assert sum(q.answerable for q in english) == 60 and all(q.golds for q in english if q.answerable)
     assert all(q.language == "en" for q in english)
+
+
+def test_training_examples_are_read_on_the_passages_the_library_cuts():
+    from answer.reader.data import Example, as_passages, passage_spans
+
+    first = "Riksrevisionen granskade 2019 hur statliga myndigheter förvaltar sina äldre it-system. " * 4
+    second = "Granskningen omfattade elva myndigheter och deras verksamhetskritiska system. " * 4
+    context = (first + second).strip()
+    assert len(passage_spans(first.strip(), 600, 1)) == 1  # a paragraph of one passage stays whole
+    spans = passage_spans(context, 300, 1)
+    assert len(spans) >= 2
+    start = context.rindex("elva")
+    answerable = Example("Hur många myndigheter?", context, start, "elva", "g")
+    adversarial = Example("Hur många kommuner?", context, None, "", "g", "unanswerable", decoy="elva")
+    positive, negative, unanswerable = as_passages([answerable, adversarial], 300, 1, seed=1)
+    assert positive.context[positive.answer_start:positive.answer_start + 4] == "elva"
+    assert len(positive.context) <= 300 and positive.context in context
+    assert not negative.answerable and "elva" not in negative.context and negative.kind == "negative"
+    assert not unanswerable.answerable and "elva" in unanswerable.context and len(unanswerable.context) <= 300

@@ -5,6 +5,10 @@ answer the question). Sources:
 - SQuAD-sv 2.0 training articles: answerable questions and adversarial unanswerable ones;
 - SweQUAD-MC: questions with the correct answer's offsets in its context;
 - negatives made here: a question paired with another paragraph of the same article (same topic, no answer).
+
+In use the reader reads passages as the library cut them (ingest/chunking.py: about 600 characters on
+sentence boundaries), not whole paragraphs; `as_passages` turns every example into the passage it would be
+read on, so that training sees what reading sees.
 """
 from __future__ import annotations
 
@@ -13,6 +17,9 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
+
+from corpus.records import Page
+from ingest.chunking import chunk_page
 
 SQUAD_FILE = "squad_v2_sv/squad2_sv_training_articles.json"
 SWEQUAD_TRAIN = "swequad_mc/training.json"
@@ -30,7 +37,8 @@ class Example:
     answer_start: int | None  # character offset in context; None = no answer in this context
     answer_text: str = ""
     group: str = ""  # article (SQuAD) or "swequad" / "swequad-dev"
-    kind: str = "answerable"  # answerable | unanswerable (adversarial) | negative (other paragraph) | mined
+    kind: str = "answerable"  # answerable | unanswerable (adversarial) | negative (other paragraph or passage) | mined
+    decoy: str = ""  # an adversarial question's plausible but wrong answer (SQuAD 2.0's plausible_answers)
 
     @property
     def answerable(self) -> bool:
@@ -49,7 +57,8 @@ def squad_examples(articles: Iterable[dict]) -> list[Example]:
             for qa in paragraph["qas"]:
                 answers = [a for a in qa.get("answers", []) if a["text"].strip()]
                 if qa.get("is_impossible") or not answers:
-                    found.append(Example(qa["question"], context, None, "", article["title"], "unanswerable"))
+                    decoy = next((a["text"] for a in qa.get("plausible_answers") or [] if a["text"].strip()), "")
+                    found.append(Example(qa["question"], context, None, "", article["title"], "unanswerable", decoy))
                     continue
                 answer = answers[0]
                 start = answer["answer_start"]
@@ -116,14 +125,58 @@ def split_articles(articles: list[dict]) -> tuple[list[dict], list[dict], list[d
     return train, calibration, test
 
 
+def passage_spans(context: str, max_chars: int, overlap_sentences: int) -> list[tuple[int, int]]:
+    """Where the library's chunking cuts `context` into passages (character offsets)."""
+    return [(d.char_start, d.char_end) for d in chunk_page(Page(None, None, context), max_chars, overlap_sentences)]
+
+
+def as_passages(examples: Iterable[Example], max_chars: int, overlap_sentences: int, seed: int) -> list[Example]:
+    """Each example on the passage it would be read on in use. An answerable example: on the first passage
+    that holds its whole answer, and, as a negative, on another passage of its context that does not hold the
+    answer text (the search often ranks a neighbouring passage of the same document among the top ones). An
+    unanswerable one: on the passage that holds its plausible answer, where it has one, else a random passage
+    of its context. An answer that no single passage holds keeps its whole context (read in windows)."""
+    rng = random.Random(seed)
+    found = []
+    for example in examples:
+        spans = passage_spans(example.context, max_chars, overlap_sentences)
+        if len(spans) < 2:
+            found.append(example)
+            continue
+        texts = [example.context[start:end] for start, end in spans]
+        if not example.answerable:
+            holding = [i for i, text in enumerate(texts) if example.decoy and example.decoy in text]
+            chosen = holding[0] if holding else rng.randrange(len(spans))
+            found.append(Example(example.question, texts[chosen], None, "", example.group, example.kind, example.decoy))
+            continue
+        end_char = example.answer_start + len(example.answer_text)
+        holding = [i for i, (start, end) in enumerate(spans) if start <= example.answer_start and end_char <= end]
+        if not holding:
+            found.append(example)
+            continue
+        start = spans[holding[0]][0]
+        found.append(Example(example.question, texts[holding[0]], example.answer_start - start,
+                             example.answer_text, example.group, example.kind))
+        others = [i for i, text in enumerate(texts) if example.answer_text.lower() not in text.lower()]
+        if others:
+            found.append(Example(example.question, texts[rng.choice(others)], None, "", example.group, "negative"))
+    return found
+
+
 def training_examples(eval_dir: Path, seed: int = 13, limit: int | None = None,
-                      extra: Sequence[Example] = ()) -> list[Example]:
+                      extra: Sequence[Example] = (), passage_chars: int = 0,
+                      overlap_sentences: int = 1) -> list[Example]:
     """Everything the reader is trained on (never the calibration or test articles, never SweQUAD dev), with
-    `extra` examples made elsewhere (negatives mined with the search: evaluation/reader_negatives.py)."""
+    `extra` examples made elsewhere (negatives mined with the search: evaluation/reader_negatives.py, already
+    passages). With `passage_chars`, each example is read on a passage as the library cuts them (as_passages);
+    0 keeps the whole paragraphs and contexts."""
     train, _, _ = split_articles(squad_articles(eval_dir))
     swequad = swequad_examples(Path(eval_dir) / SWEQUAD_TRAIN, "swequad")
     examples = (squad_examples(train) + other_paragraph_negatives(train, 2, seed)
-                + swequad + swequad_negatives(swequad, len(swequad) // 2, seed) + list(extra))
+                + swequad + swequad_negatives(swequad, len(swequad) // 2, seed))
+    if passage_chars:
+        examples = as_passages(examples, passage_chars, overlap_sentences, seed)
+    examples += list(extra)
     random.Random(seed).shuffle(examples)
     return examples[:limit] if limit else examples
 

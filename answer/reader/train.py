@@ -48,7 +48,8 @@ def collate(batch: list, pad_id: int) -> dict[str, torch.Tensor]:
 
 def train(base_folder: Path, eval_dir: Path, out_dir: Path, *, layers: int = 5, lora_rank: int = 8,
           answerability_weight: float = 1.0, epochs: float = 3.0, batch_size: int = 16, learning_rate: float = 1e-4, max_length: int = 256, stride: int = 96,
-          limit: int | None = None, seed: int = 13, threads: int | None = None, extra: Sequence = (), log=print) -> dict:
+          limit: int | None = None, seed: int = 13, threads: int | None = None, extra: Sequence = (),
+          passage_chars: int = 0, overlap_sentences: int = 1, log=print) -> dict:
     torch.manual_seed(seed)
     if threads:
         torch.set_num_threads(threads)
@@ -57,7 +58,7 @@ def train(base_folder: Path, eval_dir: Path, out_dir: Path, *, layers: int = 5, 
     names = model.train_top(layers, lora_rank)
     if not answerability_weight:  # the head is not trained, so not stored (its logit reads 0)
         names = [n for n in names if not n.startswith("answerable.")]
-    examples = training_examples(eval_dir, seed, limit, extra)
+    examples = training_examples(eval_dir, seed, limit, extra, passage_chars, overlap_sentences)
     train_features = features(tokenizer, examples, max_length, stride)
     steps_per_epoch = math.ceil(len(train_features) / batch_size)
     total_steps = max(1, int(steps_per_epoch * epochs))
@@ -104,7 +105,7 @@ def train(base_folder: Path, eval_dir: Path, out_dir: Path, *, layers: int = 5, 
                     f"kvar ~{(total_steps - step) * elapsed / step / 60:.1f} min")
     model.eval()
     config = {"base_model": "intfloat/multilingual-e5-small", "base_folder": DEFAULT_MODEL, "layers": layers,
-              "mined_negatives": len(extra),
+              "mined_negatives": len(extra), "passage_chars": passage_chars, "overlap_sentences": overlap_sentences,
               "lora_rank": lora_rank, "answerability_weight": answerability_weight, "max_length": max_length, "stride": stride, "trained_parameters": names,
               "training": {"examples": len(examples), "windows": len(train_features), "steps": total_steps,
                            "epochs": epochs, "batch_size": batch_size, "learning_rate": learning_rate,
