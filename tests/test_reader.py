@@ -204,3 +204,31 @@ def test_training_examples_are_read_on_the_passages_the_library_cuts():
     assert len(positive.context) <= 300 and positive.context in context
     assert not negative.answerable and "elva" not in negative.context and negative.kind == "negative"
     assert not unanswerable.answerable and "elva" in unanswerable.context and len(unanswerable.context) <= 300
+
+
+def test_the_first_quote_weighs_the_readers_margin_with_the_search_rank():
+    from answer.reader.answering import RANK_PRIOR, compose_read_answer
+    from answer.reader.reading import Reading
+    from corpus.records import Document, DocumentMetadata, Passage
+    from index.search import Hit
+
+    def hit(rank: int, text: str) -> Hit:
+        document = Document(rank, f"h{rank}", f"{rank}.txt", f"{rank}.txt", f"{rank}.txt", "text/plain", 1,
+                            DocumentMetadata(title=f"Dokument {rank}"), "sv", None, "text", "active", "", "")
+        return Hit(rank, 1.0 / rank, Passage(rank, rank, 0, text, None, None, 0, len(text), "sv"), document)
+
+    first = "Granskningen omfattade elva myndigheter."
+    fourth = "Granskningen omfattade tolv kommuner."
+    hits = [hit(1, first), hit(2, OTHER), hit(3, OTHER + " "), hit(4, fourth)]
+
+    def reading(passage: int, margin: float, text: str, span: str) -> Reading:
+        start = text.index(span)
+        return Reading(passage, margin, start, start + len(span), margin)
+
+    # the fourth hit's margin is a little higher, but not by the three ranks it lies further down
+    readings = [reading(0, 2.0, first, "elva"), reading(3, 2.0 + 3 * RANK_PRIOR - 0.5, fourth, "tolv")]
+    answer = compose_read_answer("Hur många?", hits, readings, "sv")
+    assert (answer.short_answer, answer.short_answer_source) == ("elva", 1)
+    assert [s.source for s in answer.sentences] == [1, 4]  # the other answer is still quoted, second
+    readings[1] = reading(3, 2.0 + 3 * RANK_PRIOR + 0.5, fourth, "tolv")
+    assert compose_read_answer("Hur många?", hits, readings, "sv").short_answer == "tolv"
