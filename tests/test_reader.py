@@ -232,3 +232,26 @@ def test_the_first_quote_weighs_the_readers_margin_with_the_search_rank():
     assert [s.source for s in answer.sentences] == [1, 4]  # the other answer is still quoted, second
     readings[1] = reading(3, 2.0 + 3 * RANK_PRIOR + 0.5, fourth, "tolv")
     assert compose_read_answer("Hur många?", hits, readings, "sv").short_answer == "tolv"
+
+
+def test_where_the_reader_hesitates_between_two_sentences_both_are_quoted_and_marked():
+    from answer.reader.answering import ALTERNATIVE_GAP, span_sentences
+    from answer.reader.reading import Reading
+    from corpus.records import Document, DocumentMetadata, Passage
+    from index.search import Hit
+
+    text = "Granskningen gällde statens it-system. Den omfattade elva myndigheter. Rapporten kom 2019."
+    document = Document(1, "h", "a.txt", "a.txt", "a.txt", "text/plain", 1, DocumentMetadata(), "sv", None,
+                        "text", "active", "", "")
+    hit = Hit(1, 1.0, Passage(1, 1, 0, text, None, None, 0, len(text), "sv"), document)
+    best, other, same = text.index("2019"), text.index("elva"), text.index("Rapporten")
+
+    def reading(alternative_margin: float) -> Reading:
+        alternatives = ((5.5, same, best + 4), (alternative_margin, other, other + 4))  # the first: same sentence
+        return Reading(0, 6.0, best, best + 4, 6.0, 1.0, alternatives)
+
+    near = span_sentences(hit, reading(6.0 - ALTERNATIVE_GAP + 0.5))
+    assert [s.text for s in near] == ["Den omfattade elva myndigheter.", "Rapporten kom 2019."]  # in text order
+    assert [s.text[slice(*s.span)] for s in near] == ["elva", "2019"]
+    far = span_sentences(hit, reading(6.0 - ALTERNATIVE_GAP - 0.5))
+    assert [s.text for s in far] == ["Rapporten kom 2019."]

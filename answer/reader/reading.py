@@ -13,19 +13,22 @@ import torch
 from answer.reader.model import ARTIFACT_DIR, CONFIG_FILE, WEIGHTS_FILE, apply_state, load_base
 
 MAX_ANSWER_TOKENS = 40
+ALTERNATIVES = 20  # the next best spans kept per passage (they may lie in another sentence)
 
 
 @dataclass(frozen=True)
 class Reading:
     """What the reader found in one passage. `margin` = best span score - no-answer score (positive: the
     passage answers the question); `start`/`end` are character offsets of that span in the passage;
-    `answerable` is the answerability head's logit for that window (positive: it answers)."""
+    `answerable` is the answerability head's logit for that window (positive: it answers); `alternatives`
+    are the next best spans of that window as (margin, start, end), best first."""
     passage: int
     margin: float
     start: int
     end: int
     span_score: float
     answerable: float = 0.0
+    alternatives: tuple[tuple[float, int, int], ...] = ()
 
     def span_of(self, text: str) -> str:
         return text[self.start:self.end]
@@ -79,7 +82,9 @@ def _best_span(start: np.ndarray, end: np.ndarray, context: np.ndarray, offsets:
     length = len(start)
     i, j = np.indices((length, length))
     scores[(j < i) | (j - i >= MAX_ANSWER_TOKENS)] = -np.inf
-    flat = int(np.argmax(scores))
-    first, last = divmod(flat, length)
-    span = float(scores[first, last])
-    return Reading(passage, span - null, int(offsets[first][0]), int(offsets[last][1]), span, answerable)
+    flat = scores.ravel()
+    top = np.argpartition(-flat, min(ALTERNATIVES, flat.size - 1))[:ALTERNATIVES + 1]
+    top = [int(f) for f in top[np.argsort(-flat[top], kind="stable")] if np.isfinite(flat[f])]
+    spans = [(float(flat[f]) - null, int(offsets[f // length][0]), int(offsets[f % length][1])) for f in top]
+    (margin, start, end), alternatives = spans[0], tuple(spans[1:])
+    return Reading(passage, margin, start, end, margin + null, answerable, alternatives)
