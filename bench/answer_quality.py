@@ -128,14 +128,14 @@ def main(sets: str, limit: int | None, no_latency: bool, latency_only: bool) -> 
     else:
         previous = json.loads(out.read_text(encoding="utf-8")) if out.is_file() else {}
         result = quality(settings, sets.split(","), limit)
-        if "latency" in previous:  # until measured again below (or with --latency-only)
+        if "latency" in previous:  # until measured again below (or with --latency-only), with its own machine
             result["latency"] = previous["latency"]
+            result["latency_machine"] = previous.get("latency_machine", previous.get("machine"))
         write(out, result)  # kept even if the latency measurement that follows fails
         print(json.dumps(result["scores"], indent=1, ensure_ascii=False))
     if not no_latency:
         result["latency"] = latencies(settings)
-        result["machine"] = this_machine()
-        result.pop("latency_note", None)
+        result["latency_machine"] = this_machine()  # "machine" stays the one the quality was measured on
         write(out, result)
     print(f"skrev {out}")
 
