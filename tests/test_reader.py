@@ -13,9 +13,19 @@ import pytest
 
 from answer.assistant import Assistant
 from answer.reader import load_reader, reader_available
-from answer.reader.answering import quote_units, quote_window
+from answer.reader.answering import (
+    ALTERNATIVE_GAP,
+    RANK_PRIOR,
+    compose_read_answer,
+    quote_units,
+    quote_window,
+    span_sentences,
+)
+from answer.reader.reading import Reading
+from corpus.records import Document, DocumentMetadata, Passage
 from embedding.prepare import prepare_e5_small
 from helpers import SHARED
+from index.search import Hit
 from ingest.pipeline import Ingester
 from settings import DEFAULT_MODEL, PROJECT_ROOT, Settings
 
@@ -206,20 +216,17 @@ def test_training_examples_are_read_on_the_passages_the_library_cuts():
     assert not unanswerable.answerable and "elva" in unanswerable.context and len(unanswerable.context) <= 300
 
 
+def passage_hit(rank: int, text: str) -> Hit:
+    """A search hit on a one-passage text document, for composing answers without a library."""
+    document = Document(rank, f"h{rank}", f"{rank}.txt", f"{rank}.txt", f"{rank}.txt", "text/plain", 1,
+                        DocumentMetadata(title=f"Dokument {rank}"), "sv", None, "text", "active", "", "")
+    return Hit(rank, 1.0 / rank, Passage(rank, rank, 0, text, None, None, 0, len(text), "sv"), document)
+
+
 def test_the_first_quote_weighs_the_readers_margin_with_the_search_rank():
-    from answer.reader.answering import RANK_PRIOR, compose_read_answer
-    from answer.reader.reading import Reading
-    from corpus.records import Document, DocumentMetadata, Passage
-    from index.search import Hit
-
-    def hit(rank: int, text: str) -> Hit:
-        document = Document(rank, f"h{rank}", f"{rank}.txt", f"{rank}.txt", f"{rank}.txt", "text/plain", 1,
-                            DocumentMetadata(title=f"Dokument {rank}"), "sv", None, "text", "active", "", "")
-        return Hit(rank, 1.0 / rank, Passage(rank, rank, 0, text, None, None, 0, len(text), "sv"), document)
-
     first = "Granskningen omfattade elva myndigheter."
     fourth = "Granskningen omfattade tolv kommuner."
-    hits = [hit(1, first), hit(2, OTHER), hit(3, OTHER + " "), hit(4, fourth)]
+    hits = [passage_hit(1, first), passage_hit(2, OTHER), passage_hit(3, OTHER + " "), passage_hit(4, fourth)]
 
     def reading(passage: int, margin: float, text: str, span: str) -> Reading:
         start = text.index(span)
@@ -235,15 +242,8 @@ def test_the_first_quote_weighs_the_readers_margin_with_the_search_rank():
 
 
 def test_where_the_reader_hesitates_between_two_sentences_both_are_quoted_and_marked():
-    from answer.reader.answering import ALTERNATIVE_GAP, span_sentences
-    from answer.reader.reading import Reading
-    from corpus.records import Document, DocumentMetadata, Passage
-    from index.search import Hit
-
     text = "Granskningen gällde statens it-system. Den omfattade elva myndigheter. Rapporten kom 2019."
-    document = Document(1, "h", "a.txt", "a.txt", "a.txt", "text/plain", 1, DocumentMetadata(), "sv", None,
-                        "text", "active", "", "")
-    hit = Hit(1, 1.0, Passage(1, 1, 0, text, None, None, 0, len(text), "sv"), document)
+    hit = passage_hit(1, text)
     best, other, same = text.index("2019"), text.index("elva"), text.index("Rapporten")
 
     def reading(alternative_margin: float) -> Reading:

@@ -112,14 +112,13 @@ def span_sentences(hit: Hit, reading: Reading, gap: float = ALTERNATIVE_GAP) -> 
     in text order beside them the sentence of the next best span that lies elsewhere, where that span
     scores at most `gap` below the best."""
     units = quote_units(hit.passage.text)
-    held = [unit for unit in units if _overlaps(unit, reading.start, reading.end)]
-    spans = {unit: (reading.start, reading.end) for unit in held}
+    spans = {unit: (reading.start, reading.end) for unit in units if _overlaps(unit, reading.start, reading.end)}
     for margin, start, end in reading.alternatives:
         if margin < reading.margin - gap:
             break
-        elsewhere = [unit for unit in units if _overlaps(unit, start, end) and unit not in spans]
-        if elsewhere and not any(_overlaps(unit, start, end) for unit in held):
-            spans.update({unit: (start, end) for unit in elsewhere})
+        touched = [unit for unit in units if _overlaps(unit, start, end)]
+        if touched and not any(unit in spans for unit in touched):
+            spans.update({unit: (start, end) for unit in touched})
             break
     return [_marked_sentence(hit, unit, *spans[unit]) for unit in units if unit in spans]
 
