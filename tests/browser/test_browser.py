@@ -255,11 +255,19 @@ def oidc_app(tmp_path):
 
 
 def organisation_login(page, url: str, email: str) -> None:
-    page.goto(url, wait_until="networkidle")
-    sidebar = page.get_by_test_id("stSidebar")
-    sidebar.get_by_text("Logga in", exact=True).first.click()
-    sidebar.get_by_role("button", name="Logga in med organisationskonto").click()
-    page.get_by_placeholder("sub").fill(email)  # the identity provider's own login form
+    for attempt in range(3):  # a click that lands while the app's websocket still reconnects is lost: try again
+        page.goto(url, wait_until="networkidle")
+        page.get_by_role("heading", name="Källa").wait_for(timeout=60_000)  # the first script run has finished
+        sidebar = page.get_by_test_id("stSidebar")
+        sidebar.get_by_text("Logga in", exact=True).first.click()
+        sidebar.get_by_role("button", name="Logga in med organisationskonto").click()
+        try:
+            page.get_by_placeholder("sub").wait_for(timeout=20_000)  # the identity provider's own login form
+            break
+        except playwright.TimeoutError:
+            if attempt == 2:
+                raise
+    page.get_by_placeholder("sub").fill(email)
     page.get_by_role("button", name="Authorize").click()
     page.get_by_test_id("stSidebar").get_by_text(f"Inloggad som {email} (läsare)").wait_for(timeout=60_000)
 
