@@ -230,7 +230,7 @@ def test_the_first_quote_weighs_the_readers_margin_with_the_search_rank():
 
     def reading(passage: int, margin: float, text: str, span: str) -> Reading:
         start = text.index(span)
-        return Reading(passage, margin, start, start + len(span), margin)
+        return Reading(passage, margin, start, start + len(span))
 
     # the fourth hit's margin is a little higher, but not by the three ranks it lies further down
     readings = [reading(0, 2.0, first, "elva"), reading(3, 2.0 + 3 * RANK_PRIOR - 0.5, fourth, "tolv")]
@@ -248,7 +248,7 @@ def test_where_the_reader_hesitates_between_two_sentences_both_are_quoted_and_ma
 
     def reading(alternative_margin: float) -> Reading:
         alternatives = ((5.5, same, best + 4), (alternative_margin, other, other + 4))  # the first: same sentence
-        return Reading(0, 6.0, best, best + 4, 6.0, 1.0, alternatives)
+        return Reading(0, 6.0, best, best + 4, 1.0, alternatives)
 
     near = span_sentences(hit, reading(6.0 - ALTERNATIVE_GAP + 0.5))
     assert [s.text for s in near] == ["Den omfattade elva myndigheter.", "Rapporten kom 2019."]  # in text order

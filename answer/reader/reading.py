@@ -26,7 +26,6 @@ class Reading:
     margin: float
     start: int
     end: int
-    span_score: float
     answerable: float = 0.0
     alternatives: tuple[tuple[float, int, int], ...] = ()
 
@@ -68,7 +67,7 @@ class Reader:
                                  encoded["offset_mapping"][window].tolist(), passage, float(answerable[window]))
             if reading and (passage not in best or reading.margin > best[passage].margin):
                 best[passage] = reading
-        return [best.get(i, Reading(i, -100.0, 0, 0, -100.0, -100.0)) for i in range(len(passages))]
+        return [best.get(i, Reading(i, -100.0, 0, 0, -100.0)) for i in range(len(passages))]
 
 
 def _best_span(start: np.ndarray, end: np.ndarray, context: np.ndarray, offsets: list, passage: int,
@@ -87,4 +86,4 @@ def _best_span(start: np.ndarray, end: np.ndarray, context: np.ndarray, offsets:
     top = [int(f) for f in top[np.argsort(-flat[top], kind="stable")] if np.isfinite(flat[f])]
     spans = [(float(flat[f]) - null, int(offsets[f // length][0]), int(offsets[f % length][1])) for f in top]
     (margin, start, end), alternatives = spans[0], tuple(spans[1:])
-    return Reading(passage, margin, start, end, margin + null, answerable, alternatives)
+    return Reading(passage, margin, start, end, answerable, alternatives)
