@@ -85,5 +85,4 @@ def _best_span(start: np.ndarray, end: np.ndarray, context: np.ndarray, offsets:
     top = np.argpartition(-flat, min(ALTERNATIVES, flat.size - 1))[:ALTERNATIVES + 1]
     top = [int(f) for f in top[np.argsort(-flat[top], kind="stable")] if np.isfinite(flat[f])]
     spans = [(float(flat[f]) - null, int(offsets[f // length][0]), int(offsets[f % length][1])) for f in top]
-    (margin, start, end), alternatives = spans[0], tuple(spans[1:])
-    return Reading(passage, margin, start, end, answerable, alternatives)
+    return Reading(passage, *spans[0], answerable, tuple(spans[1:]))
