@@ -6,7 +6,7 @@ retrieval, so they never reach answers, counts, filters or "possibly related" li
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 ROLES = ("reader", "librarian", "admin")
 CURATORS = ("librarian", "admin")
@@ -17,6 +17,13 @@ class Viewer:
     name: str
     role: str = "reader"
     groups: tuple[str, ...] = ()
+    label: str = field(default="", compare=False)  # how to show the viewer when the name is a key (see shown)
+
+    @property
+    def shown(self) -> str:
+        """The name to show: an organisation login keyed by its provider's issuer and subject shows its
+        e-mail or user name."""
+        return self.label or self.name
 
     @property
     def curates(self) -> bool:

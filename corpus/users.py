@@ -155,6 +155,8 @@ def _values(user: User) -> dict:
 def _check(name: str, role: str) -> None:
     if not name:
         raise AccountProblem("user_name_empty")
+    if name.lower().startswith(PROVIDER_PREFIX):
+        raise AccountProblem("user_name_reserved", prefix=PROVIDER_PREFIX)
     if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in name):
         raise AccountProblem("user_name_invisible")
     scripts = {unicodedata.name(ch, "?").split()[0] for ch in name if ch.isalpha()}
@@ -217,24 +219,41 @@ def require(viewer: Viewer, role: str) -> None:
 ROLE_NAMES = {role: message("role_" + role) for role in ROLES}  # the command line's words
 
 
+PROVIDER_PREFIX = "oidc:"  # organisation identities without a verified e-mail: "oidc:<issuer>#<subject>"
+
+
 def organisation_viewer(db: sqlite3.Connection, claims: dict, groups_claim: str = "groups",
                         librarian_groups: tuple[str, ...] = (), admin_groups: tuple[str, ...] = ()) -> Viewer | None:
-    """Who an organisation (OIDC) login is: named by its e-mail (else its subject); its role and groups from
-    the identity provider's `groups_claim` (a list, or one comma-separated string), combined with a local
-    user of that name where there is one (the higher role, both sets of groups). A user disabled locally
-    stays out (None)."""
-    name = str(claims.get("email") or claims.get("preferred_username") or claims.get("sub") or "").strip()
-    if not name:
+    """Who an organisation (OIDC) login is. With a verified e-mail (`email_verified`), the user of that
+    e-mail: combined with a local user of that name where there is one (the higher role, both sets of
+    groups), and kept out (None) where that local user is disabled. Otherwise the provider's own identity,
+    "oidc:<issuer>#<subject>", which no local account can have: never merged on an unverified e-mail,
+    `preferred_username` or `sub`. Role and groups come from the provider's `groups_claim` (a list, or one
+    comma-separated string); entries that are not text, or that are role names, are no groups."""
+    email = str(claims.get("email") or "").strip()
+    verified = claims.get("email_verified") in (True, "true", "True")
+    subject = str(claims.get("sub") or "").strip()
+    if not (email and verified) and not subject:
         return None
-    raw = claims.get(groups_claim) or ()
-    groups = tuple(g.strip() for g in (raw.split(",") if isinstance(raw, str) else raw) if str(g).strip())
+    label = email or str(claims.get("preferred_username") or "").strip() or subject
+    groups = provider_groups(claims.get(groups_claim))
     folded = {g.lower() for g in groups}
     role = "admin" if folded & {g.lower() for g in admin_groups} else \
         "librarian" if folded & {g.lower() for g in librarian_groups} else "reader"
-    local = find_user(db, name)
+    if not (email and verified):
+        return Viewer(f"{PROVIDER_PREFIX}{str(claims.get('iss') or '').strip()}#{subject}", role, groups, label)
+    local = find_user(db, email)
     if local is not None and local.disabled:
         return None
     if local is not None:
         role = max(role, local.role, key=ROLES.index)
         groups = tuple(dict.fromkeys((*local.groups, *groups)))
-    return Viewer(name, role, groups)
+    return Viewer(email, role, groups)
+
+
+def provider_groups(raw: object) -> tuple[str, ...]:
+    """The groups an identity provider names (a list, or one comma-separated string): text entries only,
+    and none named like a role (a provider group "Librarian" must not open what is restricted to the role)."""
+    entries = raw.split(",") if isinstance(raw, str) else raw if isinstance(raw, (list, tuple)) else ()
+    names = (entry.strip() for entry in entries if isinstance(entry, str))
+    return tuple(dict.fromkeys(name for name in names if name and name.lower() not in ROLES))

@@ -61,7 +61,7 @@ def sidebar_header(settings: Settings) -> str:
 def login_box(settings: Settings, ui: str) -> None:
     viewer = current_viewer()
     if viewer is not ANONYMOUS:
-        st.caption(t("logged_in_as", ui, name=viewer.name, role=_role_name(viewer.role, ui)))
+        st.caption(t("logged_in_as", ui, name=viewer.shown, role=_role_name(viewer.role, ui)))
         if st.button(t("log_out", ui), icon=":material/logout:", key="log_out"):
             _log_out()
         return

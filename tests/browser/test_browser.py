@@ -241,10 +241,14 @@ def oidc_app(tmp_path):
     for command in (["collection", "create", "Interna", "--restrict-to", "utredare"], ["collection", "add", "Interna", "2"]):
         subprocess.run([sys.executable, "-m", "corpus", *command], env=env, cwd=PROJECT_ROOT, check=True,
                        capture_output=True)
+    subprocess.run([sys.executable, "-m", "corpus", "user", "add", "admin", "--role", "admin", "--password-stdin"],
+                   env=env, cwd=PROJECT_ROOT, check=True, capture_output=True, input=f"{PASSWORD}\n".encode())
     with oidc_provider_mock.run_server_in_thread() as provider:
         issuer = f"http://127.0.0.1:{provider.server_port}"
-        for email, groups in (("eva@myndighet.se", ["utredare"]), ("bo@myndighet.se", [])):
-            assert httpx.put(f"{issuer}/users/{quote(email)}", json={"email": email, "groups": groups}).status_code == 204
+        for sub, claims in (("eva@myndighet.se", {"email": "eva@myndighet.se", "groups": ["utredare"]}),
+                            ("bo@myndighet.se", {"email": "bo@myndighet.se", "groups": []}),
+                            ("admin", {"preferred_username": "admin", "groups": ["Admin"]})):  # the local admin's name
+            assert httpx.put(f"{issuer}/users/{quote(sub)}", json=claims).status_code == 204
         port = free_port()
         (tmp_path / "secrets.toml").write_text(
             f'[auth]\nredirect_uri = "http://127.0.0.1:{port}/oauth2callback"\ncookie_secret = "{secrets.token_hex(32)}"\n'
@@ -297,3 +301,13 @@ def test_organisation_login_opens_a_restricted_collection_only_with_the_right_gr
     page.locator(".kalla-answer, .kalla-passage").first.wait_for(timeout=60_000)
     shown = " ".join(page.locator(".kalla-passage, .kalla-answer").all_text_contents())
     assert shown and "promemorian" not in shown and "lönesystemet byts" not in shown
+
+
+def test_an_organisation_login_named_like_the_local_admin_is_only_a_reader(oidc_app, browser_page):
+    """Issue 26.1: a provider user with preferred_username "admin" was shown "Inloggad som admin" with every
+    admin page (and the admin's stored conversations)."""
+    page = browser_page
+    organisation_login(page, oidc_app, "admin")  # waits for "Inloggad som admin (läsare)"
+    sidebar = page.get_by_test_id("stSidebar")
+    assert sidebar.get_by_text("Användare", exact=True).count() == 0
+    assert sidebar.get_by_text("Ändringslogg", exact=True).count() == 0
