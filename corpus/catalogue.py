@@ -161,6 +161,13 @@ class Catalogue:
                                "AND substr(source_path, 1, ?) = ? ORDER BY id", (len(prefix), prefix))
         return [self._document(row) for row in rows]
 
+    def withdrawn_by_sync_from(self, folder: str, mark: str) -> list[Document]:
+        """Withdrawn documents from inside `folder` whose withdrawal note ends with `mark` (a folder sync's)."""
+        prefix = folder.rstrip("/") + "/"
+        rows = self.db.execute("SELECT * FROM documents WHERE status = 'withdrawn' AND substr(source_path, 1, ?) = ? "
+                               "AND status_note LIKE ? ORDER BY id", (len(prefix), prefix, f"%{mark}"))
+        return [self._document(row) for row in rows]
+
     def set_status(self, document_id: int, status: str, note: str | None) -> None:
         if status not in STATUSES:
             raise ValueError(f"okänd status {status!r}")

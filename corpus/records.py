@@ -99,7 +99,7 @@ class IngestOutcome:
     """What happened to one file in an ingest run."""
 
     path: str
-    outcome: str  # added | updated | unchanged | duplicate | failed
+    outcome: str  # added | updated | unchanged | duplicate | skipped | failed
     message: str = ""
     document_id: int | None = None
     passages: int = 0
@@ -125,6 +125,7 @@ class IngestReport:
     def summary(self) -> str:
         parts = [f"{self.count(name)} {label}" for name, label in (
             ("added", "tillagda"), ("updated", "uppdaterade"), ("unchanged", "oförändrade"),
-            ("duplicate", "dubbletter"), ("failed", "misslyckade"))]
+            ("duplicate", "dubbletter"), ("skipped", "överhoppade"), ("failed", "misslyckade"))
+            if name != "skipped" or self.count(name)]
         return (f"{len(self.outcomes)} filer: " + ", ".join(parts)
                 + f"; {self.passages_added} nya passager på {self.seconds:.1f} s")

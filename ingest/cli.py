@@ -18,8 +18,9 @@ from corpus.users import NotAllowed, acting_viewer, require
 from embedding.loader import ModelNotPrepared
 from index.manifest import IndexMismatch
 from ingest.distributed import ClusterUnavailable, DaskPreparers
+from ingest.folders import MAX_WITHDRAW_SHARE, SyncRefused
 from ingest.formats import SUPPORTED
-from ingest.pipeline import Ingester, find_files
+from ingest.pipeline import Ingester, find_files, link_skipped, scan
 from settings import Settings
 
 
@@ -70,13 +71,16 @@ def add(paths: tuple[Path, ...], tags: tuple[str, ...], no_wait: bool, collectio
     metadata = DocumentMetadata(**fields, tags=tags)
     preparers = DaskPreparers(workers or 2, scheduler) if (workers or scheduler) else None
     ingester = Ingester(settings, preparers=preparers)
-    total = len(find_files(paths))
+    found = scan(paths)
+    total = len(found.files) + len(found.links)
     with tqdm(total=total, unit="fil", desc="Lägger till", file=sys.stderr,
               disable=total == 0) as bar:
         def on_file(path: Path, outcome) -> None:
             bar.update(1)
             if outcome.outcome == "failed":
                 tqdm.write(f"FEL {path}: {outcome.message}", file=sys.stderr)
+            elif outcome.outcome == "skipped":
+                tqdm.write(f"HOPPAR ÖVER {path}: {outcome.message}", file=sys.stderr)
             elif outcome.needs_review:
                 tqdm.write(f"OBS {path}: {outcome.message}", file=sys.stderr)
 
@@ -97,11 +101,18 @@ def add(paths: tuple[Path, ...], tags: tuple[str, ...], no_wait: bool, collectio
 @click.option("--dry-run", is_flag=True, help="Visa bara vad som skulle göras.")
 @click.option("--collection", help="Lägg nya dokument i denna samling.")
 @click.option("--no-wait", is_flag=True, help="Avbryt direkt om en annan inläsning pågår.")
-def sync(folder: Path, dry_run: bool, collection: str | None, no_wait: bool) -> None:
+@click.option("--max-withdraw", type=click.FloatRange(0, 1), default=MAX_WITHDRAW_SHARE, show_default=True,
+              help="Största andel av mappens dokument som en körning får dra tillbaka; fler vägras (en tom eller "
+                   "omonterad mapp vägras alltid).")
+@click.option("--force", is_flag=True, help="Dra tillbaka även när mappen är tom eller många filer är borta.")
+def sync(folder: Path, dry_run: bool, collection: str | None, no_wait: bool, max_withdraw: float,
+         force: bool) -> None:
     """Håll biblioteket i takt med en mapp: nya filer läggs till, ändrade ersätter sitt dokument (med
     bibliotekariens metadata kvar), en flyttad eller omdöpt fil behåller sitt dokument, och dokument vars
-    fil inte längre finns i mappen dras tillbaka (sparas, kan återställas), med orsaken i ändringsloggen.
-    Kräver rollen bibliotekarie (KALLA_USER).
+    fil inte längre finns i mappen dras tillbaka (sparas, kan återställas), med orsaken i ändringsloggen;
+    kommer filen tillbaka återställs dokumentet. En tom (t.ex. omonterad) mapp, eller en körning som skulle
+    dra tillbaka mer än --max-withdraw av mappens dokument, vägras utan --force. Symboliska länkar följs
+    aldrig. Kräver rollen bibliotekarie (KALLA_USER).
 
     \b
     Exempel:
@@ -121,10 +132,14 @@ def sync(folder: Path, dry_run: bool, collection: str | None, no_wait: bool) -> 
         total = len(find_files([folder]))
         with tqdm(total=total, unit="fil", desc="Synkar", file=sys.stderr, disable=dry_run or total == 0) as bar:
             report = ingester.sync(folder, dry_run=dry_run, collection=collection, wait=not no_wait,
-                                   on_file=lambda path, outcome: bar.update(1),
-                                   on_wait=lambda message: tqdm.write(message, file=sys.stderr))
-    except (NotAllowed, ValueError, ModelNotPrepared, IndexMismatch, LibraryBusy, UnknownCollection, DiskFull) as exc:
+                                   on_file=lambda path, outcome: bar.update(outcome.outcome != "skipped"),
+                                   on_wait=lambda message: tqdm.write(message, file=sys.stderr),
+                                   force=force, max_withdraw_share=max_withdraw)
+    except (NotAllowed, ValueError, ModelNotPrepared, IndexMismatch, LibraryBusy, UnknownCollection, DiskFull,
+            SyncRefused) as exc:
         raise click.ClickException(str(exc)) from exc
+    for link in report.links:
+        click.echo(f"{'hoppar över':<9} {link}  ({link_skipped(Path(link))})")
     for step in report.steps:
         if step.action != "unchanged":
             moved = f" (från {step.previous_path})" if step.previous_path else ""
@@ -154,3 +169,4 @@ def refuse_restricted_collection_to_readers(settings: Settings, name: str) -> No
 def formats() -> None:
     """Visa vilka filtyper som kan läggas till."""
     click.echo(" ".join(SUPPORTED))
+

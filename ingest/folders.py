@@ -1,10 +1,15 @@
 """Folders that stay in sync with the library (`python -m ingest sync DIR`): new files are added, changed
 files replace their document (keeping what a librarian set), a renamed or moved file keeps its document,
 and a document whose file is gone from the folder is withdrawn (kept, restorable), with the reason in the
-audit log. The plan can be shown without doing anything (a dry run)."""
+audit log. The plan can be shown without doing anything (a dry run).
+
+Two guards keep a share that is empty or not mounted from emptying the library: a run that finds no file
+where the library holds documents from the folder, or that would withdraw more than a set share of them
+(`max_withdraw_share`), is refused unless forced. And a document that a sync withdrew comes back (restored)
+when its file returns, at its old path or, with the same content, at another."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from corpus.audit import record
@@ -13,16 +18,19 @@ from corpus.library import file_hash
 from corpus.records import IngestReport
 from corpus.review import resolve_all_for
 from corpus.status import change_status
+from text.problems import Problem
 
-ACTIONS = ("add", "replace", "unchanged", "move", "withdraw")
+ACTIONS = ("add", "replace", "unchanged", "move", "restore", "withdraw")
+SYNC_MARK = "(ingest sync)"  # ends the note of a document a sync withdrew
+MAX_WITHDRAW_SHARE = 0.5
 
 
 @dataclass(frozen=True)
 class SyncStep:
-    action: str  # add | replace | unchanged | move | withdraw
+    action: str  # add | replace | unchanged | move | restore | withdraw
     path: str
     document_id: int | None = None
-    previous_path: str | None = None  # a move's old path
+    previous_path: str | None = None  # a move's (or a restore's) old path
 
 
 @dataclass
@@ -31,13 +39,14 @@ class SyncReport:
     steps: list[SyncStep]
     ingest: IngestReport | None = None  # None for a dry run
     dry_run: bool = False
+    links: list[str] = field(default_factory=list)  # symbolic links in the folder: never followed
 
     def count(self, action: str) -> int:
         return sum(step.action == action for step in self.steps)
 
     def summary(self) -> str:
         words = {"add": "nya", "replace": "ändrade", "unchanged": "oförändrade", "move": "flyttade",
-                 "withdraw": "borta (dras tillbaka)"}
+                 "restore": "tillbaka (återställs)", "withdraw": "borta (dras tillbaka)"}
         counts = ", ".join(f"{self.count(a)} {words[a]}" for a in ACTIONS if self.count(a))
         return f"{'(provkörning) ' if self.dry_run else ''}{self.folder}: {counts or 'inga filer'}"
 
@@ -47,6 +56,9 @@ def plan_sync(catalogue: Catalogue, folder: Path, files: list[Path]) -> list[Syn
     known = {d.source_path: d for d in catalogue.documents_from(str(folder))}
     present = {str(path) for path in files}
     gone = {d.content_hash: d for path, d in known.items() if path not in present}
+    away = catalogue.withdrawn_by_sync_from(str(folder), SYNC_MARK)
+    away_by_path = {d.source_path: d for d in away}
+    away_by_hash = {d.content_hash: d for d in away}
     steps = []
     for path in files:
         document = known.get(str(path))
@@ -57,10 +69,31 @@ def plan_sync(catalogue: Catalogue, folder: Path, files: list[Path]) -> list[Syn
         elif content_hash in gone:
             moved = gone.pop(content_hash)
             steps.append(SyncStep("move", str(path), moved.id, moved.source_path))
+        elif (returned := away_by_path.pop(str(path), None) or away_by_hash.get(content_hash)) is not None:
+            away_by_hash.pop(returned.content_hash, None)
+            away_by_path.pop(returned.source_path, None)
+            steps.append(SyncStep("restore", str(path), returned.id, returned.source_path))
         else:
             steps.append(SyncStep("add", str(path)))
     steps += [SyncStep("withdraw", d.source_path, d.id) for d in gone.values()]
     return steps
+
+
+class SyncRefused(Problem, RuntimeError):
+    """A sync that would empty the library of a folder's documents (the folder empty or unmounted, or more
+    than the allowed share gone): nothing was changed."""
+
+
+def refuse_mass_withdrawal(folder: Path, steps: list[SyncStep], max_share: float = MAX_WITHDRAW_SHARE) -> None:
+    """SyncRefused when the plan withdraws every document because the folder holds no file, or withdraws more
+    than `max_share` of the folder's documents (more than one)."""
+    withdrawn = sum(step.action == "withdraw" for step in steps)
+    held = sum(step.action in ("unchanged", "replace", "move", "withdraw") for step in steps)
+    if withdrawn and withdrawn == len(steps):
+        raise SyncRefused("sync_folder_empty", folder=str(folder), count=withdrawn)
+    if withdrawn > 1 and withdrawn > max_share * held:
+        raise SyncRefused("sync_too_many_gone", folder=str(folder), count=withdrawn, held=held,
+                          share=f"{max_share:.0%}")
 
 
 def apply_moves_and_withdrawals(catalogue: Catalogue, steps: list[SyncStep], folder: Path, actor: str) -> None:
@@ -70,8 +103,14 @@ def apply_moves_and_withdrawals(catalogue: Catalogue, steps: list[SyncStep], fol
             catalogue.move_source(step.document_id, step.path, Path(step.path).name)
             record(catalogue.db, actor, "move", step.document_id, before={"source_path": step.previous_path},
                    after={"source_path": step.path})
+        elif step.action == "restore":
+            document = catalogue.document(step.document_id)
+            if step.path != document.source_path:
+                catalogue.move_source(document.id, step.path, Path(step.path).name)
+            change_status(catalogue, document, actor, "restore", "active", None,
+                          subject=f"filen finns åter i {folder} (ingest sync)")
         elif step.action == "withdraw":
             document = catalogue.document(step.document_id)
             change_status(catalogue, document, actor, "withdraw", "withdrawn",
-                          f"filen finns inte längre i {folder} (ingest sync)")
+                          f"filen finns inte längre i {folder} {SYNC_MARK}")
             resolve_all_for(catalogue.db, document.id, actor, "withdrawn")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -20,12 +21,19 @@ from embedding import Embedder, load_embedder
 from embedding.loader import model_identity
 from index.sync import SyncResult, sync_index
 from ingest.extraction import ExtractionError
-from ingest.folders import SyncReport, apply_moves_and_withdrawals, plan_sync
+from ingest.folders import (
+    MAX_WITHDRAW_SHARE,
+    SyncReport,
+    apply_moves_and_withdrawals,
+    plan_sync,
+    refuse_mass_withdrawal,
+)
 from ingest.formats import is_supported
 from ingest.metadata import sidecar_metadata
 from ingest.ocr import why_no_ocr
 from ingest.preparation import LocalPreparer, Preparer
 from settings import Settings
+from text.messages import message
 
 ProgressCallback = Callable[[Path, IngestOutcome], None]
 DUPLICATE_HINTS = {
@@ -72,19 +80,52 @@ def shown_name(source: str) -> str:
     return Path(source.removeprefix(UPLOAD)).name
 
 
-def find_files(paths: Iterable[Path]) -> list[Path]:
-    """Files named directly, and supported files found recursively in named folders (sorted, no hidden)."""
+@dataclass(frozen=True)
+class FoundFiles:
+    """What a walk of the named paths found: the files to read, and the symbolic links inside named folders,
+    which are never followed (a link could publish any file the process can read, e.g. a secrets file)."""
+
+    files: list[Path]
+    links: list[Path]
+
+
+def scan(paths: Iterable[Path]) -> FoundFiles:
+    """Files named directly, and supported files found recursively in named folders (sorted, no hidden,
+    no links: those are listed apart, as is anything whose real place is outside the named folder)."""
     found: list[Path] = []
+    links: list[Path] = []
     for raw in paths:
         path = Path(raw).expanduser().resolve()
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
-                if child.is_file() and not hidden and is_supported(child):
-                    found.append(child)
-        else:
+        if not path.is_dir():
             found.append(path)
-    return list(dict.fromkeys(found))
+            continue
+        for child in sorted(path.rglob("*")):
+            if any(part.startswith(".") for part in child.relative_to(path).parts):
+                continue
+            if child.is_symlink() or not child.resolve().is_relative_to(path):
+                links.append(child)
+            elif child.is_file() and is_supported(child):
+                found.append(child)
+    return FoundFiles(list(dict.fromkeys(found)), list(dict.fromkeys(links)))
+
+
+def find_files(paths: Iterable[Path]) -> list[Path]:
+    """The files `scan` finds to read."""
+    return scan(paths).files
+
+
+def skipped_link(path: Path) -> IngestOutcome:
+    """The outcome of a symbolic link in a named folder: not read, with where it points."""
+    return IngestOutcome(str(path), "skipped", link_skipped(path))
+
+
+def link_skipped(path: Path) -> str:
+    """Why a link in a named folder is not read, and where it points."""
+    try:
+        target = str(Path(path).readlink())
+    except OSError:
+        target = "?"
+    return message("ingest_link_skipped", target=target)
 
 
 class Ingester:
@@ -132,23 +173,29 @@ class Ingester:
 
     def sync(self, folder: Path, metadata: DocumentMetadata = DocumentMetadata(), dry_run: bool = False,
              on_file: ProgressCallback | None = None, collection: str | None = None, wait: bool = True,
-             on_wait: Callable[[str], None] | None = None) -> SyncReport:
+             on_wait: Callable[[str], None] | None = None, force: bool = False,
+             max_withdraw_share: float = MAX_WITHDRAW_SHARE) -> SyncReport:
         """Bring the library in line with a folder (ingest/folders.py says how); with `dry_run`, only the
-        plan. Moves and withdrawals are one transaction; then the folder is added as `add` does (changed
-        files replace their documents), and the index is published."""
+        plan. A plan that would withdraw every document (an empty or unmounted folder) or more than
+        `max_withdraw_share` of them raises SyncRefused, unless `force`. Moves, restores and withdrawals are
+        one transaction; then the folder is added as `add` does (changed files replace their documents),
+        and the index is published."""
         folder = Path(folder).expanduser().resolve()
         if not folder.is_dir():
             raise ValueError(f"{folder} är ingen mapp")
         with writer_lock(self.settings.data_dir, wait, on_wait):
-            files = find_files([folder])
+            found = scan([folder])
+            links = [str(link) for link in found.links]
             with Catalogue(self.settings.catalogue_path) as catalogue:
-                steps = plan_sync(catalogue, folder, files)
+                steps = plan_sync(catalogue, folder, found.files)
+                if not force:
+                    refuse_mass_withdrawal(folder, steps, max_withdraw_share)
                 if dry_run:
-                    return SyncReport(str(folder), steps, dry_run=True)
+                    return SyncReport(str(folder), steps, dry_run=True, links=links)
                 with catalogue.transaction():
                     apply_moves_and_withdrawals(catalogue, steps, folder, self.settings.user)
             report = self._add([folder], metadata, on_file, f"sync {folder}", collection, False)
-            return SyncReport(str(folder), steps, report)
+            return SyncReport(str(folder), steps, report, links=links)
 
     def _add(self, paths: Iterable[Path], metadata: DocumentMetadata, on_file: ProgressCallback | None,
              arguments: str, collection_name: str | None, as_new: bool,
@@ -157,7 +204,8 @@ class Ingester:
         self._sources = {Path(k).expanduser().resolve(): v for k, v in (sources or {}).items()}  # for this run
         self.library.remove_leftovers()  # from an ingest that was killed: we hold the lock, nobody else writes
         paths = list(paths)
-        candidates = find_files(paths)
+        found = scan(paths)
+        candidates = found.files
         roots = sidecar_roots(paths)
         described = lambda path: metadata.merged_over(sidecar_metadata(path, roots.get(path)))  # noqa: E731
         report = IngestReport()
@@ -171,6 +219,12 @@ class Ingester:
         catalogue.close_abandoned_runs()
         run_id = catalogue.start_run(self.settings.user, arguments)
         try:
+            for link in found.links:
+                outcome = skipped_link(link)
+                catalogue.record_event(run_id, outcome.path, None, outcome.outcome, outcome.message)
+                report.outcomes.append(outcome)
+                if on_file:
+                    on_file(link, outcome)
             hashes = {}
             for position, path in enumerate(candidates):
                 for upcoming in candidates[position:position + preparer.look_ahead]:  # none for local

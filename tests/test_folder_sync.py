@@ -79,3 +79,77 @@ def test_only_a_librarian_may_sync(hashing_env, tmp_path, monkeypatch):
     monkeypatch.setenv("KALLA_USER", "bo")
     refused = sync(str(folder))
     assert refused.returncode != 0 and "bibliotekarie" in refused.stderr
+
+
+def ingest_add(*args: str):
+    return subprocess.run([sys.executable, "-m", "ingest", "add", *args], cwd=PROJECT_ROOT, capture_output=True,
+                          text=True)
+
+
+def test_links_in_a_folder_are_never_followed(hashing_env, tmp_path):
+    """Issue 26.2: a link share/installningar.txt -> ../secrets.toml was published as a document."""
+    secret = tmp_path / "secrets.txt"
+    secret.write_text('client_secret = "hemligt-hemligt"', encoding="utf-8")
+    folder = tmp_path / "delad"
+    folder.mkdir()
+    (folder / "kommun.txt").write_text(FIRST, encoding="utf-8")
+    (folder / "installningar.txt").symlink_to(secret)
+    (folder / "kopia.txt").symlink_to(folder / "kommun.txt")  # a link inside the folder is skipped too
+    for run in (sync(str(folder), "--dry-run"), sync(str(folder)), ingest_add(str(folder))):
+        assert run.returncode == 0, run.stderr
+        assert "installningar.txt" in run.stdout + run.stderr and "symbolisk länk" in run.stdout + run.stderr
+    with Catalogue(Settings.from_env().catalogue_path) as catalogue:
+        assert [d.file_name for d in catalogue.documents(status=None)] == ["kommun.txt"]
+        texts = " ".join(p.text for p in catalogue.document_passages(catalogue.documents()[0].id))
+    assert "hemligt" not in texts
+
+
+def test_an_empty_or_unmounted_share_empties_nothing_and_files_that_return_come_back(hashing_env, tmp_path):
+    """Issue 26.3: an empty folder withdrew every document, and when the files came back each was refused as
+    a duplicate of its own withdrawn document."""
+    folder = tmp_path / "delad"
+    folder.mkdir()
+    for name, text in (("a.txt", FIRST), ("b.txt", SECOND), ("c.txt", THIRD)):
+        (folder / name).write_text(text, encoding="utf-8")
+    assert sync(str(folder)).returncode == 0
+    settings = Settings.from_env()
+    with Catalogue(settings.catalogue_path) as catalogue:
+        ids = sorted(d.id for d in catalogue.documents())
+    folder.rename(tmp_path / "delad.av")
+    folder.mkdir()  # the share is not mounted: an empty folder in its place
+    for args in ((str(folder),), (str(folder), "--dry-run")):
+        refused = sync(*args)
+        assert refused.returncode != 0 and "omonterad" in refused.stderr, refused.stderr
+    with Catalogue(settings.catalogue_path) as catalogue:
+        assert sorted(d.id for d in catalogue.documents()) == ids  # nothing withdrawn
+
+    forced = sync(str(folder), "--force")
+    assert forced.returncode == 0, forced.stderr
+    with Catalogue(settings.catalogue_path) as catalogue:
+        assert catalogue.documents() == []
+    folder.rmdir()
+    (tmp_path / "delad.av").rename(folder)  # the files are back
+    (folder / "c.txt").rename(folder / "c-flyttad.txt")  # one of them under another name
+    back = sync(str(folder))
+    assert back.returncode == 0, back.stderr
+    assert "3 tillbaka (återställs)" in back.stdout and "0 dubbletter" in back.stdout
+    with Catalogue(settings.catalogue_path) as catalogue:
+        restored = catalogue.documents()
+    assert sorted(d.id for d in restored) == ids
+    assert sorted(d.file_name for d in restored) == ["a.txt", "b.txt", "c-flyttad.txt"]
+    assert Searcher(settings).search("äldre it-system inventerar", 1)[0].document.id in ids
+
+
+def test_a_run_that_would_withdraw_most_of_a_folder_is_refused_unless_allowed(hashing_env, tmp_path):
+    folder = tmp_path / "delad"
+    folder.mkdir()
+    for name, text in (("a.txt", FIRST), ("b.txt", SECOND), ("c.txt", THIRD)):
+        (folder / name).write_text(text, encoding="utf-8")
+    assert sync(str(folder)).returncode == 0
+    (folder / "a.txt").unlink()
+    (folder / "b.txt").unlink()
+    refused = sync(str(folder))
+    assert refused.returncode != 0 and "2 av 3" in refused.stderr, refused.stderr
+    allowed = sync(str(folder), "--max-withdraw", "0.7")
+    assert allowed.returncode == 0, allowed.stderr
+    assert "2 borta" in allowed.stdout
