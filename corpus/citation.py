@@ -6,6 +6,34 @@ from corpus.records import Document, Passage
 from text.messages import message
 
 PROVENANCE_FIELDS = ("series", "edition", "licence")
+# The names people use for a series, by any spelling a source gives: regeringen.se's folder slugs
+# ("statens-offentliga-utredningar", "pressmeddelanden"), the prefix of an identifier ("skr"), the word for a
+# numbered series ("skrivelse"). Keys are lower case; any other series ("debattartikel") is shown as given.
+SERIES_NAMES = {
+    **dict.fromkeys(("sou", "statens-offentliga-utredningar", "statens offentliga utredningar"), "SOU"),
+    **dict.fromkeys(("ds", "departementsserien", "departementsserien-och-promemorior"), "Ds"),
+    **dict.fromkeys(("dir", "dir.", "kommittedirektiv", "kommittédirektiv"), "Dir."),
+    **dict.fromkeys(("skr", "skr.", "skrivelse", "skrivelser"), "Skr."),
+    **dict.fromkeys(("prop", "prop.", "proposition", "propositioner"), "Prop."),
+    **dict.fromkeys(("rir", "riksrevisionens granskningsrapporter"), "RiR"),
+    "regeringsuppdrag": "Regeringsuppdrag",
+    "pressmeddelanden": "Pressmeddelande",
+    "debattartiklar": "Debattartikel",
+    "artiklar": "Artikel",
+    "informationsmaterial": "Informationsmaterial",
+    "regeringens-politik": "Regeringens politik",
+    "rapporter": "Rapport",
+    **dict.fromkeys(("lagradsremiss", "lagradsremisser"), "Lagrådsremiss"),
+    "remisser": "Remiss",
+    "tal": "Tal",
+}
+
+
+def series_name(series: str | None) -> str | None:
+    """'SOU' for 'statens-offentliga-utredningar', 'Skr.' for 'skrivelse'; other series as given."""
+    if not series or not series.strip():
+        return None
+    return SERIES_NAMES.get(series.strip().casefold(), series.strip())
 
 
 def page_text(passage: Passage, language: str = "sv") -> str | None:
@@ -38,5 +66,5 @@ def citation_line(document: Document, passage: Passage, language: str = "sv") ->
 def provenance(document: Document, language: str = "sv") -> list[str]:
     """'Typ: SOU', 'Utgåva: 2', 'Licens: CC BY 4.0': the record details shown with a citation."""
     meta = document.metadata
-    return [f"{message('provenance_' + name, language)}: {getattr(meta, name)}"
-            for name in PROVENANCE_FIELDS if getattr(meta, name)]
+    shown = {"series": series_name(meta.series), "edition": meta.edition, "licence": meta.licence}
+    return [f"{message('provenance_' + name, language)}: {shown[name]}" for name in PROVENANCE_FIELDS if shown[name]]

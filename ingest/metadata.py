@@ -7,6 +7,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Mapping
 
+from corpus.citation import series_name
 from corpus.dates import is_date
 from corpus.records import DocumentMetadata
 
@@ -38,6 +39,8 @@ def metadata_from_mapping(data: Mapping) -> DocumentMetadata:
                 break
     if values.get("published") and not is_date(values["published"]):
         values.pop("published")  # 2020-13-45 or "i fjol": not a date the catalogue can filter on
+    if values.get("series"):
+        values["series"] = series_name(values["series"])  # "statens-offentliga-utredningar" -> "SOU"
     tags = data.get("tags") or data.get("taggar") or ()
     if isinstance(tags, str):
         tags = [tags]

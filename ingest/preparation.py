@@ -21,6 +21,7 @@ from ingest.extraction import Extraction, ExtractionError
 from ingest.guard import GuardedExtractor
 from ingest.language import detect_language
 from ingest.metadata import identifier_in
+from ingest.titles import readable
 from settings import Settings
 from text.minhash import signature
 
@@ -70,13 +71,14 @@ def prepare_document(path: Path, given: DocumentMetadata, settings: Settings, ex
 
 def document_metadata(path: Path, extraction: Extraction, given: DocumentMetadata) -> DocumentMetadata:
     """What the user gave (with the metadata.jsonl entry the ingester found for the file under it), over the
-    file's own metadata, over an identifier found in the name or opening text; the file name as title when
-    nothing else has one."""
+    file's own metadata, over an identifier found in the name or opening text. A title that is missing or a
+    file name comes from the text (ingest.titles); the file name is the title only when nothing else is."""
     guessed = (extraction.metadata
                .merged_over(identifier_in(path.name + " " + extraction.text[:500])))
     metadata = given.merged_over(guessed)
     if metadata.source_url and not is_web_address(metadata.source_url):
         metadata = dataclasses.replace(metadata, source_url=None)  # only http(s) links are ever shown
+    metadata = readable(metadata, path, extraction)
     if not metadata.title:
         metadata = DocumentMetadata(title=path.stem.replace("_", " ")).merged_over(metadata)
     return metadata
