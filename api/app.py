@@ -2,15 +2,17 @@
 
 Every request carries `Authorization: Bearer kalla_…` (a token from `python -m corpus token add USER`);
 the token acts as its user, whose role and groups are read from the catalogue at each request, so
-restricted collections are filtered exactly as in the app. Bad input gets a 4xx JSON answer
-({"detail": …}, in English where Accept-Language prefers it over Swedish); library errors are mapped to
-their status codes, never a 500."""
+restricted collections are filtered exactly as in the app. The token and the body's size are checked
+before any body is read (api.guard: 401, 429 after repeated failures, 413). Bad input gets a 4xx JSON
+answer ({"detail": …}, in English where Accept-Language prefers it over Swedish); library errors are
+mapped to their status codes, never a 500, and never with the server's paths. Every endpoint is a plain
+`def`, run in FastAPI's thread pool, so no request waits on another's blocking work; an upload while
+another ingest writes is refused at once (409)."""
 
 import functools
-import hashlib
+import logging
 import tempfile
 import threading
-import time
 from pathlib import Path
 from typing import Annotated
 
@@ -23,27 +25,30 @@ from pydantic import BaseModel, Field
 from answer.assistant import Assistant
 from answer.conversation import turns_for
 from answer.records import answer_record, document_record, hit_record
+from api.docs import add_documentation
+from api.guard import MAX_BODY_BYTES, MAX_UPLOAD_BYTES, VIEWER, Gate, Guard, Unauthenticated
 from corpus.access import Viewer
 from corpus.catalogue import Catalogue
 from corpus.collections import UnknownCollection
+from corpus.dates import checked_date
 from corpus.filters import SearchFilters
 from corpus.library import Library
 from corpus.lock import LibraryBusy
 from corpus.records import DocumentMetadata
-from corpus.tokens import token_user
-from corpus.users import NotAllowed, enabled_viewer
+from corpus.users import NotAllowed
 from desk.curation import CurationError, Curator
+from desk.links import Links
 from embedding.loader import ModelNotPrepared
 from index.manifest import IndexMismatch
 from index.search import EmptyLibrary
 from index.store import DamagedIndex
 from ingest.pipeline import Ingester, shown_name, stage_uploads
 from settings import Settings
-from text.messages import preferred_language
+from text.messages import message, preferred_language
 from text.problems import Problem, Term
 
 MAX_TEXT = 2000
-TOKEN_CACHE_SECONDS = 60  # a verified token skips argon2 this long; revocation and roles are still read each time
+LOG = logging.getLogger("kalla.api")
 
 
 DocumentId = Annotated[int, PathParameter(ge=1, le=2**63 - 1, description="The catalogue's document id")]
@@ -69,49 +74,53 @@ class Reason(BaseModel):
     reason: str = Field(default="", max_length=MAX_TEXT)
 
 
-class Unauthenticated(Problem):
-    """No token, or one that is wrong or revoked."""
-
-
 class NotFound(Problem, LookupError):
     """No such document for this user (or its original file is gone)."""
 
 
-STATUS_FOR = ((Unauthenticated, 401), (NotAllowed, 403), (CurationError, 400), (UnknownCollection, 404), (LibraryBusy, 409),
-              (EmptyLibrary, 404), (ModelNotPrepared, 503), (IndexMismatch, 503), (DamagedIndex, 503),
-              (LookupError, 404), (ValueError, 400))
+STATUS_FOR = ((Unauthenticated, 401), (NotAllowed, 403), (CurationError, 400), (UnknownCollection, 404),
+              (EmptyLibrary, 404), (LookupError, 404), (ValueError, 400))
+# The server's own troubles: a message of ours (in the client's language, without the server's paths);
+# the full text goes to the server's log.
+OWN_WORDS = {DamagedIndex: (503, "api_index_damaged"), IndexMismatch: (503, "api_index_mismatch"),
+             ModelNotPrepared: (503, "api_model_not_prepared"), LibraryBusy: (409, "api_library_busy")}
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, max_body: int = MAX_BODY_BYTES,
+               max_upload: int = MAX_UPLOAD_BYTES) -> FastAPI:
     settings = settings or Settings.from_env()
-    app = FastAPI(title="Källa", version="0.2.0",
+    app = FastAPI(title="Källa", version="0.2.0", docs_url=None, redoc_url=None,
                   description="Frågor till biblioteket med källhänvisning ned till sidan, och bibliotekariens åtgärder.")
-    assistant = functools.cache(lambda: Assistant(settings))
-    verified: dict[str, float] = {}  # sha256 of a token -> until when its argon2 check stands
-    lock = threading.Lock()
+    app.add_middleware(Guard, gate=Gate(settings), max_body=max_body, max_upload=max_upload)
+    add_documentation(app)
+    built: list[Assistant] = []
+    building = threading.Lock()
+
+    def assistant() -> Assistant:
+        """The one assistant (model and index) of this server, built by the first request that needs it
+        while any others wait for it."""
+        if not built:
+            with building:
+                if not built:
+                    built.append(Assistant(settings))
+        return built[0]
 
     for error, status in STATUS_FOR:
         app.add_exception_handler(error, functools.partial(_as_json, status=status))
+    for error in OWN_WORDS:
+        app.add_exception_handler(error, _in_own_words)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         return JSONResponse({"detail": [{"location": list(e["loc"]), "problem": e["msg"]} for e in exc.errors()]},
                             status_code=422)
 
-    def viewer(authorization: Annotated[str | None, Header(description="Bearer kalla_…")] = None) -> Viewer:
-        """The token's user as the catalogue has them now (401 for a missing, wrong or revoked token)."""
-        scheme, _, text = (authorization or "").partition(" ")
-        if scheme.lower() != "bearer" or not text.strip():
-            raise Unauthenticated("api_token_missing")
-        key = hashlib.sha256(text.strip().encode()).hexdigest()
-        recently_verified = verified.get(key, 0.0) > time.monotonic()
-        with Catalogue(settings.catalogue_path) as catalogue:
-            name = token_user(catalogue.db, text, verify=not recently_verified)
-            who = enabled_viewer(catalogue.db, name) if name else None
+    def viewer(request: Request,
+               authorization: Annotated[str | None, Header(description="Bearer kalla_…")] = None) -> Viewer:
+        """The token's user as the catalogue had them when the request came (api.guard checked the token)."""
+        who = request.scope.get(VIEWER)
         if who is None:
-            raise Unauthenticated("api_token_invalid")
-        with lock:
-            verified[key] = time.monotonic() + TOKEN_CACHE_SECONDS
+            raise Unauthenticated("api_token_missing")
         return who
 
     Asker = Annotated[Viewer, Depends(viewer)]
@@ -159,12 +168,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                authority: Annotated[str | None, Form(max_length=500)] = None,
                published: Annotated[str | None, Form(max_length=10)] = None,
                collection: Annotated[str | None, Form(max_length=200)] = None) -> dict:
-        metadata = DocumentMetadata(series=series or None, authority=authority or None, published=published or None)
+        metadata = DocumentMetadata(series=series or None, authority=authority or None,
+                                    published=checked_date(published))
         with tempfile.TemporaryDirectory() as folder:
-            staged = stage_uploads(Path(folder), ((item.filename or "fil", item.file.read()) for item in files))
+            staged = stage_uploads(Path(folder), ((item.filename or "fil", item.file) for item in files))
             report = Ingester(_acting(settings, who), assistant().searcher.embedder).add(
                 list(staged), metadata, collection=collection or None, arguments=f"api upload by {who.name}",
-                sources=staged)
+                sources=staged, wait=False)
         return {"summary": report.summary(), "outcomes": [
             {"file": shown_name(o.path), "outcome": o.outcome, "document_id": o.document_id, "message": o.message,
              "passages": o.passages, "needs_review": o.needs_review} for o in report.outcomes]}
@@ -185,6 +195,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def reject(document_id: DocumentId, body: Reason, who: Librarian) -> dict:
         return document_record(Curator(_acting(settings, who), who.name).reject(document_id, body.reason))
 
+    @app.get("/links", summary="Your links to shared answers (an admin: everyone's with all=true)")
+    def links(who: Asker, everyone: Annotated[bool, Query(alias="all")] = False) -> dict:
+        return {"links": [_link_record(link) for link in Links(settings, who).list(everyone)]}
+
+    @app.post("/links/{link_id}/revoke", summary="Revoke a link to a shared answer (its owner, or an admin)")
+    def revoke_link(link_id: Annotated[int, PathParameter(ge=1, le=2**63 - 1)], who: Asker) -> dict:
+        return _link_record(Links(settings, who).revoke(link_id))
+
     return app
 
 
@@ -193,8 +211,23 @@ async def _as_json(request: Request, exc: Exception, status: int) -> JSONRespons
     Källa's own messages; a 401 names the scheme it wants."""
     language = preferred_language(request.headers.get("accept-language"))
     detail = exc.text(language) if isinstance(exc, Problem) else str(exc)
+    if getattr(exc, "code", None) in ("document_missing", "share_link_missing"):
+        status = 404  # an action on a document or link that does not exist
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     return JSONResponse({"detail": detail}, status_code=status, headers=headers)
+
+
+async def _in_own_words(request: Request, exc: Exception) -> JSONResponse:
+    """The server's trouble in our own words; what it was (paths included) only in the server's log."""
+    status, key = next(value for error, value in OWN_WORDS.items() if isinstance(exc, error))
+    (LOG.error if status >= 500 else LOG.info)("%s: %s", type(exc).__name__, exc)
+    language = preferred_language(request.headers.get("accept-language"))
+    return JSONResponse({"detail": message(key, language)}, status_code=status)
+
+
+def _link_record(link) -> dict:
+    return {"id": link.id, "user": link.user_name, "question": link.question, "shared_at": link.shared_at,
+            "expires_at": link.expires_at, "revoked_at": link.revoked_at, "active": link.active}
 
 
 def _visible(settings: Settings, document_id: int, who: Viewer):

@@ -1,17 +1,36 @@
 """Each logged-in user's conversations, and answers shared by link. An answer is kept as its record (JSON:
 answer.records), whose sources name passages and documents by id, so what is shown later is read from the
-catalogue again, for the person who looks. Data access only: statements autocommit one by one, and a turn
-is one INSERT (with the conversation's time updated)."""
+catalogue again, for the person who looks. A shared link expires (LINK_DAYS unless told otherwise) and can be
+revoked; its owner and an admin list and revoke links through desk.links. Data access only: statements
+autocommit one by one, and a turn is one INSERT (with the conversation's time updated)."""
 from __future__ import annotations
 
 import json
 import secrets
 import sqlite3
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from corpus.db import utc_now
 
 TITLE_CHARS = 80
+LINK_DAYS = 30  # a shared answer's link works this long
+
+
+@dataclass(frozen=True)
+class SharedLink:
+    """A link to a shared answer: `id` names it in lists and when it is revoked; `token` is the link itself."""
+    id: int
+    token: str
+    user_name: str
+    question: str
+    shared_at: str
+    expires_at: str | None
+    revoked_at: str | None
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > utc_now())
 
 
 @dataclass(frozen=True)
@@ -62,14 +81,44 @@ def delete_conversation(db: sqlite3.Connection, conversation_id: int, user_name:
                       (conversation_id, user_name)).rowcount > 0
 
 
-def share_answer(db: sqlite3.Connection, user_name: str, record: dict) -> str:
-    """A link token for an answer (unguessable; the answer's sources are checked for whoever opens it)."""
+def share_answer(db: sqlite3.Connection, user_name: str, record: dict, days: int = LINK_DAYS) -> str:
+    """A link token for an answer (unguessable; the answer's sources are checked for whoever opens it),
+    working for `days` days."""
     token = secrets.token_urlsafe(16)
-    db.execute("INSERT INTO shared_answers (token, user_name, answer, shared_at) VALUES (?, ?, ?, ?)",
-               (token, user_name, json.dumps(record, ensure_ascii=False), utc_now()))
+    expires = (datetime.now(UTC) + timedelta(days=days)).isoformat(timespec="seconds")
+    db.execute("INSERT INTO shared_answers (token, user_name, answer, shared_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+               (token, user_name, json.dumps(record, ensure_ascii=False), utc_now(), expires))
     return token
 
 
 def shared_answer(db: sqlite3.Connection, token: str) -> dict | None:
-    row = db.execute("SELECT answer FROM shared_answers WHERE token = ?", (token[:100],)).fetchone()
+    """The answer behind a link that is neither expired nor revoked; None otherwise."""
+    row = db.execute("SELECT answer FROM shared_answers WHERE token = ? AND revoked_at IS NULL "
+                     "AND (expires_at IS NULL OR expires_at > ?)", (token[:100], utc_now())).fetchone()
     return json.loads(row["answer"]) if row else None
+
+
+def shared_links(db: sqlite3.Connection, user_name: str | None = None) -> list[SharedLink]:
+    """One user's links (everyone's when None), newest first, expired and revoked ones included."""
+    where, parameters = ("WHERE user_name = ? COLLATE NOCASE", (user_name,)) if user_name is not None else ("", ())
+    rows = db.execute(f"SELECT rowid AS id, * FROM shared_answers {where} ORDER BY shared_at DESC, rowid DESC",
+                      parameters)
+    return [_link(row) for row in rows]
+
+
+def shared_link(db: sqlite3.Connection, link_id: int) -> SharedLink | None:
+    row = db.execute("SELECT rowid AS id, * FROM shared_answers WHERE rowid = ?", (link_id,)).fetchone()
+    return _link(row) if row else None
+
+
+def revoke_shared_link(db: sqlite3.Connection, link_id: int) -> None:
+    db.execute("UPDATE shared_answers SET revoked_at = ? WHERE rowid = ? AND revoked_at IS NULL", (utc_now(), link_id))
+
+
+def _link(row: sqlite3.Row) -> SharedLink:
+    try:
+        question = str(json.loads(row["answer"]).get("question") or "")
+    except (ValueError, AttributeError):
+        question = ""
+    return SharedLink(row["id"], row["token"], row["user_name"], question, row["shared_at"], row["expires_at"],
+                      row["revoked_at"])

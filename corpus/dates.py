@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from text.problems import Problem
+
 DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
@@ -17,3 +19,15 @@ def is_date(value: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+class BadDate(Problem, ValueError):
+    """A publication date that is not ÅÅÅÅ, ÅÅÅÅ-MM or ÅÅÅÅ-MM-DD, or not a real one."""
+
+
+def checked_date(value: str | None) -> str | None:
+    """The date as it is stored (None for none), or BadDate saying what is wrong (2020-13-45 is no date)."""
+    value = (value or "").strip() or None
+    if value is not None and not is_date(value):
+        raise BadDate("date_impossible", value=value)
+    return value

@@ -282,5 +282,18 @@ def m008_conversations(db: sqlite3.Connection) -> None:
     )
 
 
+def m009_share_link_expiry(db: sqlite3.Connection) -> None:
+    """Shared answers expire (links made before this: 30 days after they were made) and can be revoked."""
+    run_script(db,
+        """
+        ALTER TABLE shared_answers ADD COLUMN expires_at TEXT;
+        ALTER TABLE shared_answers ADD COLUMN revoked_at TEXT;
+        UPDATE shared_answers SET expires_at = strftime('%Y-%m-%dT%H:%M:%S+00:00', shared_at, '+30 days');
+        CREATE INDEX shared_answers_by_user ON shared_answers (user_name, shared_at);
+        """
+    )
+
+
 MIGRATIONS = [m001_create_tables, m002_answer_feedback, m003_curation, m004_ocr, m005_login_attempts,
-              m006_resolution_codes, m007_api_tokens, m008_conversations]
+              m006_resolution_codes, m007_api_tokens, m008_conversations,
+              m009_share_link_expiry]

@@ -365,7 +365,8 @@ def token_list() -> None:
     for token in found:
         click.echo(f"{token.id}: {token.user_name}" + (f" ({token.label})" if token.label else "")
                    + f", skapad {token.created_at} av {token.created_by}"
-                   + (f", återkallad {token.revoked_at}" if token.revoked_at else ""))
+                   + (f", återkallad {token.revoked_at}" if token.revoked_at else "")
+                   + (f", senast använd {token.last_used_at}" if token.last_used_at else ", aldrig använd"))
 
 
 @token_group.command(name="revoke")

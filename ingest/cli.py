@@ -11,6 +11,7 @@ from tqdm import tqdm
 from corpus.catalogue import Catalogue
 from corpus.collections import UnknownCollection
 from corpus.collections import collection as find_collection
+from corpus.dates import BadDate, checked_date
 from corpus.lock import LibraryBusy
 from corpus.records import DocumentMetadata
 from corpus.space import DiskFull
@@ -24,6 +25,14 @@ from ingest.pipeline import Ingester, find_files, link_skipped, scan
 from settings import Settings
 
 
+def _real_date(value: str | None) -> str | None:
+    """--date as stored, or a usage error for one that is not a real date (2020-13-45)."""
+    try:
+        return checked_date(value)
+    except BadDate as exc:
+        raise click.BadParameter(str(exc), param_hint="--date") from exc
+
+
 @click.group()
 def cli() -> None:
     """Lägg till dokument i Källas bibliotek."""
@@ -34,7 +43,8 @@ def cli() -> None:
 @click.option("--title", help="Titel (annars från filen).")
 @click.option("--authority", "--author", "authority", help="Utfärdande myndighet eller författare.")
 @click.option("--series", help="Serie/typ: SOU, Ds, proposition, skrivelse, rapport, debattartikel ...")
-@click.option("--date", "published", help="Publiceringsdatum (ÅÅÅÅ-MM-DD eller ÅÅÅÅ).")
+@click.option("--date", "published", callback=lambda ctx, param, value: _real_date(value),
+              help="Publiceringsdatum (ÅÅÅÅ-MM-DD, ÅÅÅÅ-MM eller ÅÅÅÅ).")
 @click.option("--identifier", help='Beteckning, t.ex. "SOU 2017:114" eller ett diarienummer.')
 @click.option("--url", "source_url", help="Källans webbadress.")
 @click.option("--edition", help="Utgåva (t.ex. 2).")

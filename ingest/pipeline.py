@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import dataclasses
+import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import BinaryIO, Callable, Iterable
 
 from corpus.audit import record
 from corpus.catalogue import Catalogue, NewDocument
@@ -58,21 +59,37 @@ def sidecar_roots(paths: Iterable[Path]) -> dict[Path, Path]:
 UPLOAD = "upload:"
 
 
-def stage_uploads(folder: Path, files: Iterable[tuple[str, bytes]]) -> dict[Path, str]:
+def stage_uploads(folder: Path, files: Iterable[tuple[str, bytes | BinaryIO]]) -> dict[Path, str]:
     """Uploaded files written into `folder`, each in its own subfolder (two files of one name both count),
     with the stable source each is recorded under: "upload:NAME", so that a changed file uploaded again
     replaces its document; a second file of the same name in one upload is "upload:NAME (2)" (its own
-    document). Pass the paths and the mapping to Ingester.add(paths, sources=...)."""
+    document). Each file is its bytes or an open binary file (copied in pieces, never read whole). A name
+    longer than a file system allows (255 bytes) is shortened, its extension kept. Pass the paths and the
+    mapping to Ingester.add(paths, sources=...)."""
     staged: dict[Path, str] = {}
     seen: dict[str, int] = {}
     for number, (name, data) in enumerate(files):
         own = Path(name).name
-        path = Path(folder) / f"{number:03d}" / (own if own not in ("", ".", "..") else "fil")
+        path = Path(folder) / f"{number:03d}" / _storable_name(own if own not in ("", ".", "..") else "fil")
         path.parent.mkdir()
-        path.write_bytes(data)
+        if isinstance(data, bytes | bytearray):
+            path.write_bytes(data)
+        else:
+            with open(path, "wb") as out:
+                shutil.copyfileobj(data, out, 1 << 20)
         seen[path.name] = seen.get(path.name, 0) + 1
         staged[path] = f"{UPLOAD}{path.name}" + (f" ({seen[path.name]})" if seen[path.name] > 1 else "")
     return staged
+
+
+def _storable_name(name: str, limit: int = 255) -> str:
+    """The name cut to `limit` bytes of UTF-8 (no character split), keeping a short extension."""
+    if len(name.encode()) <= limit:
+        return name
+    suffix = Path(name).suffix if len(Path(name).suffix.encode()) <= 16 else ""
+    stem = name[:len(name) - len(suffix)] if suffix else name
+    room = limit - len(suffix.encode())
+    return stem.encode()[:room].decode(errors="ignore").rstrip() + suffix
 
 
 def shown_name(source: str) -> str:
