@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 CORPUS ?=
 
-.PHONY: setup model ocr browser run api test lint bench bench-retrieval calibrate bench-answers bench-answers-quality train-reader bench-index bench-stages bench-scale bench-distributed clean
+.PHONY: setup model ocr browser run sample api test lint bench bench-retrieval calibrate bench-answers bench-answers-quality train-reader bench-index bench-stages bench-scale bench-distributed clean
 
 setup: $(VENV)/.installed model ocr
 
@@ -19,10 +19,17 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 model: $(VENV)/.installed
 	$(PY) -m embedding.prepare
 
+# A library that has never held a document gets the sample library (samples/) first, unless CORPUS is named,
+# EMPTY=1 is given or KALLA_SAMPLE=off; `python -m corpus sample remove` withdraws it again.
 run: setup
-	@if [ -n "$(CORPUS)" ]; then $(PY) -m ingest add $(CORPUS) || echo "Vissa filer kunde inte läggas till (se ovan); appen startar ändå."; fi
+	@if [ -n "$(CORPUS)" ]; then $(PY) -m ingest add $(CORPUS) || echo "Vissa filer kunde inte läggas till (se ovan); appen startar ändå."; \
+	elif [ -z "$(EMPTY)" ]; then $(PY) -m corpus sample add --if-never-used || echo "Exempelbiblioteket kunde inte läsas in (se ovan); appen startar ändå."; fi
 	$(PY) -m streamlit run app.py --server.headless true --server.address localhost \
 		--server.port $(PORT) --browser.gatherUsageStats false
+
+# The sample library (samples/) into the library, whether or not it has held documents before.
+sample: setup
+	$(PY) -m corpus sample add
 
 # The HTTP API on localhost:8502 (KALLA_API_HOST, KALLA_API_PORT); OpenAPI documentation at /docs.
 api: setup

@@ -1,12 +1,12 @@
 """`python -m corpus` (also `kalla-corpus`): the librarian's desk on the command line. Each file owns its
 commands (desk/cli_documents.py: documents; desk/cli_library.py: collections, review, duplicates,
-failures, audit, statistics, users, check; desk/cli_links.py: links to shared answers); they are composed
-here, at import time."""
+failures, audit, statistics, users, check; desk/cli_links.py: links to shared answers; desk/cli_sample.py: the
+sample library); they are composed here, at import time."""
 from __future__ import annotations
 
 import click
 
-from desk import cli_documents, cli_library, cli_links
+from desk import cli_documents, cli_library, cli_links, cli_sample
 
 
 @click.group()
@@ -19,7 +19,7 @@ def cli() -> None:
     """
 
 
-for command in cli_documents.COMMANDS + cli_library.COMMANDS + cli_links.COMMANDS:
+for command in cli_documents.COMMANDS + cli_library.COMMANDS + cli_links.COMMANDS + cli_sample.COMMANDS:
     cli.add_command(command)
 
 

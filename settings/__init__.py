@@ -72,6 +72,9 @@ class Settings:
     oidc_groups_claim: str = "groups"
     oidc_librarian_groups: str = "kalla-bibliotekarier"
     oidc_admin_groups: str = "kalla-administratorer"
+    # The sample library (samples/): "on" = `make run` loads it into a library that has never held a
+    # document; "off" = never (`python -m corpus sample add` still loads it when asked).
+    sample: str = "on"
     # Who is acting, written to the ingest and audit records.
     user: str = os.environ.get("USER", "okänd")
 

@@ -27,6 +27,7 @@ from index.search import Hit
 from index.store import DamagedIndex
 from settings import DEFAULT_MODEL, Settings
 from text.messages import message
+from ui.sample import empty_library, sample_notice
 from ui.session import current_viewer, interface_language
 from ui.strings import t
 from ui.viewer import show_source
@@ -258,6 +259,7 @@ def opening(settings: Settings, viewer: Viewer, ui: str, assistant: Assistant, f
     series, years, newest = library_holdings(settings, viewer)
     if not newest:
         return
+    sample_notice(settings, viewer, ui, len(newest))
     st.subheader(t("opening_heading", ui))
     listed = " · ".join(f"{escape_label(name or t('opening_no_series', ui))} {count}"
                         for name, count in series.most_common(OPENING_SERIES))
@@ -308,7 +310,7 @@ def chat_page() -> None:
             conversation_list(settings, viewer, ui)
 
     if counts["documents"] == 0:
-        st.info(t("empty_library_app", ui))
+        empty_library(viewer, ui)
 
     try:
         with st.spinner(t("loading_model", ui)):
