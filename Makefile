@@ -73,6 +73,7 @@ bench-retrieval: setup
 	for set in $(EVAL_SETS); do \
 		$(PY) -m evaluation.retrieval --beir ../shared/eval/$$set --split dev --json >> bench/results/retrieval.jsonl || exit 1; \
 	done
+	$(PY) -m evaluation.crosslingual --json > bench/results/crosslingual.jsonl
 
 # Refit when the assistant abstains, on ../shared/eval (writes answer/abstention.json and bench/results/).
 calibrate: setup

@@ -2,12 +2,14 @@
 
 Filters (language, series, tags, dates) become the set of passage ids a search may return: FAISS
 searches only those ids (an ID selector) and BM25 scores only those rows, so filtering never costs
-recall the way dropping hits after top-k would.
+recall the way dropping hits after top-k would. In hybrid search the keyword side counts less for a
+passage in another language than the question's (index/language.py).
 """
 from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, replace
+from typing import Sequence
 
 import faiss
 import numpy as np
@@ -17,9 +19,10 @@ from corpus.filters import SearchFilters
 from corpus.records import Document, Passage
 from embedding import Embedder, load_embedder
 from embedding.loader import model_identity
-from index.fusion import FUSIONS
+from index.fusion import FUSIONS, Weight
 from index.keywords import top_rows
 from index.kinds import search_parameters
+from index.language import keyword_weights, question_language
 from index.store import PublishedIndex, current_version, load_current
 from settings import Settings
 from text.analysis import default_analyzer
@@ -47,14 +50,14 @@ class Candidates:
     similarity: np.ndarray | None
     keyword: np.ndarray | None
 
-    def ranking(self, mode: str, fusion: str, keyword_weight: float) -> np.ndarray:
+    def ranking(self, mode: str, fusion: str, keyword_weight: Weight) -> np.ndarray:
         if mode == "dense" or self.keyword is None:
             return self.similarity
         if mode == "bm25" or self.similarity is None:
             return self.keyword
         return FUSIONS[fusion](self.similarity, self.keyword, keyword_weight)
 
-    def ranked(self, mode: str, fusion: str, keyword_weight: float) -> tuple[np.ndarray, np.ndarray]:
+    def ranked(self, mode: str, fusion: str, keyword_weight: Weight) -> tuple[np.ndarray, np.ndarray]:
         """Candidate positions best first, with the ranking scores. In bm25 mode a passage that shares
         no word with the question is no hit."""
         ranking = self.ranking(mode, fusion, keyword_weight)
@@ -108,8 +111,31 @@ class Searcher:
         k = k or self.settings.k
         mode = mode or self.settings.search_mode
         candidates = self.candidates(question, max(CANDIDATES, k * OVERFETCH), filters, mode)
-        order, ranking = candidates.ranked(mode, self.settings.fusion, self.settings.keyword_weight)
-        return self._hits(candidates, order[:k * OVERFETCH], ranking, k)
+        catalogue = Catalogue(self.settings.catalogue_path)
+        try:
+            passages: dict[int, Passage] = {}
+            weight: Weight = self.settings.keyword_weight
+            if mode == "hybrid" and self.weighs_languages:  # the candidates' languages: read here, not after
+                passages = catalogue.passages([int(i) for i in candidates.ids])
+                found = [passages.get(int(i)) for i in candidates.ids]
+                weight = self.keyword_weight(question, [p.language if p else None for p in found])
+            order, ranking = candidates.ranked(mode, self.settings.fusion, weight)
+            return self._hits(catalogue, candidates, order[:k * OVERFETCH], ranking, k, passages)
+        finally:
+            catalogue.close()
+
+    @property
+    def weighs_languages(self) -> bool:
+        """Whether the keyword weight depends on the passage's language (else no language is looked up)."""
+        return self.settings.cross_language_keyword_weight != self.settings.keyword_weight
+
+    def keyword_weight(self, question: str, passage_languages: Sequence[str | None]) -> Weight:
+        """The keyword weight for each candidate, given its language: one number where all are the same."""
+        weights = keyword_weights(question_language(question), passage_languages, self.settings.keyword_weight,
+                                  self.settings.cross_language_keyword_weight)
+        if not len(weights) or (weights == weights[0]).all():
+            return float(weights[0]) if len(weights) else self.settings.keyword_weight
+        return weights
 
     def candidates(self, question: str, depth: int = CANDIDATES, filters: SearchFilters | None = None,
                    mode: str = "hybrid") -> Candidates:
@@ -156,29 +182,27 @@ class Searcher:
                     return None
             return catalogue.passage_ids_matching(filters)
 
-    def _hits(self, candidates: Candidates, order: np.ndarray, ranking: np.ndarray, k: int) -> list[Hit]:
-        """The first `k` of the ordered candidates whose passage and active document still exist."""
-        catalogue = Catalogue(self.settings.catalogue_path)
-        try:
-            passages = catalogue.passages([int(i) for i in candidates.ids[order]])
-            documents: dict[int, Document | None] = {}
-            hits: list[Hit] = []
-            for position in order:
-                passage = passages.get(int(candidates.ids[position]))
-                if passage is None:
-                    continue  # removed from the catalogue since the index was published
-                if passage.document_id not in documents:
-                    documents[passage.document_id] = catalogue.document(passage.document_id)
-                document = documents[passage.document_id]
-                if document is None or document.status != "active":
-                    continue
-                hits.append(Hit(len(hits) + 1, float(ranking[position]), passage, document,
-                                candidates.similarity_of(position), candidates.keyword_of(position)))
-                if len(hits) == k:
-                    break
-            return hits
-        finally:
-            catalogue.close()
+    def _hits(self, catalogue: Catalogue, candidates: Candidates, order: np.ndarray, ranking: np.ndarray, k: int,
+              passages: dict[int, Passage]) -> list[Hit]:
+        """The first `k` of the ordered candidates whose passage and active document still exist
+        (`passages`: those already read from the catalogue, if any)."""
+        passages = passages or catalogue.passages([int(i) for i in candidates.ids[order]])
+        documents: dict[int, Document | None] = {}
+        hits: list[Hit] = []
+        for position in order:
+            passage = passages.get(int(candidates.ids[position]))
+            if passage is None:
+                continue  # removed from the catalogue since the index was published
+            if passage.document_id not in documents:
+                documents[passage.document_id] = catalogue.document(passage.document_id)
+            document = documents[passage.document_id]
+            if document is None or document.status != "active":
+                continue
+            hits.append(Hit(len(hits) + 1, float(ranking[position]), passage, document,
+                            candidates.similarity_of(position), candidates.keyword_of(position)))
+            if len(hits) == k:
+                break
+        return hits
 
 
 def _vectors(published: PublishedIndex, ids: np.ndarray) -> np.ndarray:

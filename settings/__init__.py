@@ -31,6 +31,10 @@ class Settings:
     # Weight of the keyword side in hybrid search (0 = dense only, 1 = keywords only), tuned with
     # bench/tune_retrieval.py on the dev/train splits of ../shared/eval.
     keyword_weight: float = 0.4
+    # The keyword weight for a passage in another language than the question (an English question over
+    # Swedish passages shares few words with them), tuned with `python -m evaluation.crosslingual --tune`
+    # on English SQuAD questions over SQuAD-sv (docs/evaluation.md). Equal to keyword_weight: as before.
+    cross_language_keyword_weight: float = 0.1
     # From this many passages on, the vector index is approximate (IVF with 8-bit scalar quantisation,
     # nprobe tuned at build for recall@10 >= 0.97 against exact search); below it, exact flat search.
     approximate_from: int = 200_000
