@@ -17,6 +17,8 @@ mark { background: #ffe45c; color: #111; padding: 0 .1em; }
 .kalla-cited { background: #e6f0ff; color: #111; border-left: 4px solid #1f4e9c; padding: 0 .2em; }
 .kalla-context { line-height: 1.6; }
 .kalla-sentence-source { font-weight: 700; }
+.kalla-unconfirmed { border-left: 4px dashed #6b6b75; padding: .1em .4em; color: #2a2a33; }
+.kalla-unconfirmed mark { background: none; color: inherit; text-decoration: underline dashed #6b6b75; }
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p, .stCaption, .stCaption p { color: #4a4a55 !important; opacity: 1 !important; }
 .kalla-figure img { width: 100%; border: 1px solid #888; }
 .kalla-figure figcaption { color: #4a4a55; font-size: .875rem; }

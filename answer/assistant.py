@@ -12,7 +12,13 @@ from answer.conversation import Turn, next_turn
 from answer.evidence import gather_evidence
 from answer.language import question_language
 from answer.reader import load_reader
-from answer.reader.answering import calibration_for, compose_read_answer, reader_confidence
+from answer.reader.answering import (
+    calibration_for,
+    closest_sentence,
+    compose_read_answer,
+    crosses_languages,
+    reader_confidence,
+)
 from corpus.filters import SearchFilters
 from embedding.loader import model_identity
 from index.search import EmptyLibrary, Searcher
@@ -24,10 +30,16 @@ MAX_QUESTION_CHARS = 2000
 
 class Assistant:
     def __init__(self, settings: Settings, searcher: Searcher | None = None,
-                 abstention: AbstentionModel | None = None, writer=None, reader=None) -> None:
+                 abstention: AbstentionModel | None = None, writer=None, reader=None,
+                 calibration: dict | None = None, shaped: bool = True) -> None:
+        """`calibration` replaces the reader artifact's rule and `shaped=False` quotes every kind of question
+        as a fact (both only to compare with earlier rules: bench/answer_quality.py)."""
         self.settings = settings
         self.searcher = searcher or Searcher(settings)
         self.reader = reader if reader is not None else load_reader(settings)
+        self.calibration = calibration if calibration is not None else \
+            (self.reader.calibration if self.reader is not None else {})
+        self.shaped = shaped
         self.abstention = abstention or load_abstention_model()
         self.rule = self.abstention.rule_for(model_identity(settings))
         if writer is None and settings.generator != "extractive":
@@ -64,14 +76,22 @@ class Assistant:
     def _read(self, question: str, hits, language: str, follow_up: str | None, turn: Turn) -> Answer:
         """Whether and what to answer from the reader's evidence (a follow-up is read with its topic)."""
         readings = self.reader.read(follow_up or question, [hit.passage.text for hit in hits])
-        calibration = calibration_for(self.reader.calibration, language)
-        evidence = gather_evidence(question, hits, self._idf(), turn.search_query if follow_up else "")
-        confidence = reader_confidence(readings, hits, calibration, evidence)
+        return self.decide(question, hits, readings, language, follow_up, turn)
+
+    def decide(self, question: str, hits, readings, language: str, follow_up: str | None = None,
+               turn: Turn | None = None) -> Answer:
+        """The answer from the reader's readings of the hits: whether the library answers (the calibrated
+        rule) and, if so, the answer shaped by the question; if not, the notice and the closest sentence."""
+        crossing = crosses_languages(language, hits)
+        calibration = calibration_for(self.calibration, language, crossing)
+        evidence = gather_evidence(question, hits, self._idf(), turn.search_query if follow_up and turn else "")
+        confidence = reader_confidence(readings, hits, calibration, evidence, crossing)
         threshold = self.settings.min_confidence or calibration.get("threshold", 0.5)
         common = dict(search_query=follow_up, confidence=confidence, turn=turn)
         if confidence < threshold:
-            return abstaining(question, hits, "no_support", language, read_by="reader", **common)
-        return replace(compose_read_answer(question, hits, readings, language), **common)
+            return abstaining(question, hits, "no_support", language, read_by="reader",
+                              unconfirmed=closest_sentence(question, hits, readings, language), **common)
+        return replace(compose_read_answer(question, hits, readings, language, shaped=self.shaped), **common)
 
     def _heuristic(self, question: str, hits, language: str, follow_up: str | None, turn: Turn) -> Answer:
         """Whether and what to answer from lexical coverage and similarity (the reader off)."""

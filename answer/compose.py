@@ -46,6 +46,7 @@ class Answer:
     short_answer: str | None = None      # the reader's answer span, given first as "Svar: …"
     short_answer_source: int | None = None  # the [n] it comes from
     read_by: str = "heuristic"           # "reader" where the trained reader chose the sentences
+    unconfirmed: AnswerSentence | None = None  # abstaining: the closest candidate sentence, not an answer
 
     @property
     def text(self) -> str:

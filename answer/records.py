@@ -33,12 +33,21 @@ def answer_record(answer: Answer) -> dict:
     return {"question": answer.question, "language": answer.language, "abstained": answer.abstained,
             "notice": answer.notice, "text": answer.text, "short_answer": answer.short_answer,
             "short_answer_source": answer.short_answer_source,
-            "sentences": [{"text": s.text, "source": s.source, "span": list(s.span) if s.span else None,
-                           "verbatim": s.verbatim}
-                          for s in answer.sentences],
+            "sentences": [_sentence_record(s) for s in answer.sentences],
             "sources": [hit_record(hit, answer.language, hit.rank in answer.cited) for hit in answer.hits],
             "confidence": answer.confidence, "notes": list(answer.notes), "read_by": answer.read_by,
-            "written_by": answer.written_by, "searched_as": answer.search_query}
+            "written_by": answer.written_by, "searched_as": answer.search_query,
+            "unconfirmed": None if answer.unconfirmed is None else _sentence_record(answer.unconfirmed)}
+
+
+def _sentence_record(sentence: AnswerSentence) -> dict:
+    return {"text": sentence.text, "source": sentence.source, "span": list(sentence.span) if sentence.span else None,
+            "verbatim": sentence.verbatim}
+
+
+def _sentence(record: dict) -> AnswerSentence:
+    return AnswerSentence(record["text"], int(record["source"]), record.get("verbatim", True),
+                          tuple(record["span"]) if record.get("span") else None)
 
 
 def answer_from_record(record: dict, catalogue: Catalogue, viewer: Viewer) -> Answer | None:
@@ -56,12 +65,13 @@ def answer_from_record(record: dict, catalogue: Catalogue, viewer: Viewer) -> An
                 return None
             continue
         hits.append(Hit(int(source["rank"]), float(source["score"]), passage, document, source.get("similarity")))
-    sentences = [AnswerSentence(s["text"], int(s["source"]), s.get("verbatim", True),
-                                tuple(s["span"]) if s.get("span") else None)
-                 for s in record.get("sentences", [])]
+    sentences = [_sentence(s) for s in record.get("sentences", [])]
+    unconfirmed = record.get("unconfirmed")
     return Answer(record["question"], sentences, hits, abstained=bool(record.get("abstained")),
                   notice=record.get("notice"), cited={int(s["rank"]) for s in sources if s.get("cited")},
                   language=record.get("language", "sv"), search_query=record.get("searched_as"),
                   confidence=record.get("confidence"), notes=tuple(record.get("notes", ())),
                   written_by=record.get("written_by", "extractive"), short_answer=record.get("short_answer"),
-                  short_answer_source=record.get("short_answer_source"), read_by=record.get("read_by", "heuristic"))
+                  short_answer_source=record.get("short_answer_source"), read_by=record.get("read_by", "heuristic"),
+                  unconfirmed=_sentence(unconfirmed) if unconfirmed and any(h.rank == int(unconfirmed["source"])
+                                                                            for h in hits) else None)

@@ -65,6 +65,26 @@ def english_calibration_questions(eval_dir: Path = EVAL_DIR, path: Path = ENGLIS
             for item in listed if item["id"] in originals]
 
 
+ENGLISH_SQUAD = "extra/squad_en_questions/squad2_en_question_sv_context_18_training_articles.json"
+
+
+def english_squad_questions(eval_dir: Path = EVAL_DIR, articles: tuple[str, ...] = TEST_ARTICLES) -> list[Question]:
+    """SQuAD 2.0's original English questions over the Swedish paragraphs of `articles` (../shared/eval/extra),
+    with the Swedish paragraph's golds."""
+    data = json.loads((Path(eval_dir) / ENGLISH_SQUAD).read_text(encoding="utf-8"))["data"]
+    found = []
+    for article in data:
+        if article["title"] not in articles:
+            continue
+        for paragraph in article["paragraphs"]:
+            for qa in paragraph["qas"]:
+                golds = tuple(dict.fromkeys(a["text"] for a in qa.get("answers", []) if a["text"].strip()))
+                answerable = not qa.get("is_impossible") and bool(golds)
+                found.append(Question(f"{qa['id']}-en", qa["question"], answerable, golds if answerable else (), "en",
+                                      article["title"]))
+    return found
+
+
 def swequad_dev_questions(eval_dir: Path = EVAL_DIR) -> list[Question]:
     data = json.loads((Path(eval_dir) / SWEQUAD_DEV).read_text(encoding="utf-8"))["data"]
     found = []

@@ -1,10 +1,13 @@
-"""Fit when the reader's evidence is enough to answer, on the calibration articles (held out from training).
+"""Fit when the reader's evidence is enough to answer, on a mix of question sets that resembles use.
 
-Each calibration question (SQuAD-sv 2.0: answerable and adversarial unanswerable) is searched in a library
-of all SQuAD-sv paragraphs and its top passages read. A logistic rule over the reader's features gives the
-probability that the answer it would quote is right (states a gold answer); the threshold is the one that
-decides most calibration questions right (answer when the quote is right, abstain when unanswerable).
-Written into the artifact's reader.json as "calibration"."""
+The mix: the tuning part of the project's realistic questions over ../shared/corpus (evaluation/realistic/;
+the hold-out part is never used here) and the SQuAD-sv calibration articles (held out from the reader's
+training; answerable and adversarial unanswerable, in Swedish and in English). Each question is searched and
+its top passages read as the assistant does. One logistic rule over the reader's features, for every
+language, gives the probability that the answer it would quote is right (states the gold answer, or quotes
+the answering sentence); the thresholds make it abstain on the same share of unanswerable questions within
+and across a language boundary. Written into the artifact's reader.json as "calibration"
+(`python -m evaluation.reader_calibration`, or at the end of `make train-reader`)."""
 from __future__ import annotations
 
 import json
@@ -14,107 +17,83 @@ from pathlib import Path
 import numpy as np
 
 from answer.reader.answering import compose_read_answer, reader_features
-from answer.reader.data import squad_articles
+from answer.reader.data import CALIBRATION_ARTICLES, squad_articles
 from answer.reader.model import CONFIG_FILE
 from evaluation.answers import (
     LIBRARIES,
     answer_text,
     calibration_questions,
     contains_gold,
-    english_calibration_questions,
+    english_squad_questions,
     library_settings,
     squad_texts,
 )
 from settings import DEFAULT_MODEL, Settings
 
-# The features a rule may weigh; calibrate() keeps the subset that decides best on a calibration article it
-# was not fitted on (leave one article out). A question in another language than the passages shares no
-# words with them, so for those the rule is chosen among the features that are not lexical.
-FEATURE_POOL = ("margin", "second_margin", "answerability", "similarity", "sentence_coverage", "missing")
-CROSS_LINGUAL_POOL = ("margin", "second_margin", "answerability", "similarity")
+# The one rule for every language (fit_single_rule): its features, chosen by 5-fold cross-validation over
+# the documents of the realistic questions' tuning part (docs/evaluation.md), and the share of unanswerable
+# questions it abstains on, within and across a language boundary alike.
+SINGLE_RULE_FEATURES = ("answerability", "similarity", "missing", "crossing")
+TARGET_ABSTENTION = 0.80
+REALISTIC_SHARE = 2 / 3  # of the weight in the fitting mix; the SQuAD-sv calibration articles have the rest
 
 
-def observe(reader, searcher, questions, k: int) -> list[dict]:
+def observe(reader, searcher, questions, k: int, right=None, set_name: str = "squad") -> list[dict]:
+    """Each question searched and read as the assistant does: the reader's features and whether the answer
+    it would quote is right (`right(question, quoted)`: states a gold answer, by default)."""
     from answer.evidence import gather_evidence
+    from answer.language import question_language
+    from answer.reader.answering import crosses_languages
 
+    right = right or (lambda question, quoted: contains_gold(quoted, question.golds))
     rows = []
     idf = searcher.published().keywords.idf
     for question in questions:
         hits = searcher.search(question.text, k)
         readings = reader.read(question.text, [hit.passage.text for hit in hits])
         evidence = gather_evidence(question.text, hits, idf)
-        composed = compose_read_answer(question.text, hits, readings, "sv") if hits else None
-        right = bool(composed and question.answerable and contains_gold(answer_text(composed), question.golds))
-        features = reader_features(readings, hits, evidence)
-        truth = {"id": question.id, "group": question.group, "answerable": question.answerable, "right": right}
+        language = question_language(question.text)
+        composed = compose_read_answer(question.text, hits, readings, language) if hits else None
+        correct = bool(composed and question.answerable and right(question, answer_text(composed)))
+        features = reader_features(readings, hits, evidence, crosses_languages(language, hits))
+        truth = {"id": question.id, "group": question.group, "answerable": question.answerable, "right": correct,
+                 "set": set_name}
         assert truth.keys().isdisjoint(features), "a feature would hide what the question is"
         rows.append({**features, **truth})
     return rows
 
 
-def select(rows: list[dict], pool: tuple[str, ...]) -> tuple[str, ...]:
-    """The subset of `pool` (at most four, with the reader's margin or answerability among them) whose rule,
-    fitted on all calibration articles but one, decides best on the one left out (mean over articles)."""
-    from itertools import combinations
-
-    groups = sorted({r["group"] for r in rows})
-    candidates = [c for size in range(1, 5) for c in combinations(pool, size)
-                  if "margin" in c or "answerability" in c]
-
-    def transfer(features: tuple[str, ...]) -> float:
-        scores = []
-        for held in groups:
-            fitted = fit([r for r in rows if r["group"] != held], features)
-            scores.append(score([r for r in rows if r["group"] == held], fitted)["balanced"])
-        return float(np.mean(scores))
-
-    return max(candidates, key=lambda c: (round(transfer(c), 4), -len(c))) if len(groups) > 1 else pool[:1]
-
-
-def fittable(rows: list[dict]) -> bool:
-    """Enough to fit and select a rule on: answerable and unanswerable questions of at least two articles."""
-    return len({r["group"] for r in rows}) > 1 and {r["answerable"] for r in rows} == {True, False}
-
-
-def score(rows: list[dict], rule: dict) -> dict:
-    """How a fitted rule decides these rows: overall correct, answerable answered rightly, unanswerable
-    abstained, and the mean of those two (what the threshold balances)."""
-    features = rule["features"]
-    x = np.asarray([[r[f] for f in features] for r in rows], dtype=np.float64)
-    confidence = 1 / (1 + np.exp(-(x @ np.asarray([rule["weights"][f] for f in features]) + rule["bias"])))
-    answered = confidence >= rule["threshold"]
-    right = np.asarray([r["right"] for r in rows], dtype=bool)
-    answerable = np.asarray([r["answerable"] for r in rows], dtype=bool)
-    good = np.sum(right & answered) / max(1, answerable.sum())
-    abstained = np.sum(~answerable & ~answered) / max(1, (~answerable).sum())
-    overall = (np.sum(right & answered) + np.sum(~answerable & ~answered)) / max(1, len(rows))
-    return {"overall_correct": float(overall), "answerable_correct": float(good),
-            "unanswerable_abstained": float(abstained), "balanced": float((good + abstained) / 2)}
-
-
-def fit(rows: list[dict], features: tuple[str, ...]) -> dict:
-    """A logistic rule over `features` for "the quoted answer is right", and the threshold that balances
-    the two kinds of mistake: it maximises the mean of (answerable questions answered rightly) and
-    (unanswerable questions abstained on), each counting the same as the floors do."""
+def fit_single_rule(rows: list[dict], features: tuple[str, ...] = SINGLE_RULE_FEATURES,
+                    target: float = TARGET_ABSTENTION, realistic_share: float = REALISTIC_SHARE) -> dict:
+    """One logistic rule for "the quoted answer is right" over a mix of question sets (the realistic
+    questions weigh `realistic_share`, the rest share what is left), and two thresholds: the confidence
+    below which `target` of the mix's unanswerable questions abstain, for questions in the passages'
+    language ("threshold") and across a language boundary ("threshold_crossing"), so that neither is
+    treated more strictly than the other."""
     from answer.abstention import fit_rule
 
+    realistic = np.asarray([r["set"] == "realistic" for r in rows])
+    share = realistic_share if realistic.any() and (~realistic).any() else (1.0 if realistic.all() else 0.0)
+    weights = np.where(realistic, share / max(1, realistic.sum()), (1 - share) / max(1, (~realistic).sum()))
     x = np.asarray([[r[f] for f in features] for r in rows], dtype=np.float64)
-    right = np.asarray([r["right"] for r in rows], dtype=bool)
-    answerable = np.asarray([r["answerable"] for r in rows], dtype=bool)
-    unanswerable = ~answerable
-    rule = fit_rule(x, right, features)
+    rule = fit_rule(x, np.asarray([r["right"] for r in rows], dtype=bool), features, weights)
     confidence = 1 / (1 + np.exp(-(x @ np.asarray(rule.weights) + rule.bias)))
-
-    def balanced(t: float) -> float:
-        return (np.sum(right & (confidence >= t)) / max(1, answerable.sum())
-                + np.sum(unanswerable & (confidence < t)) / max(1, unanswerable.sum())) / 2
-
-    threshold = float(max(np.unique(confidence), key=lambda t: (balanced(t), -abs(t - 0.5))))
+    thresholds = {}
+    for name, crossing in (("threshold", 0.0), ("threshold_crossing", 1.0)):
+        group = np.asarray([not r["answerable"] and r.get("crossing", 0.0) == crossing for r in rows])
+        thresholds[name] = _weighted_quantile(confidence[group], weights[group], target) if group.any() else \
+            _weighted_quantile(confidence[~np.asarray([r["answerable"] for r in rows])], weights[~np.asarray(
+                [r["answerable"] for r in rows])], target)
     fitted = {"features": list(features), "weights": dict(zip(features, rule.weights)), "bias": rule.bias,
-              "threshold": threshold, "questions": len(rows)}
-    scores = score(rows, fitted)
-    return {**fitted, "calibration_scores": {name: round(scores[name], 3) for name in
-                                             ("overall_correct", "answerable_correct", "unanswerable_abstained")}}
+              **thresholds, "questions": len(rows), "target_abstention": target}
+    return fitted
+
+
+def _weighted_quantile(values: np.ndarray, weights: np.ndarray, share: float) -> float:
+    """The value at or below which `share` of the weight lies (a confidence above it answers)."""
+    order = np.argsort(values)
+    cumulative = np.cumsum(weights[order]) / weights.sum()
+    return float(values[order][min(len(values) - 1, int(np.searchsorted(cumulative, share - 1e-9)))])
 
 
 def calibrate(settings: Settings, eval_dir: Path, artifact_dir: Path, limit: int | None = None, log=print,
@@ -125,13 +104,14 @@ def calibrate(settings: Settings, eval_dir: Path, artifact_dir: Path, limit: int
     from index.search import Searcher
 
     settings = replace(settings, model=DEFAULT_MODEL)
-    questions, english = calibration_questions(eval_dir), english_calibration_questions(eval_dir)
+    questions = calibration_questions(eval_dir)
+    english = english_squad_questions(eval_dir, CALIBRATION_ARTICLES)
     texts = squad_texts(eval_dir)
     name = "squad-sv"
     if limit:  # a tiny run (tests): the questions' own paragraphs only
         questions = questions[:limit]
         ids = {q.id for q in questions}
-        english = [q for q in english if q.id in ids]
+        english = [q for q in english if q.id.removesuffix("-en") in ids]
         wanted = {paragraph["context"] for article in squad_articles(eval_dir) for paragraph in article["paragraphs"]
                   if any(qa["id"] in ids for qa in paragraph["qas"])}
         texts = {key: text for key, text in texts.items() if any(w in text for w in wanted)}
@@ -142,20 +122,44 @@ def calibrate(settings: Settings, eval_dir: Path, artifact_dir: Path, limit: int
     log(f"Kalibrerar på {len(questions)} frågor ur {', '.join(sorted({q.group for q in questions}))} …")
     rows = observe(reader, searcher, questions, settings.k)
     english_rows = observe(reader, searcher, english, settings.k)
+    realistic_rows = [] if limit else observe_realistic(settings, reader, log, libraries)
     (Path(libraries).parent / "reader_calibration_rows.jsonl").write_text(
-        "".join(json.dumps({**r, "language": language}) + "\n" for language, part in (("sv", rows), ("en", english_rows))
-                for r in part), encoding="utf-8")
-    # English questions over the Swedish passages fit the rule for questions across the language boundary;
-    # a tiny run without them (tests) fits it on the Swedish questions.
-    crossing = english_rows if fittable(english_rows) else rows
-    chosen, cross_lingual = select(rows, FEATURE_POOL), select(crossing, CROSS_LINGUAL_POOL)
-    log(f"Valda särdrag: {', '.join(chosen)}; över språkgränsen ({len(crossing)} frågor): {', '.join(cross_lingual)}")
-    calibration = {**fit(rows, chosen), "cross_lingual": fit(crossing, cross_lingual)}
+        "".join(json.dumps(r) + "\n" for r in rows + english_rows + realistic_rows), encoding="utf-8")
+    calibration = fit_single_rule(rows + english_rows + realistic_rows)
     config_path = Path(artifact_dir) / CONFIG_FILE
     config = json.loads(config_path.read_text(encoding="utf-8"))
     config["calibration"] = calibration
     config_path.write_text(json.dumps(config, indent=2, ensure_ascii=False), encoding="utf-8")
-    log(f"Tröskel {calibration['threshold']:.3f}: {calibration['calibration_scores']}; över språkgränsen "
-        f"{calibration['cross_lingual']['threshold']:.3f}: {calibration['cross_lingual']['calibration_scores']}")
+    log(f"Tröskel {calibration['threshold']:.3f}, över språkgränsen {calibration['threshold_crossing']:.3f} "
+        f"({len(rows) + len(english_rows)} SQuAD-sv-frågor, {len(realistic_rows)} realistiska)")
     return calibration
 
+
+def observe_realistic(settings: Settings, reader, log=print, libraries: Path = LIBRARIES) -> list[dict]:
+    """The tuning part of the project's realistic questions (evaluation/realistic/) over ../shared/corpus,
+    where that is there; none otherwise."""
+    from embedding import load_embedder
+    from evaluation.answers import CORPUS_DIR, Question
+    from evaluation.realistic_set import quotes_answer, realistic_questions
+    from index.search import Searcher
+
+    if not CORPUS_DIR.is_dir():
+        log(f"{CORPUS_DIR} finns inte: kalibrerar utan de realistiska frågorna")
+        return []
+    library = library_settings(settings, "shared-corpus", folder=CORPUS_DIR, log=log, libraries=libraries)
+    tuning = realistic_questions(part="tuning")
+    questions = [Question(q.id, q.text, q.answerable, q.sentences, q.language, q.document) for q in tuning]
+    return observe(reader, Searcher(library, load_embedder(library)), questions, settings.k,
+                   right=lambda question, quoted: quotes_answer(quoted, question.golds), set_name="realistic")
+
+
+def main() -> None:
+    """Refit the committed reader's calibration (answer/reader/artifact/reader.json) on ../shared."""
+    from answer.reader.model import ARTIFACT_DIR
+    from evaluation.answers import EVAL_DIR
+
+    calibrate(Settings.from_env(), EVAL_DIR, ARTIFACT_DIR)
+
+
+if __name__ == "__main__":
+    main()

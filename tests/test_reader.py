@@ -255,3 +255,74 @@ def test_where_the_reader_hesitates_between_two_sentences_both_are_quoted_and_ma
     assert [s.text[slice(*s.span)] for s in near] == ["elva", "2019"]
     far = span_sentences(hit, reading(6.0 - ALTERNATIVE_GAP - 0.5))
     assert [s.text for s in far] == ["Rapporten kom 2019."]
+
+
+WHY_PASSAGE = ("Många kommuner har kvar gamla it-system. Systemen köptes in för länge sedan och har byggts om "
+               "lager på lager, så att de i dag är dyra och svåra att förändra. Det gör att nya digitala tjänster "
+               "inte kan kopplas till dem. Regeringen vill därför se en plan för att ersätta dem före 2030.")
+LIST_PASSAGE = ("Myndigheten ska inom uppdraget:\n- kartlägga de system som används i dag,\n- föreslå gemensamma "
+                "standarder för informationsutbyte,\n- stödja kommunerna vid upphandling.\nUppdraget ska redovisas "
+                "senast den 1 mars 2026.")
+
+
+def shaped_answer(reader, question: str, text: str):
+    hits = [passage_hit(1, text)]
+    return compose_read_answer(question, hits, reader.read(question, [text]), "sv")
+
+
+def in_passage_order(answer, text: str) -> bool:
+    places = [text.index(s.text) for s in answer.sentences]
+    return places == sorted(places) and all(s.text in text for s in answer.sentences)
+
+
+@pytest.mark.real_model
+def test_each_kind_of_question_gets_the_shape_of_answer_it_asks_for(default_settings):
+    """A fact: the span, marked in its sentence, with a short answer. Why/list: the sentences that answer it,
+    one to three and next to each other, without a short answer. Yes/no: the deciding sentence, no short
+    answer."""
+    reader = load_reader(default_settings)
+    fact = shaped_answer(reader, "När ska uppdraget redovisas?", LIST_PASSAGE)
+    assert fact.short_answer and "2026" in fact.short_answer
+    assert [s.text for s in fact.sentences] == ["Uppdraget ska redovisas senast den 1 mars 2026."]
+    assert "2026" in fact.sentences[0].text[slice(*fact.sentences[0].span)]
+
+    why = shaped_answer(reader, "Varför är kommunernas gamla it-system ett problem?", WHY_PASSAGE)
+    assert why.short_answer is None and 1 <= len(why.sentences) <= 3 and in_passage_order(why, WHY_PASSAGE)
+    assert any("lager på lager" in s.text or "kan kopplas" in s.text for s in why.sentences)
+
+    listed = shaped_answer(reader, "Vilka uppgifter har myndigheten fått i uppdraget?", LIST_PASSAGE)
+    assert listed.short_answer is None and in_passage_order(listed, LIST_PASSAGE)
+    assert len(listed.sentences) >= 2 and any(s.text.startswith("- ") for s in listed.sentences)
+
+    yes_no = shaped_answer(reader, "Ska uppdraget redovisas före 2027?", LIST_PASSAGE)
+    assert yes_no.short_answer is None and any("2026" in s.text for s in yes_no.sentences)
+
+
+@pytest.mark.real_model
+def test_an_abstention_still_shows_the_closest_passage_with_its_candidate_unconfirmed(default_settings, tmp_path,
+                                                                                     monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    settings = replace(default_settings, data_dir=tmp_path / "data")
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "granskning.txt").write_text(PASSAGE, encoding="utf-8")
+    (folder / "kommun.txt").write_text(OTHER, encoding="utf-8")
+    Ingester(settings).add([folder])
+    question = "Vem är generaldirektör för Riksrevisionen?"
+    answer = Assistant(replace(settings, min_confidence=0.999)).ask(question)
+    assert answer.abstained and not answer.sentences and answer.unconfirmed is not None
+    closest = next(hit for hit in answer.hits if hit.rank == answer.unconfirmed.source)
+    assert answer.unconfirmed.text in closest.passage.text and "Riksrevisionen" in closest.passage.text
+
+    monkeypatch.setenv("KALLA_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("KALLA_MIN_CONFIDENCE", "0.999")  # nothing is confident enough: it abstains
+    app = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=300)
+    app.run()
+    app.chat_input[0].set_value(question).run()
+    assert not app.exception, [e.value for e in app.exception]
+    shown = "\n".join(m.value for m in app.markdown)
+    assert "Närmast, obekräftat (inget svar)" in shown and 'class="kalla-unconfirmed"' in shown
+    assert "kalla-answer" not in shown  # not shown as an answer
+    opened = [e for e in app.expander if e.proto.expanded]
+    assert len(opened) == 1 and "granskning" in opened[0].label.lower() or "Äldre" in opened[0].label

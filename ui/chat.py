@@ -113,8 +113,12 @@ def marked_sentence(sentence: AnswerSentence) -> str:
 
 def render_source(hit: Hit, answer: Answer, message_key: str, settings: Settings, ui: str) -> None:
     cited = hit.rank in answer.cited
+    closest = answer.unconfirmed is not None and answer.unconfirmed.source == hit.rank
     label = f"\\[{hit.rank}\\] {escape_label(citation_line(hit.document, hit.passage, ui))}"
-    with st.expander(label + ("" if cited else f" ({t('not_cited', ui)})"), expanded=cited):
+    with st.expander(label + ("" if cited else f" ({t('not_cited', ui)})"), expanded=cited or closest):
+        if closest:
+            st.markdown(f'<p class="kalla-unconfirmed"><strong>{t("unconfirmed", ui)}:</strong> '
+                        f'{marked_sentence(answer.unconfirmed)}</p>', unsafe_allow_html=True)
         st.markdown(f'<div class="kalla-passage">{highlight(hit.passage.text, answer.question)}</div>',
                     unsafe_allow_html=True)
         meta = hit.document.metadata

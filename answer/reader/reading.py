@@ -3,7 +3,7 @@ span of the passage), with SQuAD 2.0's rule that the best span must beat "no ans
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
@@ -14,6 +14,27 @@ from answer.reader.model import ARTIFACT_DIR, CONFIG_FILE, WEIGHTS_FILE, apply_s
 
 MAX_ANSWER_TOKENS = 40
 ALTERNATIVES = 20  # the next best spans kept per passage (they may lie in another sentence)
+
+
+@dataclass(frozen=True)
+class TokenScores:
+    """The reader's start and end logits over the passage tokens of one window, with each token's character
+    offsets in the passage and the window's no-answer score: what a sentence's own evidence is read from."""
+    start: np.ndarray
+    end: np.ndarray
+    offsets: np.ndarray  # (tokens, 2)
+    null: float
+
+    def best_margin_within(self, first: int, last: int) -> float:
+        """The margin (over no answer) of the best span lying within characters [first, last) of the
+        passage: how strongly the reader takes that stretch of text (a sentence) to answer the question;
+        -inf where the window holds none of it."""
+        inside = (self.offsets[:, 0] >= first) & (self.offsets[:, 1] <= last)
+        if not inside.any():
+            return float("-inf")
+        starts, ends = self.start[inside], self.end[inside]
+        best_start_so_far = np.maximum.accumulate(starts)  # a span starts at or before where it ends
+        return float(np.max(best_start_so_far + ends)) - self.null
 
 
 @dataclass(frozen=True)
@@ -28,6 +49,7 @@ class Reading:
     end: int
     answerable: float = 0.0
     alternatives: tuple[tuple[float, int, int], ...] = ()
+    tokens: TokenScores | None = field(default=None, compare=False, repr=False)
 
     def span_of(self, text: str) -> str:
         return text[self.start:self.end]
@@ -85,4 +107,5 @@ def _best_span(start: np.ndarray, end: np.ndarray, context: np.ndarray, offsets:
     top = np.argpartition(-flat, min(ALTERNATIVES, flat.size - 1))[:ALTERNATIVES + 1]
     top = [int(f) for f in top[np.argsort(-flat[top], kind="stable")] if np.isfinite(flat[f])]
     spans = [(float(flat[f]) - null, int(offsets[f // length][0]), int(offsets[f % length][1])) for f in top]
-    return Reading(passage, *spans[0], answerable, tuple(spans[1:]))
+    tokens = TokenScores(start[context], end[context], np.asarray(offsets)[context], null)
+    return Reading(passage, *spans[0], answerable, tuple(spans[1:]), tokens)
