@@ -134,6 +134,10 @@ def test_every_hostile_input_gets_a_clear_answer_and_the_table_is_written(hashin
             ("unknown collection", ("ingest", "add", str(files / "original.txt"), "--collection", "Finns inte"), env)):
         rows.append(("command line", what, cli(who, *arguments)))
 
+    rows += sync_rows({**env, "KALLA_USER": "root"}, tmp_path)
+    rows += organisation_login_rows(settings)
+    rows += api_rows(settings)
+
     from index.store import current_version
 
     version = settings.index_dir / "versions" / current_version(settings.index_dir)
@@ -163,6 +167,67 @@ def test_every_hostile_input_gets_a_clear_answer_and_the_table_is_written(hashin
                      "point on a fresh library); the bad-file table in test-artifacts/bad-inputs.md has more files.\n\n"
                      "| area | input or fault | what Källa says or does |\n|---|---|---|\n"
                      + "".join(f"| {cell(a)} | {cell(w)} | {cell(s)} |\n" for a, w, s in rows), encoding="utf-8")
+
+
+def sync_rows(env: dict, tmp_path) -> list[tuple[str, str, str]]:
+    """Folder sync at its edges (issue 26): each row asserts the outcome it reports."""
+    share, secret = tmp_path / "delad", tmp_path / "secrets.toml"
+    share.mkdir()
+    secret.write_text('client_secret = "hemligt"', encoding="utf-8")
+    (share / "a.txt").write_text("Kommunernas e-tjänster för bygglov byggs ut under året.", encoding="utf-8")
+    (share / "installningar.txt").symlink_to(secret)
+    run = subprocess.run([sys.executable, "-m", "ingest", "sync", str(share)], env=env, cwd=PROJECT_ROOT,
+                         capture_output=True, text=True, timeout=300)
+    skipped = next((line for line in run.stdout.splitlines() if "symbolisk länk" in line), "")
+    assert run.returncode == 0 and "installningar.txt" in skipped, run.stdout + run.stderr
+    rows = [("sync", "a link in the share to a file outside it (`installningar.txt -> ../secrets.toml`)",
+             f"exit 0: {skipped} (the other file added)")]
+    (share / "installningar.txt").unlink()
+    (share / "a.txt").rename(tmp_path / "a.txt")
+    emptied = cli(env, "ingest", "sync", str(share))
+    assert emptied.startswith("exit 1") and "omonterad" in emptied, emptied
+    rows.append(("sync", "the share empty or not mounted", emptied))
+    (tmp_path / "a.txt").rename(share / "a.txt")
+    return rows
+
+
+def organisation_login_rows(settings: Settings) -> list[tuple[str, str, str]]:
+    """Organisation (OIDC) logins named like local accounts (issue 26): each row asserts who they become."""
+    from corpus.users import organisation_viewer
+
+    rows = []
+    with Catalogue(settings.catalogue_path) as catalogue:
+        for what, claims in (("`preferred_username: root` (a local admin's name), no e-mail",
+                              {"iss": "https://idp", "sub": "x1", "preferred_username": "root"}),
+                             ("an unverified e-mail equal to a local admin's name", {"iss": "https://idp", "sub": "x2",
+                                                                                     "email": "root"}),
+                             ("a group `Librarian` and a number in the groups claim",
+                              {"iss": "https://idp", "sub": "x3", "groups": ["Librarian", 5]})):
+            who = organisation_viewer(catalogue.db, claims)
+            assert who.role == "reader" and who.name.startswith("oidc:") and who.groups == (), who
+            rows.append(("login", f"organisation login: {what}", f"a reader of its own ({who.name}), no groups"))
+    return rows
+
+
+def api_rows(settings: Settings) -> list[tuple[str, str, str]]:
+    """The HTTP API at its edges (issue 26): each row asserts the status it reports."""
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+
+    rows = []
+    with TestClient(create_app(settings)) as client:
+        for what, call, status in (
+                ("`/ask` without a token", lambda: client.post("/ask", json={"question": "it-system?"}), 401),
+                ("a bad token", lambda: client.post("/ask", json={"question": "x"},
+                                                    headers={"Authorization": "Bearer kalla_1_fel"}), 401),
+                ("a 5 MB JSON body with a bad token", lambda: client.post(
+                    "/ask", content=b"{" + b" " * 5_000_000 + b"}", headers={"Authorization": "Bearer kalla_1_fel",
+                                                                           "Content-Type": "application/json"}), 401)):
+            response = call()
+            assert response.status_code == status, (what, response.status_code, response.text)
+            rows.append(("API", what, f"{response.status_code}: {response.json().get('detail')}"))
+    return rows
 
 
 FILE_KINDS: dict[str, str] = {}
