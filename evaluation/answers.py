@@ -39,16 +39,22 @@ class Question:
 
 
 def squad_questions(eval_dir: Path = EVAL_DIR, articles: tuple[str, ...] = TEST_ARTICLES) -> list[Question]:
+    return _squad_format_questions(squad_articles(eval_dir), articles)
+
+
+def _squad_format_questions(data: list[dict], articles: tuple[str, ...], language: str = "sv",
+                            suffix: str = "") -> list[Question]:
+    """The questions of `articles` in SQuAD 2.0's format, answerable where they have a gold answer."""
     found = []
-    for article in squad_articles(eval_dir):
+    for article in data:
         if article["title"] not in articles:
             continue
         for paragraph in article["paragraphs"]:
             for qa in paragraph["qas"]:
                 golds = tuple(dict.fromkeys(a["text"] for a in qa.get("answers", []) if a["text"].strip()))
                 answerable = not qa.get("is_impossible") and bool(golds)
-                found.append(Question(qa["id"], qa["question"], answerable, golds if answerable else (),
-                                      group=article["title"]))
+                found.append(Question(qa["id"] + suffix, qa["question"], answerable, golds if answerable else (),
+                                      language, article["title"]))
     return found
 
 
@@ -72,17 +78,7 @@ def english_squad_questions(eval_dir: Path = EVAL_DIR, articles: tuple[str, ...]
     """SQuAD 2.0's original English questions over the Swedish paragraphs of `articles` (../shared/eval/extra),
     with the Swedish paragraph's golds."""
     data = json.loads((Path(eval_dir) / ENGLISH_SQUAD).read_text(encoding="utf-8"))["data"]
-    found = []
-    for article in data:
-        if article["title"] not in articles:
-            continue
-        for paragraph in article["paragraphs"]:
-            for qa in paragraph["qas"]:
-                golds = tuple(dict.fromkeys(a["text"] for a in qa.get("answers", []) if a["text"].strip()))
-                answerable = not qa.get("is_impossible") and bool(golds)
-                found.append(Question(f"{qa['id']}-en", qa["question"], answerable, golds if answerable else (), "en",
-                                      article["title"]))
-    return found
+    return _squad_format_questions(data, articles, "en", "-en")
 
 
 def swequad_dev_questions(eval_dir: Path = EVAL_DIR) -> list[Question]:

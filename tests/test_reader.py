@@ -136,16 +136,22 @@ def test_the_training_recipe_runs_end_to_end_on_a_tiny_subset(default_settings, 
     assert 0 <= reading.start <= reading.end <= len(PASSAGE)
 
 
-@pytest.mark.real_model
-def test_the_chat_shows_the_short_answer_and_the_marked_span(default_settings, tmp_path, monkeypatch):
-    from streamlit.testing.v1 import AppTest
-
+def two_document_library(default_settings: Settings, tmp_path) -> Settings:
+    """Settings over a new library of PASSAGE and OTHER, ingested with the real model."""
     settings = replace(default_settings, data_dir=tmp_path / "data")
     folder = tmp_path / "docs"
     folder.mkdir()
     (folder / "granskning.txt").write_text(PASSAGE, encoding="utf-8")
     (folder / "kommun.txt").write_text(OTHER, encoding="utf-8")
     Ingester(settings).add([folder])
+    return settings
+
+
+@pytest.mark.real_model
+def test_the_chat_shows_the_short_answer_and_the_marked_span(default_settings, tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    settings = two_document_library(default_settings, tmp_path)
     monkeypatch.setenv("KALLA_DATA_DIR", str(settings.data_dir))
     monkeypatch.setenv("KALLA_MIN_CONFIDENCE", "0.1")  # a two-document library: see the test above
     app = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=300)
@@ -303,12 +309,7 @@ def test_an_abstention_still_shows_the_closest_passage_with_its_candidate_unconf
                                                                                      monkeypatch):
     from streamlit.testing.v1 import AppTest
 
-    settings = replace(default_settings, data_dir=tmp_path / "data")
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    (folder / "granskning.txt").write_text(PASSAGE, encoding="utf-8")
-    (folder / "kommun.txt").write_text(OTHER, encoding="utf-8")
-    Ingester(settings).add([folder])
+    settings = two_document_library(default_settings, tmp_path)
     question = "Vem är generaldirektör för Riksrevisionen?"
     answer = Assistant(replace(settings, min_confidence=0.999)).ask(question)
     assert answer.abstained and not answer.sentences and answer.unconfirmed is not None
