@@ -154,6 +154,11 @@ class Catalogue:
         self.db.execute("UPDATE documents SET source_path = ?, file_name = ?, updated_at = ? WHERE id = ?",
                         (source_path, file_name, utc_now(), document_id))
 
+    def refers_to_original(self, stored_path: str) -> bool:
+        """Whether any document (whatever its status: an earlier edition too) keeps this stored original."""
+        return self.db.execute("SELECT 1 FROM documents WHERE stored_path = ? LIMIT 1",
+                               (stored_path,)).fetchone() is not None
+
     def documents_from(self, folder: str) -> list[Document]:
         """Active or pending documents whose file was added from inside `folder` (a resolved path)."""
         prefix = folder.rstrip("/") + "/"

@@ -97,6 +97,14 @@ def put_in_collection(db: sqlite3.Connection, document_id: int, name: str) -> bo
     return cursor.rowcount > 0
 
 
+def restricted_collections_of(db: sqlite3.Connection, document_id: int) -> list[str]:
+    """The names of the document's collections whose access is restricted."""
+    rows = db.execute("SELECT c.name FROM collections c JOIN document_collections dc ON dc.collection_id = c.id "
+                      "WHERE dc.document_id = ? AND EXISTS (SELECT 1 FROM collection_access ca "
+                      "WHERE ca.collection_id = c.id) ORDER BY lower(c.name)", (document_id,))
+    return [row[0] for row in rows]
+
+
 def take_out_of_collection(db: sqlite3.Connection, document_id: int, name: str) -> bool:
     cursor = db.execute("DELETE FROM document_collections WHERE document_id = ? AND collection_id = ?",
                         (document_id, collection(db, name).id))

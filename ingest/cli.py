@@ -19,7 +19,7 @@ from corpus.users import NotAllowed, acting_viewer, require
 from embedding.loader import ModelNotPrepared
 from index.manifest import IndexMismatch
 from ingest.distributed import ClusterUnavailable, DaskPreparers
-from ingest.folders import MAX_WITHDRAW_SHARE, SyncRefused
+from ingest.folders import MAX_WITHDRAW_SHARE, SyncRefused, shown_path
 from ingest.formats import SUPPORTED
 from ingest.pipeline import Ingester, find_files, link_skipped, scan
 from settings import Settings
@@ -88,11 +88,11 @@ def add(paths: tuple[Path, ...], tags: tuple[str, ...], no_wait: bool, collectio
         def on_file(path: Path, outcome) -> None:
             bar.update(1)
             if outcome.outcome == "failed":
-                tqdm.write(f"FEL {path}: {outcome.message}", file=sys.stderr)
+                tqdm.write(f"FEL {shown_path(path)}: {outcome.message}", file=sys.stderr)
             elif outcome.outcome == "skipped":
-                tqdm.write(f"HOPPAR ÖVER {path}: {outcome.message}", file=sys.stderr)
+                tqdm.write(f"HOPPAR ÖVER {shown_path(path)}: {outcome.message}", file=sys.stderr)
             elif outcome.needs_review:
-                tqdm.write(f"OBS {path}: {outcome.message}", file=sys.stderr)
+                tqdm.write(f"OBS {shown_path(path)}: {outcome.message}", file=sys.stderr)
 
         try:
             report = ingester.add(paths, metadata, on_file=on_file,
@@ -122,7 +122,8 @@ def sync(folder: Path, dry_run: bool, collection: str | None, no_wait: bool, max
     fil inte längre finns i mappen dras tillbaka (sparas, kan återställas), med orsaken i ändringsloggen;
     kommer filen tillbaka återställs dokumentet. En tom (t.ex. omonterad) mapp, eller en körning som skulle
     dra tillbaka mer än --max-withdraw av mappens dokument, vägras utan --force. Symboliska länkar följs
-    aldrig. Kräver rollen bibliotekarie (KALLA_USER).
+    aldrig. En fil som inte kan läsas (eller vars namn inte är UTF-8) anges som fel och resten synkas;
+    kommandot avslutas då med felkod. Kräver rollen bibliotekarie (KALLA_USER).
 
     \b
     Exempel:
@@ -151,11 +152,13 @@ def sync(folder: Path, dry_run: bool, collection: str | None, no_wait: bool, max
     for link in report.links:
         click.echo(f"{'hoppar över':<9} {link}  ({link_skipped(Path(link))})")
     for step in report.steps:
-        if step.action != "unchanged":
+        if step.action == "failed":  # the file fails alone; the rest of the folder is synced
+            click.echo(f"FEL {step.path}: {step.reason}", err=True)
+        elif step.action != "unchanged":
             moved = f" (från {step.previous_path})" if step.previous_path else ""
             click.echo(f"{step.action:<9} {step.path}{moved}" + (f"  #{step.document_id}" if step.document_id else ""))
     click.echo(report.summary() + ("" if report.ingest is None else f"; {report.ingest.summary()}"))
-    if report.ingest is not None and report.ingest.failed:
+    if report.count("failed") or (report.ingest is not None and report.ingest.failed):
         sys.exit(1)
 
 

@@ -1,7 +1,8 @@
 """Folders that stay in sync with the library (`python -m ingest sync DIR`): new files are added, changed
 files replace their document (keeping what a librarian set), a renamed or moved file keeps its document,
 and a document whose file is gone from the folder is withdrawn (kept, restorable), with the reason in the
-audit log. The plan can be shown without doing anything (a dry run).
+audit log. The plan can be shown without doing anything (a dry run). A file that cannot be read, or whose
+name is not UTF-8, fails alone with its reason (and its document, if any, stays as it is); the rest goes on.
 
 Two guards keep a share that is empty or not mounted from emptying the library: a run that finds no file
 where the library holds documents from the folder, or that would withdraw more than a set share of them
@@ -9,6 +10,7 @@ where the library holds documents from the folder, or that would withdraw more t
 when its file returns, at its old path or, with the same content, at another."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,19 +20,22 @@ from corpus.library import file_hash
 from corpus.records import IngestReport
 from corpus.review import resolve_all_for
 from corpus.status import change_status
+from ingest.extraction import ExtractionError
+from text.messages import message
 from text.problems import Problem
 
-ACTIONS = ("add", "replace", "unchanged", "move", "restore", "withdraw")
+ACTIONS = ("add", "replace", "unchanged", "move", "restore", "withdraw", "failed")
 SYNC_MARK = "(ingest sync)"  # ends the note of a document a sync withdrew
 MAX_WITHDRAW_SHARE = 0.5
 
 
 @dataclass(frozen=True)
 class SyncStep:
-    action: str  # add | replace | unchanged | move | restore | withdraw
+    action: str  # add | replace | unchanged | move | restore | withdraw | failed
     path: str
     document_id: int | None = None
     previous_path: str | None = None  # a move's (or a restore's) old path
+    reason: str | None = None  # why a failed file cannot be read
 
 
 @dataclass
@@ -46,7 +51,8 @@ class SyncReport:
 
     def summary(self) -> str:
         words = {"add": "nya", "replace": "ändrade", "unchanged": "oförändrade", "move": "flyttade",
-                 "restore": "tillbaka (återställs)", "withdraw": "borta (dras tillbaka)"}
+                 "restore": "tillbaka (återställs)", "withdraw": "borta (dras tillbaka)",
+                 "failed": "kan inte läsas"}
         counts = ", ".join(f"{self.count(a)} {words[a]}" for a in ACTIONS if self.count(a))
         return f"{'(provkörning) ' if self.dry_run else ''}{self.folder}: {counts or 'inga filer'}"
 
@@ -62,7 +68,11 @@ def plan_sync(catalogue: Catalogue, folder: Path, files: list[Path]) -> list[Syn
     steps = []
     for path in files:
         document = known.get(str(path))
-        content_hash = file_hash(path)
+        try:
+            content_hash = readable_hash(path)
+        except UnreadableFile as exc:
+            steps.append(SyncStep("failed", shown_path(path), document and document.id, reason=str(exc)))
+            continue
         if document is not None:
             steps.append(SyncStep("unchanged" if document.content_hash == content_hash else "replace",
                                   str(path), document.id))
@@ -79,6 +89,28 @@ def plan_sync(catalogue: Catalogue, folder: Path, files: list[Path]) -> list[Syn
     return steps
 
 
+class UnreadableFile(ExtractionError):
+    """A file that cannot be read, or whose name cannot be recorded (not UTF-8): it fails alone."""
+
+
+def shown_path(path: Path | str) -> str:
+    """The path as text that can be stored and printed: bytes of a name that are not UTF-8 written as \\xe4."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def readable_hash(path: Path) -> str:
+    """The file's content hash, or UnreadableFile with a clear reason: a name that is not UTF-8 (it could not
+    be recorded), or a file that cannot be read (no permission, an I/O error)."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        raise UnreadableFile(message("ingest_name_not_utf8")) from None
+    try:
+        return file_hash(path)
+    except OSError as exc:
+        raise UnreadableFile(message("ingest_unreadable", reason=exc.strerror or type(exc).__name__)) from exc
+
+
 class SyncRefused(Problem, RuntimeError):
     """A sync that would empty the library of a folder's documents (the folder empty or unmounted, or more
     than the allowed share gone): nothing was changed."""
@@ -88,7 +120,8 @@ def refuse_mass_withdrawal(folder: Path, steps: list[SyncStep], max_share: float
     """SyncRefused when the plan withdraws every document because the folder holds no file, or withdraws more
     than `max_share` of the folder's documents (more than one)."""
     withdrawn = sum(step.action == "withdraw" for step in steps)
-    held = sum(step.action in ("unchanged", "replace", "move", "withdraw") for step in steps)
+    held = sum(step.action in ("unchanged", "replace", "move", "withdraw")
+               or (step.action == "failed" and step.document_id is not None) for step in steps)
     if withdrawn and withdrawn == len(steps):
         raise SyncRefused("sync_folder_empty", folder=str(folder), count=withdrawn)
     if withdrawn > 1 and withdrawn > max_share * held:

@@ -10,10 +10,10 @@ from typing import BinaryIO, Callable, Iterable
 
 from corpus.audit import record
 from corpus.catalogue import Catalogue, NewDocument
-from corpus.collections import Collection, collection, put_in_collection
+from corpus.collections import Collection, collection, put_in_collection, restricted_collections_of
 from corpus.duplicates import near_duplicates, store_signature
 from corpus.editions import adopt_edition
-from corpus.library import Library, file_hash
+from corpus.library import Library
 from corpus.lock import writer_lock
 from corpus.records import Document, DocumentMetadata, IngestOutcome, IngestReport
 from corpus.review import document_values, open_review
@@ -25,9 +25,12 @@ from ingest.extraction import ExtractionError
 from ingest.folders import (
     MAX_WITHDRAW_SHARE,
     SyncReport,
+    UnreadableFile,
     apply_moves_and_withdrawals,
     plan_sync,
+    readable_hash,
     refuse_mass_withdrawal,
+    shown_path,
 )
 from ingest.formats import is_supported
 from ingest.metadata import sidecar_metadata
@@ -133,7 +136,7 @@ def find_files(paths: Iterable[Path]) -> list[Path]:
 
 def skipped_link(path: Path) -> IngestOutcome:
     """The outcome of a symbolic link in a named folder: not read, with where it points."""
-    return IngestOutcome(str(path), "skipped", link_skipped(path))
+    return IngestOutcome(shown_path(path), "skipped", link_skipped(path))
 
 
 def link_skipped(path: Path) -> str:
@@ -279,8 +282,8 @@ class Ingester:
         if path in hashes or not path.is_file():
             return
         try:
-            hashes[path] = file_hash(path)
-        except OSError:
+            hashes[path] = readable_hash(path)
+        except UnreadableFile:
             return  # the file's own turn reports it
         if self._skip_reason(catalogue, self._source(path), hashes[path], as_new) is None:
             preparer.ahead(path, given)
@@ -289,11 +292,11 @@ class Ingester:
                     target: Collection | None, as_new: bool, preparer: Preparer,
                     content_hash: str | None, edition_of: Document | None = None,
                     described: DocumentMetadata | None = None) -> IngestOutcome:
-        source = self._source(path)
+        source = shown_path(self._source(path))  # a name that is not UTF-8 is recorded readably, and fails
         try:
             if not path.is_file():
                 raise ExtractionError("filen finns inte")
-            content_hash = content_hash or file_hash(path)
+            content_hash = content_hash or readable_hash(path)
             outcome = self._skip_reason(catalogue, source, content_hash, as_new)
             if outcome is None:
                 outcome = self._store(catalogue, path, content_hash, given, target, as_new, preparer, edition_of,
@@ -348,8 +351,20 @@ class Ingester:
             if prepared.pages_needing_ocr:
                 notes.append(f"sidorna {', '.join(map(str, prepared.pages_needing_ocr))} är skannade och behöver "
                              f"OCR: {why_no_ocr()}")
+        if previous and previous.stored_path != stored:
+            self._remove_unreferenced(catalogue, previous.stored_path)
         message = "; ".join([f"{len(drafts)} passager", *notes])
         return IngestOutcome(self._source(path), kind, message, document_id, len(drafts), needs_review=bool(notes))
+
+    def _remove_unreferenced(self, catalogue: Catalogue, stored_path: str) -> None:
+        """Delete a replaced original once the replacement is committed, unless a document (another one, or
+        an earlier edition) still refers to it. A file that cannot be removed is left for `corpus check`."""
+        if catalogue.refers_to_original(stored_path):
+            return
+        try:
+            self.library.path(stored_path).unlink(missing_ok=True)
+        except OSError:
+            pass
 
     def _file_for_review(self, catalogue: Catalogue, document_id: int, minhash, target: Collection | None,
                          kind: str) -> list[str]:
@@ -367,6 +382,23 @@ class Ingester:
                 open_review(db, document_id, "pending")
                 notes.append("väntar på granskning" + (f" i samlingen {target.name}" if target else ""))
         for twin in near_duplicates(db, minhash, self.settings.near_duplicate_threshold, exclude=document_id):
+            if self._inherit_restrictions(catalogue, document_id, twin.document_id):
+                notes.append(f"begränsat som liknande dokument #{twin.document_id} (samma samlingar med begränsad "
+                             "åtkomst)")
             if open_review(db, document_id, "near_duplicate", twin.document_id, twin.resemblance):
                 notes.append(f"liknar dokument #{twin.document_id} ({twin.resemblance:.0%}): se granskningskön")
         return notes
+
+    def _inherit_restrictions(self, catalogue: Catalogue, document_id: int, twin_id: int) -> list[str]:
+        """A near-duplicate of a document in a restricted collection joins that collection (inside the
+        caller's transaction), so that a renamed and edited restricted file is never shown to everyone;
+        a librarian decides in the review queue whether it belongs there. Returns the collections joined."""
+        joined = []
+        for name in restricted_collections_of(catalogue.db, twin_id):
+            before = catalogue.collections_of(document_id)
+            if put_in_collection(catalogue.db, document_id, name):
+                joined.append(name)
+                record(catalogue.db, self.settings.user, "collect", document_id, subject=name,
+                       before={"collections": list(before)},
+                       after={"collections": list(catalogue.collections_of(document_id))})
+        return joined

@@ -153,3 +153,143 @@ def test_a_run_that_would_withdraw_most_of_a_folder_is_refused_unless_allowed(ha
     allowed = sync(str(folder), "--max-withdraw", "0.7")
     assert allowed.returncode == 0, allowed.stderr
     assert "2 borta" in allowed.stdout
+
+
+def bad_name_folder(tmp_path):
+    """A folder with a good file and one whose name is not UTF-8 (b"r\\xe4pport.txt", Latin-1)."""
+    import os
+
+    folder = tmp_path / "delad"
+    folder.mkdir()
+    (folder / "kommun.txt").write_text(FIRST, encoding="utf-8")
+    handle = os.open(os.fsencode(folder) + b"/r\xe4pport.txt", os.O_WRONLY | os.O_CREAT, 0o644)
+    os.write(handle, SECOND.encode("utf-8"))
+    os.close(handle)
+    return folder
+
+
+def test_a_file_name_that_is_not_utf8_fails_alone(hashing_env, tmp_path):
+    """Issue 26.9: a file name that is not UTF-8 stopped sync and add ("'utf-8' codec can't encode character
+    '\\udce4'"), the run left interrupted and nothing published."""
+    folder = bad_name_folder(tmp_path)
+    settings = Settings.from_env()
+    for run in (sync(str(folder), "--dry-run"), sync(str(folder)), ingest_add(str(folder))):
+        assert run.returncode == 1, run.stderr
+        assert "Traceback" not in run.stderr and "codec" not in run.stdout + run.stderr
+        assert "r\\xe4pport.txt" in run.stderr and "inte giltig UTF-8: byt namn" in run.stderr
+    with Catalogue(settings.catalogue_path) as catalogue:
+        assert [d.file_name for d in catalogue.documents()] == ["kommun.txt"]
+        runs = [row[0] for row in catalogue.db.execute("SELECT status FROM ingest_runs ORDER BY id")]
+        failed = [row["path"] for row in catalogue.failures()]
+    assert runs == ["failed", "failed"] and failed == [str(folder.resolve() / "r\\xe4pport.txt")] * 2
+    assert Searcher(settings).search("e-tjänster för bygglov", 1)[0].document.file_name == "kommun.txt"
+
+
+def test_an_unreadable_file_fails_alone_in_sync_and_add(settings, tmp_path, monkeypatch):
+    """Issue 26.9: one unreadable file (a PermissionError while hashing it) stopped sync, also a dry run. The
+    tests run as root, where mode 000 does not stop reading: the error is injected where files are hashed."""
+    import ingest.folders
+    from ingest.pipeline import Ingester
+
+    folder = tmp_path / "delad"
+    folder.mkdir()
+    (folder / "kommun.txt").write_text(FIRST, encoding="utf-8")
+    (folder / "last.txt").write_text(SECOND, encoding="utf-8")
+    real_hash = ingest.folders.file_hash
+
+    def hash_unless_locked(path):
+        if path.name == "last.txt":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_hash(path)
+
+    monkeypatch.setattr(ingest.folders, "file_hash", hash_unless_locked)
+    planned = Ingester(settings).sync(folder, dry_run=True)
+    assert [(s.action, s.path.endswith("last.txt")) for s in planned.steps] == [("add", False), ("failed", True)]
+    assert "kan inte läsas (Permission denied)" in planned.steps[1].reason
+    done = Ingester(settings).sync(folder)
+    assert done.count("failed") == 1 and done.ingest.count("added") == 1
+    assert [o.message for o in done.ingest.outcomes if o.outcome == "failed"] == [planned.steps[1].reason]
+    added = Ingester(settings).add([folder])
+    assert [o.outcome for o in added.outcomes] == ["unchanged", "failed"]
+    with Catalogue(settings.catalogue_path) as catalogue:
+        assert [d.file_name for d in catalogue.documents()] == ["kommun.txt"]
+        assert catalogue.documents_from(str(folder.resolve()))[0].file_name == "kommun.txt"
+    assert Searcher(settings).search("e-tjänster för bygglov", 1)[0].document.file_name == "kommun.txt"
+
+
+def test_a_file_of_mode_000_fails_alone(hashing_env, tmp_path):
+    import os
+
+    import pytest
+
+    if os.geteuid() == 0:
+        pytest.skip("root reads a file of mode 000: covered by the test above")
+    folder = tmp_path / "delad"
+    folder.mkdir()
+    (folder / "kommun.txt").write_text(FIRST, encoding="utf-8")
+    (folder / "last.txt").write_text(SECOND, encoding="utf-8")
+    (folder / "last.txt").chmod(0)
+    try:
+        for run in (sync(str(folder), "--dry-run"), sync(str(folder)), ingest_add(str(folder))):
+            assert run.returncode == 1 and "Traceback" not in run.stderr and "kan inte läsas" in run.stderr
+    finally:
+        (folder / "last.txt").chmod(0o644)
+    with Catalogue(Settings.from_env().catalogue_path) as catalogue:
+        assert [d.file_name for d in catalogue.documents()] == ["kommun.txt"]
+
+
+SECRET_REPORT = ("Utredningen om lönesystemet är hemligstämplad. Förslaget innebär att myndigheten byter leverantör "
+                 "av lönesystem under år 2026. Kostnaden beräknas till fyrtio miljoner kronor. Upphandlingen sker "
+                 "i två steg och personalen utbildas under hösten. Facket har ännu inte fått yttra sig om förslaget.")
+
+
+def test_a_renamed_and_edited_restricted_file_stays_restricted(hashing_env, tmp_path):
+    """Issue 26.4: `mv rapport1.txt rapport1-v2.txt; echo tillägg >> rapport1-v2.txt; ingest sync` published
+    the new document to everyone, with only a near-duplicate review item."""
+    from corpus.access import ANONYMOUS, Viewer
+    from corpus.filters import SearchFilters
+
+    folder = tmp_path / "delad"
+    folder.mkdir()
+    (folder / "rapport1.txt").write_text(SECRET_REPORT, encoding="utf-8")
+    (folder / "kommun.txt").write_text(FIRST, encoding="utf-8")
+    assert sync(str(folder)).returncode == 0
+    settings = Settings.from_env()
+    curator = Curator(settings, "admin")
+    curator.create_collection("Interna", access=("utredare",))
+    with Catalogue(settings.catalogue_path) as catalogue:
+        secret = next(d.id for d in catalogue.documents() if d.file_name == "rapport1.txt")
+    curator.collect(secret, "Interna")
+
+    (folder / "rapport1.txt").rename(folder / "rapport1-v2.txt")
+    with open(folder / "rapport1-v2.txt", "a", encoding="utf-8") as out:
+        out.write(" tillägg")
+    done = sync(str(folder))
+    assert done.returncode == 0, done.stderr
+    with Catalogue(settings.catalogue_path) as catalogue:
+        new = next(d for d in catalogue.documents() if d.file_name == "rapport1-v2.txt")
+        assert new.collections == ("Interna",) and catalogue.document(new.id, ANONYMOUS) is None
+        assert new.id not in [d.id for d in catalogue.find_documents(viewer=ANONYMOUS)]
+    question = "lönesystemet hemligstämplad leverantör"
+    assert all(hit.document.id != new.id for hit in Searcher(settings).search(question, 10, SearchFilters(viewer=ANONYMOUS)))
+    investigator = Viewer("bo", "reader", ("utredare",))
+    assert new.id in [hit.document.id for hit in Searcher(settings).search(question, 10,
+                                                                            SearchFilters(viewer=investigator))]
+
+
+def test_a_changed_file_leaves_no_stray_original(hashing_env, tmp_path):
+    """Issue 26.17: every changed-file replace left the old original on disk, unreferenced, so that
+    `python -m corpus check` reported problems after a normal sync."""
+    from corpus.library import file_hash
+
+    folder = tmp_path / "delad"
+    folder.mkdir()
+    (folder / "kommun.txt").write_text(FIRST, encoding="utf-8")
+    assert sync(str(folder)).returncode == 0
+    (folder / "kommun.txt").write_text(FIRST + " Skolvalet blir också digitalt.", encoding="utf-8")
+    assert sync(str(folder)).returncode == 0
+    check = subprocess.run([sys.executable, "-m", "corpus", "check"], cwd=PROJECT_ROOT, capture_output=True,
+                           text=True)
+    assert check.returncode == 0 and "allt stämmer" in check.stdout, check.stdout + check.stderr
+    originals = [p for p in Settings.from_env().library_dir.rglob("*") if p.is_file()]
+    assert [p.name.removesuffix(".txt") for p in originals] == [file_hash(folder / "kommun.txt")]
