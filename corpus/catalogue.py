@@ -55,6 +55,16 @@ class Catalogue:
             (content_hash,)).fetchone()
         return self._document(row) if row else None
 
+    def find_by_hash_except(self, content_hash: str, excluded: Iterable[int]) -> Document | None:
+        """As find_by_hash, passing over the documents `excluded` (e.g. those whose content leaves them in this
+        run: withdrawn or replaced)."""
+        excluded = set(excluded)
+        for row in self.db.execute("SELECT * FROM documents WHERE content_hash = ? ORDER BY status != 'active', id",
+                                   (content_hash,)):
+            if row["id"] not in excluded:
+                return self._document(row)
+        return None
+
     def find_current_by_source(self, source_path: str) -> Document | None:
         """The active or pending document last added from this path."""
         row = self.db.execute(

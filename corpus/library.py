@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import tempfile
 from pathlib import Path
+from typing import BinaryIO
 
 CHUNK = 1 << 20
 
@@ -15,6 +17,27 @@ def file_hash(path: Path) -> str:
         while block := handle.read(CHUNK):
             digest.update(block)
     return digest.hexdigest()
+
+
+def staged_copy(source: BinaryIO, name: str, folder: Path) -> Path:
+    """A private copy of the open file `source`, under `name`, in a new subfolder of `folder` (a staging area
+    of this process): hash, text and stored original are then taken from the same bytes, however the file
+    changes meanwhile. Remove it with `discard_staged`."""
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    place = Path(tempfile.mkdtemp(dir=folder, prefix="fil-"))
+    copy = place / name
+    try:
+        with open(copy, "wb") as out:
+            shutil.copyfileobj(source, out, CHUNK)
+    except BaseException:
+        shutil.rmtree(place, ignore_errors=True)
+        raise
+    return copy
+
+
+def discard_staged(copy: Path) -> None:
+    """Remove a copy made by `staged_copy` (with its subfolder)."""
+    shutil.rmtree(Path(copy).parent, ignore_errors=True)
 
 
 class Library:

@@ -10,13 +10,14 @@ where the library holds documents from the folder, or that would withdraw more t
 when its file returns, at its old path or, with the same content, at another."""
 from __future__ import annotations
 
+import errno
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from corpus.audit import record
 from corpus.catalogue import Catalogue
-from corpus.library import file_hash
+from corpus.library import file_hash, staged_copy
 from corpus.records import IngestReport
 from corpus.review import resolve_all_for
 from corpus.status import change_status
@@ -109,6 +110,33 @@ def readable_hash(path: Path) -> str:
         return file_hash(path)
     except OSError as exc:
         raise UnreadableFile(message("ingest_unreadable", reason=exc.strerror or type(exc).__name__)) from exc
+
+
+def readable_copy(path: Path, folder: Path) -> Path:
+    """A private copy of the file in `folder` (corpus.library.staged_copy), or UnreadableFile as
+    `readable_hash` says: what is hashed, read and stored is then one and the same content, even when the
+    file is written to during the ingest. A full disk is no fault of the file: its error passes."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        raise UnreadableFile(message("ingest_name_not_utf8")) from None
+    try:
+        source = open(path, "rb")
+    except OSError as exc:
+        raise UnreadableFile(message("ingest_unreadable", reason=exc.strerror or type(exc).__name__)) from exc
+    with source:
+        try:
+            return staged_copy(source, path.name, folder)
+        except OSError as exc:
+            if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS) or exc.filename is not None:
+                raise  # writing the copy failed (the data folder), not reading the file
+            raise UnreadableFile(message("ingest_unreadable", reason=exc.strerror or type(exc).__name__)) from exc
+
+
+def leaving(steps: list[SyncStep]) -> frozenset[int]:
+    """The documents whose content leaves them in this run (replaced by other content, or withdrawn): another
+    file with that content (a file overwritten by another, two files swapped) is no duplicate of them."""
+    return frozenset(step.document_id for step in steps if step.action in ("replace", "withdraw"))
 
 
 class SyncRefused(Problem, RuntimeError):

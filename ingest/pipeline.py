@@ -13,7 +13,7 @@ from corpus.catalogue import Catalogue, NewDocument
 from corpus.collections import Collection, collection, put_in_collection, restricted_collections_of
 from corpus.duplicates import near_duplicates, store_signature
 from corpus.editions import adopt_edition
-from corpus.library import Library
+from corpus.library import Library, discard_staged
 from corpus.lock import writer_lock
 from corpus.records import Document, DocumentMetadata, IngestOutcome, IngestReport
 from corpus.review import document_values, open_review
@@ -27,7 +27,9 @@ from ingest.folders import (
     SyncReport,
     UnreadableFile,
     apply_moves_and_withdrawals,
+    leaving,
     plan_sync,
+    readable_copy,
     readable_hash,
     refuse_mass_withdrawal,
     shown_path,
@@ -161,6 +163,8 @@ class Ingester:
         self.model = embedder.name if embedder else model_identity(settings)
         self.library = Library(settings.library_dir)
         self._sources: dict[Path, str] = {}  # where this run's files come from, when not their path (uploads)
+        self._leaving: frozenset[int] = frozenset()  # documents whose content leaves them in this run (a sync)
+        self.staging = settings.data_dir / "staging"  # private copies of the files being read (see _ingest_one)
 
     @property
     def embedder(self) -> Embedder:
@@ -214,15 +218,19 @@ class Ingester:
                     return SyncReport(str(folder), steps, dry_run=True, links=links)
                 with catalogue.transaction():
                     apply_moves_and_withdrawals(catalogue, steps, folder, self.settings.user)
-            report = self._add([folder], metadata, on_file, f"sync {folder}", collection, False)
+            report = self._add([folder], metadata, on_file, f"sync {folder}", collection, False,
+                               leaving=leaving(steps))
             return SyncReport(str(folder), steps, report, links=links)
 
     def _add(self, paths: Iterable[Path], metadata: DocumentMetadata, on_file: ProgressCallback | None,
              arguments: str, collection_name: str | None, as_new: bool,
-             edition_of: Document | None = None, sources: dict[Path, str] | None = None) -> IngestReport:
+             edition_of: Document | None = None, sources: dict[Path, str] | None = None,
+             leaving: frozenset[int] = frozenset()) -> IngestReport:
         started = time.perf_counter()
         self._sources = {Path(k).expanduser().resolve(): v for k, v in (sources or {}).items()}  # for this run
+        self._leaving = leaving
         self.library.remove_leftovers()  # from an ingest that was killed: we hold the lock, nobody else writes
+        shutil.rmtree(self.staging, ignore_errors=True)  # its private copies too
         paths = list(paths)
         found = scan(paths)
         candidates = found.files
@@ -265,6 +273,7 @@ class Ingester:
         finally:
             preparer.close()
             catalogue.close()
+            shutil.rmtree(self.staging, ignore_errors=True)
         report.seconds = time.perf_counter() - started
         return report
 
@@ -293,20 +302,30 @@ class Ingester:
                     content_hash: str | None, edition_of: Document | None = None,
                     described: DocumentMetadata | None = None) -> IngestOutcome:
         source = shown_path(self._source(path))  # a name that is not UTF-8 is recorded readably, and fails
+        staged = None
         try:
             if not path.is_file():
                 raise ExtractionError("filen finns inte")
             content_hash = content_hash or readable_hash(path)
-            outcome = self._skip_reason(catalogue, source, content_hash, as_new)
+            outcome = self._skip_reason(catalogue, source, content_hash, as_new)  # unchanged: nothing copied
+            if outcome is None:
+                # One private copy is hashed, read and stored: a file written to meanwhile never leaves a hash,
+                # passages and original that disagree
+                staged = readable_copy(path, self.staging)
+                content_hash = readable_hash(staged)
+                outcome = self._skip_reason(catalogue, source, content_hash, as_new)
             if outcome is None:
                 outcome = self._store(catalogue, path, content_hash, given, target, as_new, preparer, edition_of,
-                                      described)
+                                      described, staged)
         except ExtractionError as exc:
             outcome = IngestOutcome(source, "failed", str(exc))
         except Exception as exc:  # one bad file never aborts the batch; a full disk does (every file would fail)
             if is_disk_full(exc, self.settings.data_dir):
                 raise DiskFull(self.settings.data_dir) from exc
             outcome = IngestOutcome(source, "failed", f"oväntat fel: {type(exc).__name__}: {exc}")
+        finally:
+            if staged is not None:
+                discard_staged(staged)
         catalogue.record_event(run_id, source, content_hash, outcome.outcome, outcome.message,
                                outcome.document_id)
         return outcome
@@ -316,7 +335,7 @@ class Ingester:
         same_file = None if as_new else catalogue.find_current_by_source(source)
         if same_file and same_file.content_hash == content_hash:
             return IngestOutcome(source, "unchanged", "oförändrad", same_file.id)
-        twin = catalogue.find_by_hash(content_hash)
+        twin = catalogue.find_by_hash_except(content_hash, self._leaving)  # overwritten or swapped files: no twin
         if twin:
             return IngestOutcome(source, "duplicate", f"samma innehåll som dokument #{twin.id} "
                                  f"({twin.source_path}){DUPLICATE_HINTS.get(twin.status, '').format(id=twin.id)}", twin.id)
@@ -324,13 +343,23 @@ class Ingester:
 
     def _store(self, catalogue: Catalogue, path: Path, content_hash: str, given: DocumentMetadata,
                target: Collection | None, as_new: bool, preparer: Preparer,
-               edition_of: Document | None = None, described: DocumentMetadata | None = None) -> IngestOutcome:
-        prepared = preparer.prepared(path, described or given)  # with the file's metadata.jsonl entry
+               edition_of: Document | None = None, described: DocumentMetadata | None = None,
+               staged: Path | None = None) -> IngestOutcome:
+        """Prepare and record a file from `staged`, its private copy (hashed to `content_hash`), which is also
+        the original stored. Workers of a cluster (told ahead) read the file at its own path instead: it fails
+        when it no longer holds `content_hash` after they read it."""
+        staged = staged or path
+        if preparer.look_ahead:
+            prepared = preparer.prepared(path, described or given)  # with the file's metadata.jsonl entry
+            if readable_hash(path) != content_hash:
+                raise ExtractionError(message("ingest_changed_while_read"))
+        else:
+            prepared = preparer.prepared(staged, described or given)
         drafts, metadata = prepared.passages, prepared.metadata
-        stored = self.library.store(path, content_hash)
+        stored = self.library.store(staged, content_hash)
         new = NewDocument(content_hash=content_hash, source_path=self._source(path), stored_path=stored,
                           file_name=path.name, media_type=prepared.media_type,
-                          size_bytes=path.stat().st_size, metadata=metadata, language=prepared.language,
+                          size_bytes=staged.stat().st_size, metadata=metadata, language=prepared.language,
                           page_count=prepared.page_count, extractor=prepared.extractor)
         with catalogue.transaction():
             previous = None if as_new else catalogue.find_current_by_source(self._source(path))
@@ -353,8 +382,8 @@ class Ingester:
                              f"OCR: {why_no_ocr()}")
         if previous and previous.stored_path != stored:
             self._remove_unreferenced(catalogue, previous.stored_path)
-        message = "; ".join([f"{len(drafts)} passager", *notes])
-        return IngestOutcome(self._source(path), kind, message, document_id, len(drafts), needs_review=bool(notes))
+        summary = "; ".join([f"{len(drafts)} passager", *notes])
+        return IngestOutcome(self._source(path), kind, summary, document_id, len(drafts), needs_review=bool(notes))
 
     def _remove_unreferenced(self, catalogue: Catalogue, stored_path: str) -> None:
         """Delete a replaced original once the replacement is committed, unless a document (another one, or

@@ -293,3 +293,96 @@ def test_a_changed_file_leaves_no_stray_original(hashing_env, tmp_path):
     assert check.returncode == 0 and "allt stämmer" in check.stdout, check.stdout + check.stderr
     originals = [p for p in Settings.from_env().library_dir.rglob("*") if p.is_file()]
     assert [p.name.removesuffix(".txt") for p in originals] == [file_hash(folder / "kommun.txt")]
+
+
+def test_an_overwritten_file_takes_the_content_of_the_file_moved_onto_it(hashing_env, tmp_path):
+    """Issue 26.10: `mv -f rapport5.txt rapport7.txt; ingest sync` left #7 with the text the folder no longer
+    has (its new content was refused as a duplicate of #5, which the same run withdrew), reported as changed
+    on every later run."""
+    folder = tmp_path / "delad"
+    folder.mkdir()
+    (folder / "rapport5.txt").write_text(FIRST, encoding="utf-8")
+    (folder / "rapport7.txt").write_text(SECOND, encoding="utf-8")
+    assert sync(str(folder)).returncode == 0
+    settings = Settings.from_env()
+    with Catalogue(settings.catalogue_path) as catalogue:
+        ids = {d.file_name: d.id for d in catalogue.documents()}
+    Curator(settings).edit(ids["rapport7.txt"], {"identifier": "Dnr 7"})
+    (folder / "rapport5.txt").replace(folder / "rapport7.txt")  # mv -f
+    done = sync(str(folder))
+    assert done.returncode == 0, done.stderr
+    assert "dubblett" not in done.stdout.replace("0 dubbletter", ""), done.stdout
+    with Catalogue(settings.catalogue_path) as catalogue:
+        seven, five = catalogue.document(ids["rapport7.txt"]), catalogue.document(ids["rapport5.txt"])
+        text = " ".join(p.text for p in catalogue.document_passages(seven.id))
+    assert "e-tjänster för bygglov" in text and "journalsystem" not in text
+    assert seven.status == "active" and seven.metadata.identifier == "Dnr 7" and seven.file_name == "rapport7.txt"
+    assert five.status == "withdrawn"
+    assert Searcher(settings).search("e-tjänster för bygglov", 1)[0].document.id == seven.id
+    again = sync(str(folder))
+    assert again.returncode == 0 and again.stdout.split(";")[0].endswith(": 1 oförändrade"), again.stdout
+
+
+def test_two_swapped_files_both_take_their_new_content(hashing_env, tmp_path):
+    """Issue 26.10: a.txt <-> b.txt (contents exchanged): each replace was refused as a duplicate of the other."""
+    folder = tmp_path / "delad"
+    folder.mkdir()
+    (folder / "a.txt").write_text(FIRST, encoding="utf-8")
+    (folder / "b.txt").write_text(SECOND, encoding="utf-8")
+    assert sync(str(folder)).returncode == 0
+    settings = Settings.from_env()
+    with Catalogue(settings.catalogue_path) as catalogue:
+        ids = {d.file_name: d.id for d in catalogue.documents()}
+    (folder / "a.txt").write_text(SECOND, encoding="utf-8")
+    (folder / "b.txt").write_text(FIRST, encoding="utf-8")
+    done = sync(str(folder))
+    assert done.returncode == 0 and "2 ändrade" in done.stdout, done.stdout + done.stderr
+    with Catalogue(settings.catalogue_path) as catalogue:
+        texts = {name: " ".join(p.text for p in catalogue.document_passages(i)) for name, i in ids.items()}
+        assert sorted(d.id for d in catalogue.documents()) == sorted(ids.values())
+    assert "journalsystem" in texts["a.txt"] and "bygglov" not in texts["a.txt"]
+    assert "bygglov" in texts["b.txt"] and "journalsystem" not in texts["b.txt"]
+    again = sync(str(folder))
+    assert again.returncode == 0 and again.stdout.split(";")[0].endswith(": 2 oförändrade"), again.stdout
+    check = subprocess.run([sys.executable, "-m", "corpus", "check"], cwd=PROJECT_ROOT, capture_output=True,
+                           text=True)
+    assert check.returncode == 0 and "allt stämmer" in check.stdout, check.stdout + check.stderr
+
+
+def test_a_file_written_during_the_ingest_keeps_hash_passages_and_original_together(hashing_env, tmp_path,
+                                                                                      monkeypatch):
+    """Issue 26.11: a file edited between hashing and extraction stored the old hash, the new passages and
+    (copied later still) an original that no longer held the quoted passages. The file is rewritten just
+    before the ingester's extraction reads it."""
+    import ingest.preparation
+    from corpus.library import file_hash
+    from ingest.pipeline import Ingester
+
+    folder = tmp_path / "delad"
+    folder.mkdir()
+    real_prepare = ingest.preparation.prepare_document
+    edits = {"kommun.txt": SECOND, "ny.txt": THIRD + " Tillagt medan filen lästes."}
+
+    def written_meanwhile(path, *args, **kwargs):
+        if path.name in edits:
+            (folder / path.name).write_text(edits.pop(path.name), encoding="utf-8")
+        return real_prepare(path, *args, **kwargs)
+
+    monkeypatch.setattr(ingest.preparation, "prepare_document", written_meanwhile)
+    (folder / "kommun.txt").write_text(FIRST, encoding="utf-8")
+    settings = Settings.from_env()
+    Ingester(settings).sync(folder)
+    (folder / "ny.txt").write_text(THIRD, encoding="utf-8")
+    Ingester(settings).add([folder / "ny.txt"])
+    assert not edits  # both files were rewritten while they were read
+    with Catalogue(settings.catalogue_path) as catalogue:
+        documents = catalogue.documents()
+        assert sorted(d.file_name for d in documents) == ["kommun.txt", "ny.txt"]
+        for document in documents:
+            original = settings.library_dir / document.stored_path
+            assert file_hash(original) == document.content_hash
+            text = " ".join(original.read_text(encoding="utf-8").split())
+            passages = catalogue.document_passages(document.id)
+            assert passages and all(" ".join(p.text.split()) in text for p in passages)
+    assert not (settings.data_dir / "staging").exists()
+    assert Ingester(settings).sync(folder).ingest.count("updated") == 2  # the edits are read now
