@@ -102,35 +102,40 @@ def shown_path(path: Path | str) -> str:
 def readable_hash(path: Path) -> str:
     """The file's content hash, or UnreadableFile with a clear reason: a name that is not UTF-8 (it could not
     be recorded), or a file that cannot be read (no permission, an I/O error)."""
-    try:
-        str(path).encode("utf-8")
-    except UnicodeEncodeError:
-        raise UnreadableFile(message("ingest_name_not_utf8")) from None
+    _refuse_name_not_utf8(path)
     try:
         return file_hash(path)
     except OSError as exc:
-        raise UnreadableFile(message("ingest_unreadable", reason=exc.strerror or type(exc).__name__)) from exc
+        raise _unreadable(exc) from exc
 
 
 def readable_copy(path: Path, folder: Path) -> Path:
     """A private copy of the file in `folder` (corpus.library.staged_copy), or UnreadableFile as
     `readable_hash` says: what is hashed, read and stored is then one and the same content, even when the
     file is written to during the ingest. A full disk is no fault of the file: its error passes."""
-    try:
-        str(path).encode("utf-8")
-    except UnicodeEncodeError:
-        raise UnreadableFile(message("ingest_name_not_utf8")) from None
+    _refuse_name_not_utf8(path)
     try:
         source = open(path, "rb")
     except OSError as exc:
-        raise UnreadableFile(message("ingest_unreadable", reason=exc.strerror or type(exc).__name__)) from exc
+        raise _unreadable(exc) from exc
     with source:
         try:
             return staged_copy(source, path.name, folder)
         except OSError as exc:
             if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS) or exc.filename is not None:
                 raise  # writing the copy failed (the data folder), not reading the file
-            raise UnreadableFile(message("ingest_unreadable", reason=exc.strerror or type(exc).__name__)) from exc
+            raise _unreadable(exc) from exc
+
+
+def _refuse_name_not_utf8(path: Path) -> None:
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        raise UnreadableFile(message("ingest_name_not_utf8")) from None
+
+
+def _unreadable(error: OSError) -> UnreadableFile:
+    return UnreadableFile(message("ingest_unreadable", reason=error.strerror or type(error).__name__))
 
 
 def leaving(steps: list[SyncStep]) -> frozenset[int]:
