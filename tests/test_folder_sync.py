@@ -295,18 +295,25 @@ def test_a_changed_file_leaves_no_stray_original(hashing_env, tmp_path):
     assert [p.name.removesuffix(".txt") for p in originals] == [file_hash(folder / "kommun.txt")]
 
 
-def test_an_overwritten_file_takes_the_content_of_the_file_moved_onto_it(hashing_env, tmp_path):
-    """Issue 26.10: `mv -f rapport5.txt rapport7.txt; ingest sync` left #7 with the text the folder no longer
-    has (its new content was refused as a duplicate of #5, which the same run withdrew), reported as changed
-    on every later run."""
+def synced_folder(tmp_path, files: dict[str, str]):
+    """A shared folder holding `files` (name: text), synced once; the folder, the settings and each file's
+    document id."""
     folder = tmp_path / "delad"
     folder.mkdir()
-    (folder / "rapport5.txt").write_text(FIRST, encoding="utf-8")
-    (folder / "rapport7.txt").write_text(SECOND, encoding="utf-8")
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
     assert sync(str(folder)).returncode == 0
     settings = Settings.from_env()
     with Catalogue(settings.catalogue_path) as catalogue:
         ids = {d.file_name: d.id for d in catalogue.documents()}
+    return folder, settings, ids
+
+
+def test_an_overwritten_file_takes_the_content_of_the_file_moved_onto_it(hashing_env, tmp_path):
+    """Issue 26.10: `mv -f rapport5.txt rapport7.txt; ingest sync` left #7 with the text the folder no longer
+    has (its new content was refused as a duplicate of #5, which the same run withdrew), reported as changed
+    on every later run."""
+    folder, settings, ids = synced_folder(tmp_path, {"rapport5.txt": FIRST, "rapport7.txt": SECOND})
     Curator(settings).edit(ids["rapport7.txt"], {"identifier": "Dnr 7"})
     (folder / "rapport5.txt").replace(folder / "rapport7.txt")  # mv -f
     done = sync(str(folder))
@@ -325,14 +332,7 @@ def test_an_overwritten_file_takes_the_content_of_the_file_moved_onto_it(hashing
 
 def test_two_swapped_files_both_take_their_new_content(hashing_env, tmp_path):
     """Issue 26.10: a.txt <-> b.txt (contents exchanged): each replace was refused as a duplicate of the other."""
-    folder = tmp_path / "delad"
-    folder.mkdir()
-    (folder / "a.txt").write_text(FIRST, encoding="utf-8")
-    (folder / "b.txt").write_text(SECOND, encoding="utf-8")
-    assert sync(str(folder)).returncode == 0
-    settings = Settings.from_env()
-    with Catalogue(settings.catalogue_path) as catalogue:
-        ids = {d.file_name: d.id for d in catalogue.documents()}
+    folder, settings, ids = synced_folder(tmp_path, {"a.txt": FIRST, "b.txt": SECOND})
     (folder / "a.txt").write_text(SECOND, encoding="utf-8")
     (folder / "b.txt").write_text(FIRST, encoding="utf-8")
     done = sync(str(folder))
