@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from settings import Settings
-from ui.session import current_viewer, sidebar_header
+from settings import Settings, SettingsError
+from ui.session import current_viewer, interface_language, sidebar_header
 from ui.strings import t
 
 st.set_page_config(page_title="Källa", page_icon="📚", layout="centered")
@@ -47,5 +47,14 @@ def navigation(ui: str) -> st.navigation:
     return st.navigation(pages)
 
 
+def checked_settings() -> Settings:
+    """The settings, or the page stops with what is wrong with them (a bad KALLA_* variable)."""
+    try:
+        return Settings.from_env()
+    except SettingsError as error:
+        st.error(error.text(interface_language()))
+        st.stop()
+
+
 st.html(STYLE)
-navigation(sidebar_header(Settings.from_env())).run()
+navigation(sidebar_header(checked_settings())).run()

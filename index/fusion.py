@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from settings import Fusion
+
 RRF_K = 60
 
 Weight = float | np.ndarray  # the keyword weight: one for all candidates, or one per candidate
@@ -39,4 +41,4 @@ def _ranks(scores: np.ndarray) -> np.ndarray:
     return ranks
 
 
-FUSIONS = {"weighted": weighted_fusion, "rrf": reciprocal_rank_fusion}
+FUSIONS = {Fusion.WEIGHTED: weighted_fusion, Fusion.RRF: reciprocal_rank_fusion}

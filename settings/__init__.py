@@ -2,8 +2,15 @@
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
+
+from settings.checks import SettingsError, checked, parsed
+from settings.choices import Fusion, Generator, Precision, ReaderMode, SampleMode, SearchMode
+
+__all__ = ["DEFAULT_MODEL", "PROJECT_ROOT", "Fusion", "Generator", "Precision", "ReaderMode", "SampleMode",
+           "SearchMode", "Settings", "SettingsError", "settings_or_exit"]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,19 +34,24 @@ class Settings:
     # Passages returned by a search.
     k: int = 5
     # How passages are found: "hybrid" (dense + BM25 keywords), "dense" or "bm25".
-    search_mode: str = "hybrid"
+    search_mode: SearchMode = SearchMode.HYBRID
     # Weight of the keyword side in hybrid search (0 = dense only, 1 = keywords only), tuned with
     # bench/tune_retrieval.py on the dev/train splits of ../shared/eval.
     keyword_weight: float = 0.4
     # The keyword weight for a passage in another language than the question (an English question over
     # Swedish passages shares few words with them), tuned with `python -m evaluation.crosslingual --tune`
-    # on English SQuAD questions over SQuAD-sv (docs/evaluation.md). Equal to keyword_weight: as before.
-    cross_language_keyword_weight: float = 0.1
+    # on English SQuAD questions over SQuAD-sv (docs/evaluation.md), together with english_lexicon_weight
+    # (0.3 with the lexicon; 0.1 was best without it). Equal to keyword_weight: as before.
+    cross_language_keyword_weight: float = 0.3
+    # An English question's keyword side also searches the Swedish translations of its words
+    # (text/lexicon_en_sv.tsv, `python -m evaluation.lexicon`), each counted this much times its translation
+    # probability; 0 = off. Tuned on the tuning articles (docs/evaluation.md).
+    english_lexicon_weight: float = 3.0
     # From this many passages on, the vector index is approximate (IVF with 8-bit scalar quantisation,
     # nprobe tuned at build for recall@10 >= 0.97 against exact search); below it, exact flat search.
     approximate_from: int = 200_000
     # How the two sides are combined: "weighted" (normalised scores) or "rrf" (reciprocal rank fusion).
-    fusion: str = "weighted"
+    fusion: Fusion = Fusion.WEIGHTED
     # Answer only when the abstention model's confidence (0-1) is at least this. 0 = the threshold
     # calibrated on ../shared/eval (answer/abstention.json); raise it for a more cautious assistant.
     min_confidence: float = 0.0
@@ -49,10 +61,10 @@ class Settings:
     # The trained reader (answer/reader/): "auto" = on with the default embedding model, whose weights it is
     # trained from (it decides whether the library answers and which sentences to quote); "off" = the
     # lexical heuristic (also what any other embedding model gets).
-    reader: str = "auto"
+    reader: ReaderMode = ReaderMode.AUTO
     # Who writes the answer: "extractive" (sentences copied from the passages; default, offline),
     # "openai" (an OpenAI-compatible chat endpoint) or "llama-cpp" (a local GGUF model).
-    generator: str = "extractive"
+    generator: Generator = Generator.EXTRACTIVE
     # OpenAI-compatible endpoint, e.g. http://localhost:8000/v1, its model name and key (KALLA_GENERATOR_API_KEY).
     generator_url: str = ""
     generator_model: str = ""
@@ -69,7 +81,7 @@ class Settings:
     batch_size: int = 32
     # Embedding precision for sentence-transformers on CPU: "auto" (bfloat16 where the CPU has native
     # bfloat16 support, else float32), "bfloat16" or "float32".
-    dtype: str = "auto"
+    dtype: Precision = Precision.AUTO
     # Organisation login (Streamlit's OIDC, [auth] in .streamlit/secrets.toml): the ID-token claim that lists
     # the user's groups, and the groups (comma-separated) that make a librarian or an admin. Other groups
     # open restricted collections as local groups do.
@@ -77,10 +89,20 @@ class Settings:
     oidc_librarian_groups: str = "kalla-bibliotekarier"
     oidc_admin_groups: str = "kalla-administratorer"
     # The sample library (samples/): "on" = `make run` loads it into a library that has never held a
-    # document; "off" = never (`python -m corpus sample add` still loads it when asked).
-    sample: str = "on"
+    # document; "off" = never (`python -m corpus sample add` still loads it when asked). Also on/off:
+    # 1/0, yes/no, ja/nej, true/false, på/av.
+    sample: SampleMode = SampleMode.ON
     # Who is acting, written to the ingest and audit records.
     user: str = os.environ.get("USER", "okänd")
+
+    def __post_init__(self) -> None:
+        """Every value checked (settings/checks.py), here too for `Settings(...)` and `replace(...)`: a mode
+        given as a string ("dense") becomes its enum member; a bad value is a SettingsError."""
+        for field in fields(self):
+            value = getattr(self, field.name)
+            valid = checked(field.name, value, type(field.default))
+            if valid is not value:
+                object.__setattr__(self, field.name, valid)
 
     @property
     def catalogue_path(self) -> Path:
@@ -96,6 +118,8 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        """The defaults with the KALLA_* variables of `env` (os.environ) applied; a bad one is a SettingsError
+        that names it."""
         env = os.environ if env is None else env
         base = cls()
         overrides = {}
@@ -108,17 +132,19 @@ class Settings:
         return replace(base, **overrides)
 
 
+def settings_or_exit() -> Settings:
+    """`Settings.from_env()` at a program's start: a bad setting is its message on stderr and exit status 2,
+    not a traceback."""
+    try:
+        return Settings.from_env()
+    except SettingsError as error:
+        print(error, file=sys.stderr)
+        raise SystemExit(2) from None
+
+
 def _convert(raw: str, current: object, name: str) -> object:
     if isinstance(current, Path):  # absolute, but a symlink stays a symlink (read replicas move one)
         return Path(os.path.abspath(Path(raw).expanduser()))
-    if isinstance(current, float):
-        try:
-            return float(raw)
-        except ValueError as exc:
-            raise ValueError(f"KALLA_{name.upper()} måste vara ett tal, fick {raw!r}") from exc
-    if isinstance(current, int):
-        try:
-            return int(raw)
-        except ValueError as exc:
-            raise ValueError(f"KALLA_{name.upper()} måste vara ett heltal, fick {raw!r}") from exc
-    return raw
+    if isinstance(current, (int, float)):
+        return parsed(name, raw, type(current))
+    return raw  # a mode becomes its enum member, and every value is checked, in Settings.__post_init__
