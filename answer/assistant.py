@@ -2,27 +2,28 @@
 compose a cited answer (extractively, or with a language model held to the same grounding)."""
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import asdict, replace
 
 import numpy as np
 
 from answer.abstention import AbstentionModel, load_abstention_model
-from answer.compose import Answer, abstaining, compose_answer
+from answer.compose import compose_answer
 from answer.conversation import Turn, next_turn
+from answer.decision import Rule, reader_rule
 from answer.evidence import gather_evidence
 from answer.language import question_language
 from answer.reader import load_reader
 from answer.reader.answering import (
-    calibration_for,
     closest_sentence,
     compose_read_answer,
     crosses_languages,
     reader_confidence,
 )
+from answer.result import Answer, abstaining
 from corpus.filters import SearchFilters
 from embedding.loader import model_identity
 from index.search import EmptyLibrary, Searcher
-from settings import Settings
+from settings import Generator, Settings
 from text.messages import number
 
 MAX_QUESTION_CHARS = 2000
@@ -42,7 +43,7 @@ class Assistant:
         self.shaped = shaped
         self.abstention = abstention or load_abstention_model()
         self.rule = self.abstention.rule_for(model_identity(settings))
-        if writer is None and settings.generator != "extractive":
+        if writer is None and settings.generator != Generator.EXTRACTIVE:
             from answer.generate import writer_from_settings
             writer = writer_from_settings(settings)
         self.writer = writer
@@ -83,12 +84,11 @@ class Assistant:
         """The answer from the reader's readings of the hits: whether the library answers (the calibrated
         rule) and, if so, the answer shaped by the question; if not, the notice and the closest sentence."""
         crossing = crosses_languages(language, hits)
-        calibration = calibration_for(self.calibration, language, crossing)
+        rule = reader_rule(self.calibration, language)
         evidence = gather_evidence(question, hits, self._idf(), turn.search_query if follow_up and turn else "")
-        confidence = reader_confidence(readings, hits, calibration, evidence, crossing)
-        threshold = self.settings.min_confidence or calibration.get("threshold", 0.5)
+        confidence = reader_confidence(readings, hits, rule, evidence, crossing)
         common = dict(search_query=follow_up, confidence=confidence, turn=turn)
-        if confidence < threshold:
+        if confidence < self._threshold(rule, crossing):
             return abstaining(question, hits, "no_support", language, read_by="reader",
                               unconfirmed=closest_sentence(question, hits, readings, language), **common)
         return replace(compose_read_answer(question, hits, readings, language, shaped=self.shaped), **common)
@@ -97,12 +97,15 @@ class Assistant:
         """Whether and what to answer from lexical coverage and similarity (the reader off)."""
         idf = self._idf()
         context = turn.search_query if follow_up else ""
-        confidence = self.rule.confidence(gather_evidence(question, hits, idf, context))
-        threshold = self.settings.min_confidence or self.rule.threshold
+        confidence = self.rule.confidence(asdict(gather_evidence(question, hits, idf, context)))
         common = dict(search_query=follow_up, confidence=confidence, turn=turn)
-        if not hits or confidence < threshold:
+        if not hits or confidence < self._threshold(self.rule):
             return abstaining(question, hits, "no_support" if hits else "nothing_found", language, **common)
         return replace(compose_answer(question, hits, idf, context=context, language=language), **common)
+
+    def _threshold(self, rule: Rule, crossing: bool = False) -> float:
+        """The confidence from which the library answers: the rule's, unless Settings.min_confidence is set."""
+        return rule.threshold_for(crossing, override=self.settings.min_confidence)
 
     def _refusal(self, question: str, language: str) -> Answer | None:
         if not question:

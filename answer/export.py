@@ -8,16 +8,14 @@ import re
 from datetime import datetime
 from pathlib import Path
 
-from answer.compose import Answer
+from answer.result import Answer
 from corpus.citation import citation_line, provenance
 from index.search import Hit
+from text.messages import message
 
-HEADINGS = {
-    "sv": {"question": "Fråga", "answer": "Svar", "sources": "Källor", "related": "Möjligen relaterade passager",
-           "made": "Sammanställt av Källa", "searched": "Sökt som", "passage": "Citerat stycke", "web": "Webbkälla"},
-    "en": {"question": "Question", "answer": "Answer", "sources": "Sources", "related": "Possibly related passages",
-           "made": "Compiled by Källa", "searched": "Searched as", "passage": "Quoted passage", "web": "Web source"},
-}
+HEADINGS = {"question": "export_question", "answer": "short_answer", "sources": "sources", "related": "related",
+            "made": "export_made", "searched": "export_searched", "passage": "export_passage",
+            "web": "web_source"}  # message ids of the export's headings and labels
 FONT_CANDIDATES = (Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
                    Path("/usr/share/fonts/dejavu/DejaVuSans.ttf"))
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|#~$])")

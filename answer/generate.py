@@ -19,12 +19,13 @@ import urllib.request
 from dataclasses import replace
 from typing import Protocol
 
-from answer.compose import Answer, AnswerSentence, source_notes
 from answer.evidence import sentences
+from answer.result import Answer, AnswerSentence, source_notes
 from corpus.citation import citation_line
-from settings import Settings
+from settings import Generator, Settings
 from text.analysis import default_analyzer
 from text.messages import message
+from text.problems import Problem
 
 CITATION = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 MIN_SUPPORT = 0.5      # share of a sentence's terms that must occur in the passage it cites

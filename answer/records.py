@@ -1,7 +1,7 @@
 """Answers and catalogue records as plain data (JSON): what the API returns and what a stored conversation or a shared answer keeps."""
 from __future__ import annotations
 
-from answer.compose import Answer, AnswerSentence
+from answer.result import Answer, AnswerSentence
 from corpus.access import Viewer
 from corpus.catalogue import Catalogue
 from corpus.citation import citation_line, page_text

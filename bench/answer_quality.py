@@ -31,7 +31,6 @@ import click
 from answer.assistant import Assistant
 from answer.language import question_language
 from answer.question_kind import question_kind
-from answer.reader.data import TEST_ARTICLES
 from bench.reporting import RESULTS, percentile
 from evaluation.answers import (
     CORPUS_DIR,
@@ -46,6 +45,7 @@ from evaluation.answers import (
     swequad_dev_questions,
     swequad_texts,
 )
+from evaluation.reader_data import TEST_ARTICLES
 from evaluation.realistic_set import quotes_answer, realistic_questions
 from index.manifest import machine
 from settings import Settings

@@ -22,19 +22,13 @@ import click
 import numpy as np
 from tqdm import tqdm
 
-from answer.abstention import (
-    CALIBRATION_FILE,
-    AbstentionModel,
-    abstention_scores,
-    fit_rule,
-    group_weights,
-    select_features,
-)
+from answer.abstention import CALIBRATION_FILE, AbstentionModel
 from answer.evidence import FEATURES, LEXICAL_FEATURES, gather_evidence
 from corpus.filters import SearchFilters
 from embedding import load_embedder
 from embedding.loader import model_identity
 from evaluation.beir import load_beir
+from evaluation.decision_fitting import abstention_scores, fit_rule, group_weights, select_features
 from evaluation.retrieval import build_library
 from index.manifest import machine
 from index.search import Searcher
@@ -89,7 +83,7 @@ def report(rows: list[dict], model: AbstentionModel, features: tuple[str, ...], 
         chosen = [r for r in rows if r["role"] == "test" and (name[0] == "all" or (r["set"], r["split"]) == name)]
         x = np.asarray([[r[f] for f in features] for r in chosen])
         answerable = np.asarray([r["answerable"] for r in chosen])
-        confidence = 1 / (1 + np.exp(-(x @ np.asarray(rule.weights) + rule.bias)))
+        confidence = rule.confidences(x)
         scores = abstention_scores(confidence < rule.threshold, answerable)
         out[f"{name[0]}/{name[1]}"] = {"questions": int(len(chosen) / 2),
                                        **{k: round(v, 3) for k, v in scores.items()}}

@@ -1,7 +1,21 @@
-"""Numbered schema migrations. Append new ones; never edit one that has shipped."""
+"""Numbered schema migrations. Append new ones, each registered where it is written (`@migration`, named
+mNNN_what, numbered one after the last); never edit one that has shipped."""
 from __future__ import annotations
 
 import sqlite3
+from typing import Callable
+
+Migration = Callable[[sqlite3.Connection], None]
+MIGRATIONS: list[Migration] = []  # in the order they run
+
+
+def migration(step: Migration) -> Migration:
+    """Register `step` as the next migration; its name must carry the next number."""
+    number = int(step.__name__[1:4])
+    if not step.__name__.startswith("m") or number != len(MIGRATIONS) + 1:
+        raise ValueError(f"migration {step.__name__} is not number {len(MIGRATIONS) + 1:03d}")
+    MIGRATIONS.append(step)
+    return step
 
 
 def run_script(db: sqlite3.Connection, script: str) -> None:
@@ -16,6 +30,7 @@ def run_script(db: sqlite3.Connection, script: str) -> None:
         raise ValueError(f"ofullständig SQL-sats i migrering: {statement.strip()[:60]}")
 
 
+@migration
 def m001_create_tables(db: sqlite3.Connection) -> None:
     run_script(db,
         """
@@ -94,6 +109,7 @@ def m001_create_tables(db: sqlite3.Connection) -> None:
     )
 
 
+@migration
 def m002_answer_feedback(db: sqlite3.Connection) -> None:
     """Officials' verdicts on answers, kept with what was asked and cited, for later evaluation."""
     run_script(db,
@@ -118,6 +134,7 @@ def m002_answer_feedback(db: sqlite3.Connection) -> None:
     )
 
 
+@migration
 def m003_curation(db: sqlite3.Connection) -> None:
     """The librarian's desk: more provenance, editions, collections (reviewed or restricted), near-duplicate
     signatures, a review queue, users with roles, and an audit log of every curation action.
@@ -197,6 +214,7 @@ def m003_curation(db: sqlite3.Connection) -> None:
     )
 
 
+@migration
 def m004_ocr(db: sqlite3.Connection) -> None:
     """Passages read by OCR are marked as such; scanned pages left unread (no OCR engine) are listed."""
     run_script(db,
@@ -207,6 +225,7 @@ def m004_ocr(db: sqlite3.Connection) -> None:
     )
 
 
+@migration
 def m005_login_attempts(db: sqlite3.Connection) -> None:
     """Logins that cannot be guessed: every attempt recorded (per user name and per client, for rate
     limits), a count of failures in a row per account, and a lock an admin lifts."""
@@ -227,6 +246,7 @@ def m005_login_attempts(db: sqlite3.Connection) -> None:
     )
 
 
+@migration
 def m006_resolution_codes(db: sqlite3.Connection) -> None:
     """Review resolutions are stored as codes (shown translated), not as Swedish words."""
     for word, code in (("godkänd", "approved"), ("avvisad", "rejected"), ("båda behålls", "kept-both"),
@@ -234,6 +254,7 @@ def m006_resolution_codes(db: sqlite3.Connection) -> None:
         db.execute("UPDATE review_items SET resolution = ? WHERE resolution = ?", (code, word))
 
 
+@migration
 def m007_api_tokens(db: sqlite3.Connection) -> None:
     """API tokens: each acts as a registered user; only an argon2 hash of its secret is kept."""
     run_script(db,
@@ -252,6 +273,7 @@ def m007_api_tokens(db: sqlite3.Connection) -> None:
     )
 
 
+@migration
 def m008_conversations(db: sqlite3.Connection) -> None:
     """Each logged-in user's conversations (their questions and the answers as records), and answers shared
     by link."""
@@ -282,6 +304,7 @@ def m008_conversations(db: sqlite3.Connection) -> None:
     )
 
 
+@migration
 def m009_share_link_expiry(db: sqlite3.Connection) -> None:
     """Shared answers expire (links made before this: 30 days after they were made) and can be revoked."""
     run_script(db,
@@ -292,8 +315,3 @@ def m009_share_link_expiry(db: sqlite3.Connection) -> None:
         CREATE INDEX shared_answers_by_user ON shared_answers (user_name, shared_at);
         """
     )
-
-
-MIGRATIONS = [m001_create_tables, m002_answer_feedback, m003_curation, m004_ocr, m005_login_attempts,
-              m006_resolution_codes, m007_api_tokens, m008_conversations,
-              m009_share_link_expiry]

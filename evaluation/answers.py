@@ -17,7 +17,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from answer.reader.data import CALIBRATION_ARTICLES, SWEQUAD_DEV, TEST_ARTICLES, squad_articles
+from evaluation.reader_data import CALIBRATION_ARTICLES, SWEQUAD_DEV, TEST_ARTICLES, squad_articles
 from settings import PROJECT_ROOT, Settings
 
 SHARED = PROJECT_ROOT.parent / "shared"

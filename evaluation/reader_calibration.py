@@ -17,7 +17,6 @@ from pathlib import Path
 import numpy as np
 
 from answer.reader.answering import compose_read_answer, reader_features
-from answer.reader.data import CALIBRATION_ARTICLES, squad_articles
 from answer.reader.model import CONFIG_FILE
 from evaluation.answers import (
     LIBRARIES,
@@ -28,6 +27,8 @@ from evaluation.answers import (
     library_settings,
     squad_texts,
 )
+from evaluation.decision_fitting import fit_rule
+from evaluation.reader_data import CALIBRATION_ARTICLES, squad_articles
 from settings import DEFAULT_MODEL, Settings
 
 # The one rule for every language (fit_single_rule): its features, chosen by 5-fold cross-validation over
@@ -70,23 +71,20 @@ def fit_single_rule(rows: list[dict], features: tuple[str, ...] = SINGLE_RULE_FE
     below which `target` of the mix's unanswerable questions abstain, for questions in the passages'
     language ("threshold") and across a language boundary ("threshold_crossing"), so that neither is
     treated more strictly than the other."""
-    from answer.abstention import fit_rule
-
     realistic = np.asarray([r["set"] == "realistic" for r in rows])
     share = realistic_share if realistic.any() and (~realistic).any() else (1.0 if realistic.all() else 0.0)
     weights = np.where(realistic, share / max(1, realistic.sum()), (1 - share) / max(1, (~realistic).sum()))
     x = np.asarray([[r[f] for f in features] for r in rows], dtype=np.float64)
     rule = fit_rule(x, np.asarray([r["right"] for r in rows], dtype=bool), features, weights)
-    confidence = 1 / (1 + np.exp(-(x @ np.asarray(rule.weights) + rule.bias)))
+    confidence = rule.confidences(x)
     thresholds = {}
     for name, crossing in (("threshold", 0.0), ("threshold_crossing", 1.0)):
         group = np.asarray([not r["answerable"] and r.get("crossing", 0.0) == crossing for r in rows])
         thresholds[name] = _weighted_quantile(confidence[group], weights[group], target) if group.any() else \
             _weighted_quantile(confidence[~np.asarray([r["answerable"] for r in rows])], weights[~np.asarray(
                 [r["answerable"] for r in rows])], target)
-    fitted = {"features": list(features), "weights": dict(zip(features, rule.weights)), "bias": rule.bias,
-              **thresholds, "questions": len(rows), "target_abstention": target}
-    return fitted
+    fitted = replace(rule, threshold=thresholds["threshold"], threshold_crossing=thresholds["threshold_crossing"])
+    return {**fitted.to_dict(), "questions": len(rows), "target_abstention": target}
 
 
 def _weighted_quantile(values: np.ndarray, weights: np.ndarray, share: float) -> float:

@@ -11,8 +11,8 @@ import json
 import random
 from pathlib import Path
 
-from answer.reader.data import Example, split_articles, squad_articles, squad_examples
 from evaluation.answers import library_key, safe_key
+from evaluation.reader_data import Example, split_articles, squad_articles, squad_examples
 
 CORPUS_FILE = "squad_v2_sv/corpus.jsonl"
 

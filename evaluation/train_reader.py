@@ -1,5 +1,5 @@
 """`python -m evaluation.train_reader` (or `make train-reader`): train the reader on ../shared/eval with the
-recipe in answer/reader/train.py, then fit its answerability calibration on the held-out calibration
+recipe in evaluation/reader_training.py, then fit its answerability calibration on the held-out calibration
 articles (a library of SQuAD-sv paragraphs built with the real ingest and searched with the real search),
 and write the artifact to answer/reader/artifact/. `--limit N` trains on N examples only (seconds, for tests)."""
 from __future__ import annotations
@@ -9,9 +9,9 @@ from pathlib import Path
 import click
 
 from answer.reader.model import ARTIFACT_DIR
-from answer.reader.train import train
 from evaluation.answers import LIBRARIES
 from evaluation.reader_calibration import calibrate
+from evaluation.reader_training import train
 from settings import DEFAULT_MODEL, PROJECT_ROOT, Settings
 
 DEFAULT_EVAL_DIR = PROJECT_ROOT.parent / "shared" / "eval"
@@ -61,9 +61,9 @@ def mined(settings: Settings, eval_dir: Path, per_question: int, limit: int | No
     """Negatives mined with the real search over a library of all SQuAD-sv paragraphs (the calibration's)."""
     from dataclasses import replace
 
-    from answer.reader.data import split_articles, squad_articles
     from embedding import load_embedder
     from evaluation.answers import library_settings, squad_texts
+    from evaluation.reader_data import split_articles, squad_articles
     from evaluation.reader_negatives import article_of_documents, mined_negatives
     from index.search import Searcher
 

@@ -192,8 +192,8 @@ def test_adapters_trained_on_the_lower_layers_are_merged_into_the_weights_at_loa
 def test_the_english_calibration_questions_are_calibration_questions_of_both_kinds():
     import json
 
-    from answer.reader.data import CALIBRATION_ARTICLES
     from evaluation.answers import ENGLISH_CALIBRATION, english_calibration_questions
+    from evaluation.reader_data import CALIBRATION_ARTICLES
 
     listed = json.loads(ENGLISH_CALIBRATION.read_text(encoding="utf-8"))["questions"]
     english = english_calibration_questions()
@@ -204,7 +204,7 @@ def test_the_english_calibration_questions_are_calibration_questions_of_both_kin
 
 
 def test_training_examples_are_read_on_the_passages_the_library_cuts():
-    from answer.reader.data import Example, as_passages, passage_spans
+    from evaluation.reader_data import Example, as_passages, passage_spans
 
     first = "Riksrevisionen granskade 2019 hur statliga myndigheter förvaltar sina äldre it-system. " * 4
     second = "Granskningen omfattade elva myndigheter och deras verksamhetskritiska system. " * 4

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable
 
 # A sentence ends at . ! ? (optionally followed by a quote/bracket) before white space and a capital,
@@ -21,8 +22,19 @@ class Span:
 
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[Span]:
-    """Sentence spans of text[start:end]; each paragraph ends a sentence."""
-    end = len(text) if end is None else end
+    """Sentence spans of text[start:end]; each paragraph ends a sentence. A whole text is split once: the
+    passages of one answer are read by the evidence, the reader's quoting and the composer alike."""
+    if start == 0 and end is None:
+        return list(_whole_text_spans(text))
+    return _spans(text, start, len(text) if end is None else end)
+
+
+@lru_cache(maxsize=512)
+def _whole_text_spans(text: str) -> tuple[Span, ...]:
+    return tuple(_spans(text, 0, len(text)))
+
+
+def _spans(text: str, start: int, end: int) -> list[Span]:
     spans: list[Span] = []
     for paragraph in _paragraph_spans(text, start, end):
         cursor = paragraph.start

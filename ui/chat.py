@@ -8,13 +8,13 @@ from dataclasses import replace
 import streamlit as st
 
 from answer.assistant import Assistant
-from answer.compose import Answer, AnswerSentence, abstaining
 from answer.conversation import turns_for
 from answer.examples import TRIES, answered_examples
 from answer.export import to_markdown, to_pdf
 from answer.feedback import record_feedback
 from answer.highlight import escape_label, escape_text, highlight
 from answer.records import answer_from_record, answer_record
+from answer.result import Answer, AnswerSentence, abstaining
 from corpus.access import ANONYMOUS, Viewer
 from corpus.catalogue import Catalogue, Facets
 from corpus.citation import citation_line, provenance

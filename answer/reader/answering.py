@@ -3,16 +3,16 @@ from the reader's margins), and which sentences to quote (those holding the best
 marked, from more than one source where several answer)."""
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Sequence
 
-from answer.compose import Answer, AnswerSentence, source_notes
+from answer.decision import Rule
 from answer.evidence import Evidence
 from answer.question_kind import EXPLANATION_KINDS, FACT_KINDS, question_kind
 from answer.reader.reading import Reading
+from answer.result import Answer, AnswerSentence, source_notes
 from index.search import Hit
 from text.messages import message
 from text.sentences import sentence_spans
@@ -67,28 +67,12 @@ def crosses_languages(language: str, hits: Sequence[Hit]) -> bool:
     return bool(first) and first != language
 
 
-def calibration_for(calibration: dict, language: str, crossing: bool | None = None) -> dict:
-    """The rule for a question in `language`. One rule for every language, whose threshold is set so that
-    questions across a language boundary abstain on unanswerable questions as often as the others do
-    ("threshold_crossing"); an older artifact's calibration kept a separate rule for non-Swedish questions
-    ("cross_lingual"), used as it was."""
-    if "cross_lingual" in calibration:
-        return calibration["cross_lingual"] if language != "sv" else calibration
-    if crossing is None:
-        crossing = language != "sv"
-    return {**calibration, "threshold": calibration.get("threshold_crossing", calibration.get("threshold", 0.5))} \
-        if crossing else calibration
-
-
-def reader_confidence(readings: Sequence[Reading], hits: Sequence[Hit], calibration: dict,
+def reader_confidence(readings: Sequence[Reading], hits: Sequence[Hit], rule: Rule,
                       evidence: Evidence | None = None, crossing: bool = False) -> float:
-    """Calibrated probability that the library answers the question (logistic over reader_features)."""
+    """Calibrated probability that the library answers the question (the rule over reader_features)."""
     if not readings:
         return 0.0
-    features = reader_features(readings, hits, evidence, crossing)
-    weights = calibration.get("weights", {"margin": 1.0})
-    z = calibration.get("bias", 0.0) + sum(w * features[name] for name, w in weights.items())
-    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+    return rule.confidence(reader_features(readings, hits, evidence, crossing))
 
 
 @dataclass(frozen=True)

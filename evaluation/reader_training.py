@@ -2,7 +2,7 @@
 
 Fine-tunes the prepared default model (multilingual-e5-small: its top layers in full, the lower ones
 through low-rank adapters) with the SQuAD 2.0 objective (answer start/end, <s> for "no answer") plus an
-answerability logit on <s>, on ../shared/eval (answer/reader/data.py says which parts); then fits the
+answerability logit on <s>, on ../shared/eval (evaluation/reader_data.py says which parts); then fits the
 answerability calibration on the held-out calibration articles, and writes the artifact (top layers,
 adapters and heads as safetensors, bfloat16) with its settings to answer/reader/artifact/. Runs on a 2-core CPU
 (about an hour for the full recipe); `--limit N` trains on N examples only (seconds, for tests)."""
@@ -17,8 +17,8 @@ from typing import Sequence
 
 import torch
 
-from answer.reader.data import features, training_examples
 from answer.reader.model import CONFIG_FILE, WEIGHTS_FILE, load_base, trained_state
+from evaluation.reader_data import features, training_examples
 from settings import DEFAULT_MODEL
 
 
