@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 CORPUS ?=
 
-.PHONY: setup model ocr browser run sample api test lint bench bench-retrieval calibrate bench-answers bench-answers-quality calibrate-reader train-reader bench-index bench-stages bench-scale bench-distributed clean
+.PHONY: setup model ocr browser run sample api test lint robustness-table bench bench-retrieval lexicon calibrate bench-answers bench-answers-quality calibrate-reader train-reader bench-index bench-stages bench-scale bench-distributed clean
 
 setup: $(VENV)/.installed model ocr
 
@@ -64,6 +64,11 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/ruff check .
 
+# docs/robustness.md from the hostile inputs and faults the robustness table's test runs (a plain test run
+# checks the same rows and writes nothing).
+robustness-table: setup
+	KALLA_WRITE_ROBUSTNESS_TABLE=1 $(PY) -m pytest tests/robustness/test_robustness_table.py -q
+
 bench: setup
 	$(PY) -m bench.ingest_and_query
 
@@ -74,6 +79,11 @@ bench-retrieval: setup
 		$(PY) -m evaluation.retrieval --beir ../shared/eval/$$set --split dev --json >> bench/results/retrieval.jsonl || exit 1; \
 	done
 	$(PY) -m evaluation.crosslingual --json > bench/results/crosslingual.jsonl
+
+# The English -> Swedish keyword lexicon (text/lexicon_en_sv.tsv), learned from the tuning articles' question
+# pairs and the parallel MNLI subset in ../shared/eval/extra (docs/evaluation.md).
+lexicon: setup
+	$(PY) -m evaluation.lexicon
 
 # Refit when the assistant abstains, on ../shared/eval (writes answer/abstention.json and bench/results/).
 calibrate: setup

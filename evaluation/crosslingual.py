@@ -11,8 +11,9 @@ tuning articles (`--tune`) and reported on the held-out ones.
 
 Each question's candidates are fetched once (Searcher.candidates, as deep as `search(question, 50)`
 fetches) and ranked the way Searcher.search ranks them, per fusion: before (one keyword weight for every
-passage) and after (Searcher.keyword_weight: the weight across languages where the passage's language
-is not the question's). Query vectors are kept next to the library, so a rerun embeds nothing.
+passage, no lexicon) and after (Searcher.keyword_weight: the weight across languages where the passage's
+language is not the question's; an English question's words also searched in Swedish through the lexicon of
+text/translation.py, so its candidates are fetched once per lexicon weight). Query vectors are kept next to the library, so a rerun embeds nothing.
 `--dev` ranks the three Swedish dev sets (SweFAQ, SweQUAD-MC, SQuAD-sv) both ways, to show that Swedish
 questions keep their figures.
 """
@@ -158,11 +159,11 @@ def dev_rows(settings: Settings) -> list[dict]:
     rows = []
     for name, library in DEV_SETS.items():
         beir = load_beir(EVAL_DIR / name, "dev")
-        fetched = fetch_all(list(beir.queries.values()), settings, library, beir.corpus)
+        fetched = Fetcher(list(beir.queries.values()), settings, library, beir.corpus)
         qrels = {query: {safe_key(doc): grade for doc, grade in judged.items()} for query, judged in beir.qrels.items()}
         for variant, (mode, varied) in variants(settings).items():
-            searcher = Searcher(varied)
-            run = {query: ranked_documents(fetched[text], searcher, mode) for query, text in beir.queries.items()}
+            searcher, found = Searcher(varied), fetched(varied)
+            run = {query: ranked_documents(found[text], searcher, mode) for query, text in beir.queries.items()}
             rows.append({"set": name, "split": "dev", "variant": variant, "mode": mode, "queries": len(run),
                          **{k: round(v, 4) for k, v in evaluate_run(run, qrels, k=10).items()},
                          "keyword_weight": varied.keyword_weight,
@@ -170,14 +171,31 @@ def dev_rows(settings: Settings) -> list[dict]:
     return rows
 
 
+class Fetcher:
+    """The questions fetched once per keyword query: with the settings' English lexicon weight, or another."""
+
+    def __init__(self, questions: list[str], settings: Settings, name: str = "squad-sv",
+                 texts: dict[str, str] | None = None) -> None:
+        self.questions, self.settings, self.name, self.texts = questions, settings, name, texts
+        self.fetched: dict[float, dict[str, Fetched]] = {}
+
+    def __call__(self, variant: Settings) -> dict[str, Fetched]:
+        weight = variant.english_lexicon_weight
+        if weight not in self.fetched:
+            self.fetched[weight] = fetch_all(self.questions, replace(self.settings, english_lexicon_weight=weight),
+                                             self.name, self.texts)
+        return self.fetched[weight]
+
+
 def variants(settings: Settings) -> dict[str, tuple[str, Settings]]:
-    """What is compared: each side alone, hybrid before (one keyword weight) and after (per language)."""
-    before = replace(settings, cross_language_keyword_weight=settings.keyword_weight)
+    """What is compared: each side alone, hybrid before (one keyword weight, no lexicon) and after (per
+    language, the English lexicon as set)."""
+    before = replace(settings, cross_language_keyword_weight=settings.keyword_weight, english_lexicon_weight=0.0)
     return {"dense": ("dense", settings), "bm25": ("bm25", settings), "hybrid before": ("hybrid", before),
             "hybrid after": ("hybrid", settings)}
 
 
-def report(pairs: list[QuestionPair], fetched: dict[str, Fetched], settings: Settings) -> list[dict]:
+def report(pairs: list[QuestionPair], fetched: Fetcher, settings: Settings) -> list[dict]:
     rows = []
     for group, articles in GROUPS.items():
         chosen = [pair for pair in pairs if pair.article in articles]
@@ -188,7 +206,8 @@ def report(pairs: list[QuestionPair], fetched: dict[str, Fetched], settings: Set
                              "question_language": language, "variant": name, "mode": mode,
                              "keyword_weight": variant.keyword_weight,
                              "cross_language_keyword_weight": variant.cross_language_keyword_weight,
-                             **scores(chosen, fetched, searcher, mode, language), "model": settings.model,
+                             "english_lexicon_weight": variant.english_lexicon_weight,
+                             **scores(chosen, fetched(variant), searcher, mode, language), "model": settings.model,
                              "chunk_chars": settings.chunk_chars, "machine": machine()})
     return rows
 
@@ -231,9 +250,9 @@ def main(tuning: bool, dev: bool, as_json: bool) -> None:
                        f"{row['set']:<17} {row['variant']:<14} nDCG@10 {row['ndcg@10']:.4f} ({row['queries']} frågor)")
         return
     pairs = question_pairs()
-    fetched = fetch_all([q for pair in pairs for q in (pair.english, pair.swedish)], settings)
+    fetched = Fetcher([q for pair in pairs for q in (pair.english, pair.swedish)], settings)
     if tuning:
-        rows = tune(pairs, fetched, settings)
+        rows = tune(pairs, fetched(settings), settings)
         out = Path(__file__).resolve().parents[1] / "bench" / "results" / "crosslingual_tuning.jsonl"
         out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
         for row in rows:

@@ -9,7 +9,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Mapping
 
 import numpy as np
 from scipy import sparse
@@ -73,14 +73,16 @@ class KeywordIndex:
         terms = [term for term, keep in zip(self.terms, used) if keep]
         return KeywordIndex(self.ids, self.lengths, terms, self.counts[:, used], self.k1, self.b)
 
-    def scores(self, query_terms: list[str], allowed: np.ndarray | None = None) -> np.ndarray:
-        """BM25 score of every row (0 where no term matches); rows outside `allowed` (a mask) get 0."""
+    def scores(self, query_terms: list[str] | Mapping[str, float], allowed: np.ndarray | None = None) -> np.ndarray:
+        """BM25 score of every row (0 where no term matches); rows outside `allowed` (a mask) get 0. The query
+        is its terms, or each term with its weight (what a term's count in the query counts otherwise)."""
         scores = np.zeros(self.size, dtype=np.float32)
         if not self.size:
             return scores
         vocabulary = self._vocabulary()
         norm = self.k1 * (1 - self.b + self.b * self.lengths / max(float(self.lengths.mean()), 1e-9))
-        for term, query_count in Counter(query_terms).items():
+        weighted = query_terms if isinstance(query_terms, Mapping) else Counter(query_terms)
+        for term, query_count in weighted.items():
             column = vocabulary.get(term)
             if column is None:
                 continue

@@ -4,7 +4,8 @@ BM25 matches words, and an English question shares few words with a Swedish pass
 at most), so where the question's language differs from a passage's, the fusion gives that passage's
 keyword score the weight `cross_language_keyword_weight` instead of `keyword_weight` (tuned on English
 SQuAD questions over the Swedish SQuAD-sv paragraphs, docs/evaluation.md). A passage whose language is
-unknown counts as being in the question's language, as before.
+unknown counts as being in the question's language, as before. An English question's keyword query also
+holds the Swedish terms its words translate to (text/translation.py), weighed by `english_lexicon_weight`.
 
 Questions are short, where langdetect is weakest, so the question's language is told by function words
 (lower-case words with å/ä/ö count as Swedish); Swedish is the default. The same rule decides the
@@ -13,9 +14,13 @@ language of the assistant's own words (answer/language.py).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Sequence
 
 import numpy as np
+
+from text.analysis import default_analyzer
+from text.translation import Lexicon, default_lexicon, english_terms
 
 WORD = re.compile(r"[^\W\d_]+")
 SWEDISH_LETTERS = re.compile(r"[åäö]")
@@ -35,6 +40,18 @@ def question_language(question: str) -> str:
     english = sum(w.lower() in ENGLISH for w in words)
     swedish = sum(w.lower() in SWEDISH or (w.islower() and bool(SWEDISH_LETTERS.search(w))) for w in words)
     return "en" if english > swedish else "sv"
+
+
+def keyword_query(question: str, lexicon_weight: float, lexicon: Lexicon | None = None) -> dict[str, float]:
+    """The keyword side's query: the question's own terms (each counted as often as it occurs) and, for an
+    English question, the Swedish terms its words translate to (text/translation.py), each weighed
+    `lexicon_weight` times its translation probability (0: no translation)."""
+    query: dict[str, float] = dict(Counter(default_analyzer().terms(question)))
+    if lexicon_weight > 0 and question_language(question) == "en":
+        translated = (lexicon or default_lexicon()).translate(english_terms(question))
+        for term, probability in translated.items():
+            query[term] = query.get(term, 0.0) + lexicon_weight * probability
+    return query
 
 
 def keyword_weights(language: str, passage_languages: Sequence[str | None], same: float,

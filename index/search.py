@@ -22,12 +22,12 @@ from embedding.loader import model_identity
 from index.fusion import FUSIONS, Weight
 from index.keywords import top_rows
 from index.kinds import search_parameters
-from index.language import keyword_weights, question_language
+from index.language import keyword_query, keyword_weights, question_language
 from index.store import PublishedIndex, current_version, load_current
-from settings import Settings
-from text.analysis import default_analyzer
+from settings import SearchMode, Settings
+from text.problems import Problem
 
-MODES = ("hybrid", "dense", "bm25")
+MODES = tuple(mode.value for mode in SearchMode)
 CANDIDATES = 50  # taken from each side before fusion (at least; more when more hits are asked for)
 OVERFETCH = 4
 
@@ -51,9 +51,9 @@ class Candidates:
     keyword: np.ndarray | None
 
     def ranking(self, mode: str, fusion: str, keyword_weight: Weight) -> np.ndarray:
-        if mode == "dense" or self.keyword is None:
+        if mode == SearchMode.DENSE or self.keyword is None:
             return self.similarity
-        if mode == "bm25" or self.similarity is None:
+        if mode == SearchMode.BM25 or self.similarity is None:
             return self.keyword
         return FUSIONS[fusion](self.similarity, self.keyword, keyword_weight)
 
@@ -62,7 +62,7 @@ class Candidates:
         no word with the question is no hit."""
         ranking = self.ranking(mode, fusion, keyword_weight)
         order = np.argsort(-ranking, kind="stable")
-        if mode == "bm25" or self.similarity is None:
+        if mode == SearchMode.BM25 or self.similarity is None:
             order = order[self.keyword[order] > 0]
         return order, ranking
 
@@ -73,8 +73,12 @@ class Candidates:
         return None if self.keyword is None else float(self.keyword[position])
 
 
-class EmptyLibrary(RuntimeError):
+class EmptyLibrary(Problem, RuntimeError):
     """No index has been published yet: nothing has been added."""
+
+
+class UnknownMode(Problem, ValueError):
+    """A search mode that is not one of MODES."""
 
 
 class Searcher:
@@ -115,7 +119,7 @@ class Searcher:
         try:
             passages: dict[int, Passage] = {}
             weight: Weight = self.settings.keyword_weight
-            if mode == "hybrid" and self.weighs_languages:  # the candidates' languages: read here, not after
+            if mode == SearchMode.HYBRID and self.weighs_languages:  # the candidates' languages: read here, not after
                 passages = catalogue.passages([int(i) for i in candidates.ids])
                 found = [passages.get(int(i)) for i in candidates.ids]
                 weight = self.keyword_weight(question, [p.language if p else None for p in found])
@@ -138,30 +142,30 @@ class Searcher:
         return weights
 
     def candidates(self, question: str, depth: int = CANDIDATES, filters: SearchFilters | None = None,
-                   mode: str = "hybrid") -> Candidates:
+                   mode: str = SearchMode.HYBRID) -> Candidates:
         """Up to `depth` passages from each side the mode uses, each scored exactly by both."""
         if mode not in MODES:
-            raise ValueError(f"Okänt sökläge {mode!r}; välj ett av {', '.join(MODES)}")
+            raise UnknownMode("search_unknown_mode", mode=mode, modes=", ".join(MODES))
         published = self.published()
         if published is None or published.index.ntotal == 0:
-            raise EmptyLibrary("Biblioteket är tomt. Lägg till dokument med: python -m ingest add SÖKVÄG")
+            raise EmptyLibrary("empty_library")
         allowed = self._allowed_ids(filters)
         if allowed is not None and not len(allowed):
             return Candidates(np.zeros(0, np.int64), np.zeros(0, np.float32), np.zeros(0, np.float32))
         depth = min(published.index.ntotal, depth)
         found: list[np.ndarray] = []
         query = None
-        if mode != "bm25":
+        if mode != SearchMode.BM25:
             query = np.asarray(self.embedder.embed_query(question), dtype=np.float32)
             selector = faiss.IDSelectorBatch(allowed) if allowed is not None else None
             params = search_parameters(published.index, published.nprobe, selector)
             _, ids = published.index.search(query[None, :], depth, params=params)
             found.append(ids[0][ids[0] >= 0])
         keyword_scores = None
-        if mode != "dense":
+        if mode != SearchMode.DENSE:
             keywords = published.keywords
             mask = np.isin(keywords.ids, allowed) if allowed is not None else None
-            keyword_scores = keywords.scores(default_analyzer().terms(question), mask)
+            keyword_scores = keywords.scores(keyword_query(question, self.settings.english_lexicon_weight), mask)
             found.append(keywords.ids[top_rows(keyword_scores, depth)])
         ids = np.unique(np.concatenate(found))
         similarity = None if query is None else _vectors(published, ids) @ query

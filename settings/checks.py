@@ -40,7 +40,7 @@ RANGES = {
     "chunk_chars": Range(1), "chunk_overlap_sentences": Range(0), "k": Range(1), "keyword_weight": SHARE,
     "cross_language_keyword_weight": SHARE, "approximate_from": Range(0), "min_confidence": SHARE,
     "near_duplicate_threshold": SHARE, "generator_timeout": POSITIVE, "extract_timeout": POSITIVE,
-    "extract_memory_mb": Range(1), "batch_size": Range(1),
+    "extract_memory_mb": Range(1), "batch_size": Range(1), "english_lexicon_weight": Range(0),
 }
 
 

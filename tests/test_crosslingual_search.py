@@ -5,10 +5,13 @@ import numpy as np
 import pytest
 
 from embedding.prepare import prepare_e5_small
-from index.language import keyword_weights, question_language
+from evaluation.lexicon import lexicon, model_one
+from index.language import keyword_query, keyword_weights, question_language
 from index.search import Searcher
 from ingest.pipeline import Ingester
 from settings import DEFAULT_MODEL, Settings
+from text.analysis import default_analyzer
+from text.translation import Lexicon, english_terms
 
 LIBRARY = {
     "goteborg.txt": "Göteborg har omkring 600 000 invånare och är Sveriges näst största stad. "
@@ -20,6 +23,11 @@ LIBRARY = {
     "vaccin.txt": "Vaccination mot covid-19 erbjuds alla vuxna i regionen. Boka tid på vårdcentralen eller via 1177.",
     "trains.txt": "The railway timetable changes in December each year, when new departures are added and old "
                   "ones are removed.",
+}
+LEXICON_LIBRARY = {
+    "stad.txt": "I Göteborg bor omkring 600 000 människor, och det är Sveriges näst största stad.",
+    "passports.txt": LIBRARY["passports.txt"],
+    "skog.txt": LIBRARY["skog.txt"],
 }
 
 
@@ -43,6 +51,48 @@ def test_same_weights_everywhere_is_todays_single_weight(settings):
     searcher = Searcher(replace(settings, keyword_weight=0.4, cross_language_keyword_weight=0.4))
     assert not searcher.weighs_languages
     assert searcher.keyword_weight("How many people live in Gothenburg?", ["sv", "en"]) == 0.4
+
+
+def test_lexicon_translates_english_stems_to_swedish_terms(tmp_path):
+    lexicon = Lexicon({"river": (("flod", 0.8), ("älv", 0.2)), "citi": (("stad", 0.9),)})
+    assert english_terms("Which rivers flow through the cities?") == ["river", "flow", "citi"]
+    assert lexicon.translate(["river", "flow", "citi"]) == {"flod": 0.8, "älv": 0.2, "stad": 0.9}
+    lexicon.write(tmp_path / "lexicon.tsv")
+    assert Lexicon.read(tmp_path / "lexicon.tsv") == lexicon
+
+
+def test_model_one_learns_which_word_translates_which():
+    pairs = [(["river", "citi"], ["flod", "stad"]), (["river"], ["flod"]), (["citi", "old"], ["stad", "gammal"]),
+             (["old"], ["gammal"])]
+    learned = lexicon(*model_one(pairs, iterations=10), min_count=1)
+    assert [term for term, _ in learned.translations["river"]][:1] == ["flod"]
+    assert [term for term, _ in learned.translations["citi"]][:1] == ["stad"]
+    assert learned.translations["river"][0][1] > 0.8
+
+
+def test_keyword_query_adds_translations_to_english_questions_only():
+    lexicon = Lexicon({"river": (("flod", 0.5),)})
+    english = keyword_query("Which river is the longest?", 2.0, lexicon)
+    own = keyword_query("Which river is the longest?", 0.0, lexicon)  # 0: off, as before
+    assert own == {term: 1 for term in default_analyzer().terms("Which river is the longest?")}
+    assert english == {**own, "flod": pytest.approx(1.0)}  # its own words are kept
+    swedish = "Vilken river är längst?"
+    assert keyword_query(swedish, 2.0, lexicon) == keyword_query(swedish, 0.0, lexicon)
+
+
+def test_the_lexicon_finds_the_swedish_answer_above_english_word_sharing(settings, tmp_path):
+    """The keyword side alone: with the shipped lexicon the Swedish passage that answers comes first; without
+    it, English words find only the English passage that shares them."""
+    settings = replace(settings, data_dir=tmp_path / "data")
+    (tmp_path / "docs").mkdir()
+    for name, text in LEXICON_LIBRARY.items():
+        (tmp_path / "docs" / name).write_text(text, encoding="utf-8")
+    Ingester(settings).add([tmp_path / "docs"])
+    question = "How many people live in the city?"
+    names = [h.document.file_name for h in Searcher(settings).search(question, k=3, mode="bm25")]
+    assert names[0] == "stad.txt" and "passports.txt" in names
+    off = Searcher(replace(settings, english_lexicon_weight=0.0)).search(question, k=3, mode="bm25")
+    assert [h.document.file_name for h in off] == ["passports.txt"]
 
 
 @pytest.mark.real_model
