@@ -76,8 +76,9 @@ def gather_evidence(question: str, hits: Sequence[Hit], idf: Callable[[list[str]
     terms, weights = weighted_terms(question, context, idf)
     passages = [set(analyzer.terms(hit.passage.text)) for hit in hits]
     coverage = max((weighted_coverage(terms, found, weights) for found in passages), default=0.0)
-    sentence_coverage = max((weighted_coverage(terms, set(analyzer.terms(sentence)), weights)
-                             for hit in hits for sentence in sentences(hit.passage.text)), default=0.0)
+    said = [sentence for hit in hits for sentence in sentences(hit.passage.text)]
+    sentence_coverage = max((weighted_coverage(terms, set(analyzer.terms(sentence)), weights) for sentence in said),
+                            default=0.0)
     found_anywhere = set().union(*passages) if passages else set()
     missing = max((w for t, w in zip(terms, weights) if t not in found_anywhere), default=0.0)
     missing = float(missing / weights.max()) if len(weights) and weights.max() > 0 else 0.0
