@@ -2,6 +2,7 @@
 Helpers the tests import (generated PDFs, where ../shared is) are in tests/helpers.py."""
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 
 import pytest
@@ -9,14 +10,24 @@ import pytest
 from settings import Settings
 
 
+def without_kalla_variables(patch: pytest.MonkeyPatch) -> None:
+    for name in [name for name in os.environ if name.startswith("KALLA_")]:
+        patch.delenv(name)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def no_kalla_variables_from_the_shell():
+    """KALLA_* from the developer's shell are gone for the whole session (put back after it), so that module-
+    and session-scoped fixtures, made before any test's own fixtures, read the defaults too."""
+    with pytest.MonkeyPatch.context() as patch:
+        without_kalla_variables(patch)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def isolated_state(tmp_path, monkeypatch):
-    """Every test gets its own data folder; KALLA_* from the developer's shell never leak in."""
-    import os
-
-    for name in list(os.environ):
-        if name.startswith("KALLA_"):
-            monkeypatch.delenv(name)
+    """Every test gets its own data folder; KALLA_* set by an earlier test never leak in."""
+    without_kalla_variables(monkeypatch)
     monkeypatch.setenv("KALLA_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("KALLA_USER", "testare")
 

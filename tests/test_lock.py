@@ -2,7 +2,6 @@
 import subprocess
 import sys
 import threading
-import time
 
 import pytest
 from click.testing import CliRunner
@@ -48,21 +47,27 @@ def test_second_ingest_with_no_wait_says_one_is_running(hashing_env, tmp_path):
 
 def test_second_ingest_waits_for_the_first(settings, tmp_path):
     (tmp_path / "a.txt").write_text("Föråldrade it-system hos myndigheter.", encoding="utf-8")
-    messages, release = [], threading.Event()
+    held, release, events = threading.Event(), threading.Event(), []
 
     def first_writer():
         with writer_lock(settings.data_dir):
-            release.wait(5)
+            held.set()
+            release.wait(30)  # until the second writer says it waits (or the test has failed)
+            events.append("first writer done")
+
+    def waiting(message: str) -> None:
+        events.append(message)
+        release.set()
 
     thread = threading.Thread(target=first_writer)
     thread.start()
-    time.sleep(0.2)
-    threading.Timer(0.5, release.set).start()
-    started = time.perf_counter()
-    report = Ingester(settings).add([tmp_path], on_wait=messages.append)
+    assert held.wait(30)
+    report = Ingester(settings).add([tmp_path], on_wait=waiting,
+                                    on_file=lambda path, outcome: events.append("second writer wrote"))
     thread.join()
     assert report.outcomes[0].outcome == "added"
-    assert time.perf_counter() - started >= 0.3 and len(messages) == 1 and "Väntar" in messages[0]
+    assert len(events) == 3 and "Väntar" in events[0], events
+    assert events[1:] == ["first writer done", "second writer wrote"]
     with pytest.raises(LibraryBusy):
         with writer_lock(settings.data_dir):
             with writer_lock(settings.data_dir, wait=False):

@@ -87,6 +87,18 @@ def browser_page(tmp_path):
             context.close()
 
 
+def script_run_finished(page) -> None:
+    """Wait until the app's script run has finished and its last elements are on the page."""
+    page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(timeout=60_000)
+
+
+def grid_drawn(page, grid) -> None:
+    """Wait until a data grid has its rows (the accessible cells it keeps beside the canvas it draws them on)
+    and the browser has painted a frame since."""
+    grid.locator('[role="gridcell"]').first.wait_for(state="attached", timeout=30_000)
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+
+
 def ask(page, question: str) -> None:
     box = page.get_by_placeholder("Ställ en fråga om dokumenten …")
     box.fill(question)
@@ -102,7 +114,7 @@ def test_question_cited_sources_and_pdf_page_in_a_real_browser(running_app, brow
     page.get_by_role("heading", name="Det här finns i biblioteket").wait_for(timeout=60_000)
     page.get_by_text("Pröva att fråga").wait_for(timeout=30_000)
     page.get_by_text("Senast tillagda").wait_for(timeout=30_000)
-    page.wait_for_timeout(1000)
+    script_run_finished(page)
     page.screenshot(path=str(ARTIFACTS / "opening-chat.png"), full_page=True)
     assert_accessible(page, "axe-report-opening.json")
 
@@ -200,8 +212,7 @@ def test_librarian_logs_in_and_uploads_a_document_in_a_real_browser(running_app,
     page.get_by_role("heading", name="Catalogue").wait_for(timeout=60_000)
     page.get_by_text("4 documents").wait_for(timeout=30_000)
     page.get_by_role("tab", name="Collections").wait_for(timeout=30_000)
-    page.get_by_test_id("stDataFrame").first.locator("canvas").first.wait_for(timeout=30_000)
-    page.wait_for_timeout(1500)  # the table draws on a canvas once its data has arrived
+    grid_drawn(page, page.get_by_test_id("stDataFrame").first)
     page.screenshot(path=str(ARTIFACTS / "librarian-catalogue-english.png"), full_page=True)
     assert_accessible(page, "axe-report-catalogue-english.json")
     page.get_by_role("link", name="Review").click()
@@ -276,6 +287,16 @@ def organisation_login(page, url: str, email: str) -> None:
     page.get_by_test_id("stSidebar").get_by_text(f"Inloggad som {email} (läsare)").wait_for(timeout=60_000)
 
 
+def logged_out(page, seconds: float = 30) -> None:
+    """Wait until the browser no longer holds Streamlit's login cookies (`_streamlit_user`, in chunks)."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while any(cookie["name"].startswith("_streamlit_user") for cookie in page.context.cookies()):
+        assert time.monotonic() < deadline, [cookie["name"] for cookie in page.context.cookies()]
+        time.sleep(0.1)
+
+
 def test_organisation_login_opens_a_restricted_collection_only_with_the_right_group(oidc_app, browser_page):
     page = browser_page
     organisation_login(page, oidc_app, "eva@myndighet.se")
@@ -291,7 +312,7 @@ def test_organisation_login_opens_a_restricted_collection_only_with_the_right_gr
         page.get_by_role("button", name="End session").click(timeout=10_000)
     except playwright.TimeoutError:
         pass
-    page.wait_for_timeout(1000)
+    logged_out(page)
     page.goto(oidc_app, wait_until="networkidle")
     page.get_by_test_id("stSidebar").get_by_text("Logga in", exact=True).first.wait_for(timeout=60_000)
 

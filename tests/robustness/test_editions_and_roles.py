@@ -6,22 +6,18 @@
 from __future__ import annotations
 
 import os
-import random
-import signal
 import subprocess
 import sys
-import time
 
 import pytest
 
 from app_session import log_in, start
 from corpus.access import ANONYMOUS
 from corpus.catalogue import Catalogue
-from corpus.collections import create_collection
 from corpus.filters import SearchFilters
-from corpus.review import review_items
-from corpus.users import NotAllowed, add_user, update_user
+from corpus.users import NotAllowed
 from desk.curation import Curator
+from helpers import kill_mid_action, moments_after_begun, record_kills
 from index.search import Searcher
 from ingest.pipeline import Ingester
 from settings import PROJECT_ROOT, Settings
@@ -40,7 +36,7 @@ def restricted_library(settings: Settings, tmp_path, review: bool = False) -> in
     (folder / "intern.txt").write_text(SECRET, encoding="utf-8")
     (folder / "kommun.txt").write_text(PUBLIC, encoding="utf-8")
     with Catalogue(settings.catalogue_path) as catalogue:
-        create_collection(catalogue.db, "Interna", "admin", access=("utredare",), requires_review=review)
+        catalogue.collections.create("Interna", "admin", access=("utredare",), requires_review=review)
     Ingester(settings).add([folder / "kommun.txt"])
     return Ingester(settings).add([folder / "intern.txt"], collection="Interna").outcomes[0].document_id
 
@@ -74,7 +70,7 @@ def test_a_new_edition_in_a_review_collection_waits_and_the_old_one_stays(settin
     assert new.id not in {hit.document.id for hit in hits}  # not even an unfiltered search cites it yet
     with Catalogue(settings.catalogue_path) as catalogue:
         assert catalogue.document(secret).status == "active"
-        assert [i.kind for i in review_items(catalogue.db, "open", new.id)].count("pending") == 1
+        assert [i.kind for i in catalogue.review.items("open", new.id)].count("pending") == 1
     Curator(settings, "admin").approve(new.id)
     with Catalogue(settings.catalogue_path) as catalogue:
         assert catalogue.document(secret).status == "superseded"
@@ -86,29 +82,27 @@ SEED = 20261201
 
 
 def test_a_killed_replace_never_publishes_the_restricted_edition(tmp_path):
-    """SIGKILL `corpus replace` at seeded moments (from start-up to publishing); after each kill and after
+    """SIGKILL `corpus replace` at seeded moments after it took the writer lock (the kills that landed
+    mid-action are counted in test-artifacts/kills/replace.txt; none fails the test); after each kill and after
     `check --repair`, an anonymous search never returns the new text and no edition is outside its
     collection; the last run finishes with one active edition."""
     env = {**{k: v for k, v in os.environ.items() if not k.startswith("KALLA_")},
            "KALLA_DATA_DIR": str(tmp_path / "data"), "KALLA_MODEL": "hashing", "KALLA_USER": "admin"}
     settings = Settings.from_env(env)
     secret = restricted_library(settings, tmp_path)
-    moments = random.Random(SEED)
+    moments, kills = moments_after_begun(SEED, KILLS, 0.0002, 4.0), []
     for attempt in range(KILLS + 1):
         new_file = tmp_path / f"ny-{attempt}.txt"
         new_file.write_text(NEW_SECRET + f" Version {attempt}.", encoding="utf-8")
         with Catalogue(settings.catalogue_path) as catalogue:
             current = next(d.id for d in catalogue.documents() if "Interna" in d.collections)
-        process = subprocess.Popen([sys.executable, "-m", "corpus", "replace", str(current), str(new_file)],
-                                   env=env, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                   start_new_session=True)
+        replace = ["corpus", "replace", str(current), str(new_file)]
         if attempt < KILLS:
-            time.sleep(moments.uniform(0.5, 4.0))
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=300)
-        if attempt == KILLS:
-            assert process.returncode == 0, process.stderr.read().decode()[-2000:]
+            kills.append(kill_mid_action(replace, env, moments[attempt]))
+        else:
+            finished = subprocess.run([sys.executable, "-m", *replace], env=env, cwd=PROJECT_ROOT,
+                                      capture_output=True, timeout=300)
+            assert finished.returncode == 0, finished.stderr.decode()[-2000:]
         for repair in (False, True):
             if repair:
                 subprocess.run([sys.executable, "-m", "corpus", "check", "--repair"], env=env, cwd=PROJECT_ROOT,
@@ -120,6 +114,7 @@ def test_a_killed_replace_never_publishes_the_restricted_edition(tmp_path):
                         assert document.collections == ("Interna",), (attempt, document)
                         assert document.replaces is not None, (attempt, document)
                 assert len([d for d in catalogue.documents() if "Interna" in d.collections]) == 1, attempt
+    record_kills("replace", kills)
     checked = subprocess.run([sys.executable, "-m", "corpus", "check"], env=env, cwd=PROJECT_ROOT,
                              capture_output=True, text=True, timeout=300)
     assert checked.returncode == 0, checked.stdout + checked.stderr
@@ -128,15 +123,15 @@ def test_a_killed_replace_never_publishes_the_restricted_edition(tmp_path):
 def test_a_demoted_or_disabled_user_cannot_act_in_the_library(settings, tmp_path):
     restricted_library(settings, tmp_path)
     with Catalogue(settings.catalogue_path) as catalogue:
-        add_user(catalogue.db, "root", PASSWORD, "admin")
-        add_user(catalogue.db, "anna", PASSWORD, "librarian")
+        catalogue.users.add("root", PASSWORD, "admin")
+        catalogue.users.add("anna", PASSWORD, "librarian")
         document = catalogue.documents()[0].id
         curator = Curator(settings, "anna")  # made while anna was a librarian
-        update_user(catalogue.db, "anna", role="reader", actor="root")
+        catalogue.users.update("anna", role="reader", actor="root")
     with pytest.raises(NotAllowed):
         curator.withdraw(document, "test")
     with Catalogue(settings.catalogue_path) as catalogue:
-        update_user(catalogue.db, "anna", role="librarian", disabled=True, actor="root")
+        catalogue.users.update("anna", role="librarian", disabled=True, actor="root")
     with pytest.raises(NotAllowed):
         curator.withdraw(document, "test")
     with Catalogue(settings.catalogue_path) as catalogue:
@@ -147,21 +142,21 @@ def test_a_demoted_or_disabled_user_loses_the_desk_in_the_open_session(hashing_e
     settings = Settings.from_env()
     restricted_library(settings, tmp_path)
     with Catalogue(settings.catalogue_path) as catalogue:
-        add_user(catalogue.db, "root", PASSWORD, "admin")
-        add_user(catalogue.db, "chef", PASSWORD, "admin")
+        catalogue.users.add("root", PASSWORD, "admin")
+        catalogue.users.add("chef", PASSWORD, "admin")
     app = log_in(start(), "chef", PASSWORD)
     app.switch_page("ui/pages/anvandare.py").run()
     assert "Användare" in [t.value for t in app.title]
 
     with Catalogue(settings.catalogue_path) as catalogue:  # demoted from the command line meanwhile
-        update_user(catalogue.db, "chef", role="librarian", actor="root")
+        catalogue.users.update("chef", role="librarian", actor="root")
     app.run()
     assert not app.exception, [e.value for e in app.exception]
     assert "Användare" not in [t.value for t in app.title]
     assert "Inloggad som chef (bibliotekarie)" in [c.value for c in app.sidebar.caption]
 
     with Catalogue(settings.catalogue_path) as catalogue:  # and then disabled
-        update_user(catalogue.db, "chef", disabled=True, actor="root")
+        catalogue.users.update("chef", disabled=True, actor="root")
     app.run()
     assert not app.exception, [e.value for e in app.exception]
     assert not any("Inloggad som chef" in c.value for c in app.sidebar.caption)
