@@ -31,8 +31,12 @@ def references(answer: Answer) -> list[Hit]:
     return answer.cited_hits if answer.sentences else answer.hits
 
 
+def headings(language: str) -> dict[str, str]:
+    return {name: message(key, language) for name, key in HEADINGS.items()}
+
+
 def to_markdown(answer: Answer, when: datetime | None = None) -> str:
-    words = HEADINGS.get(answer.language, HEADINGS["sv"])
+    words = headings(answer.language)
     when = when or datetime.now()
     lines = [f"# {words['question']}: {markdown_text(answer.question)}", "",
              f"*{words['made']} {when:%Y-%m-%d %H:%M}*", ""]
@@ -63,7 +67,7 @@ def to_markdown(answer: Answer, when: datetime | None = None) -> str:
 def to_pdf(answer: Answer, when: datetime | None = None) -> bytes:
     from fpdf import FPDF
 
-    words = HEADINGS.get(answer.language, HEADINGS["sv"])
+    words = headings(answer.language)
     when = when or datetime.now()
     pdf = FPDF(format="A4")
     pdf.set_margins(20, 20, 20)

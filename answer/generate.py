@@ -42,7 +42,7 @@ INSTRUCTIONS = {
 }
 
 
-class GeneratorFailed(RuntimeError):
+class GeneratorFailed(Problem, RuntimeError):
     """The language model could not give a usable answer; the reason is shown to the user."""
 
 
@@ -57,7 +57,7 @@ class OpenAICompatibleWriter:
 
     def __init__(self, url: str, model: str, api_key: str = "", timeout: float = 60.0) -> None:
         if not url:
-            raise GeneratorFailed("KALLA_GENERATOR_URL saknas")
+            raise GeneratorFailed("generator_no_url")
         self.url = url.rstrip("/") + "/chat/completions"
         self.model, self.api_key, self.timeout = model, api_key, timeout
         self.name = f"openai:{model or 'default'}"
@@ -74,13 +74,13 @@ class OpenAICompatibleWriter:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 reply = json.loads(response.read().decode("utf-8"))
         except (urllib.error.URLError, TimeoutError, OSError) as exc:
-            raise GeneratorFailed(f"servern svarar inte: {getattr(exc, 'reason', exc)}") from exc
+            raise GeneratorFailed("generator_no_reply", reason=str(getattr(exc, "reason", exc))) from exc
         except ValueError as exc:
-            raise GeneratorFailed("servern gav inget JSON-svar") from exc
+            raise GeneratorFailed("generator_not_json") from exc
         try:
             return str(reply["choices"][0]["message"]["content"])
         except (KeyError, IndexError, TypeError) as exc:
-            raise GeneratorFailed("oväntat svar från servern") from exc
+            raise GeneratorFailed("generator_odd_reply") from exc
 
 
 class LlamaCppWriter:
@@ -90,9 +90,10 @@ class LlamaCppWriter:
         try:
             from llama_cpp import Llama
         except ImportError as exc:
-            raise GeneratorFailed("llama-cpp-python är inte installerat (pip install llama-cpp-python)") from exc
+            raise GeneratorFailed("generator_no_llama_cpp") from exc
         if not model_path or not os.path.isfile(model_path):
-            raise GeneratorFailed(f"GGUF-filen finns inte: {model_path or '(KALLA_GENERATOR_MODEL_PATH saknas)'}")
+            raise GeneratorFailed("generator_no_gguf", path=model_path) if model_path else GeneratorFailed(
+                "generator_no_gguf_setting")
         self.model = Llama(model_path=model_path, n_ctx=4096, n_threads=os.cpu_count() or 2, verbose=False)
         self.name = f"llama-cpp:{os.path.basename(model_path)}"
 
@@ -104,14 +105,13 @@ class LlamaCppWriter:
 
 
 def writer_from_settings(settings: Settings) -> Writer | None:
-    if settings.generator == "openai":
+    """The language model that writes answers; None for extractive answers (the settings allow no other)."""
+    if settings.generator == Generator.OPENAI:
         return OpenAICompatibleWriter(settings.generator_url, settings.generator_model,
                                       settings.generator_api_key, settings.generator_timeout)
-    if settings.generator == "llama-cpp":
+    if settings.generator == Generator.LLAMA_CPP:
         return LlamaCppWriter(settings.generator_model_path)
-    if settings.generator == "extractive":
-        return None
-    raise ValueError(f"Okänd KALLA_GENERATOR {settings.generator!r}: välj extractive, openai eller llama-cpp")
+    return None
 
 
 def prompt(answer: Answer) -> tuple[str, str]:
@@ -152,14 +152,14 @@ def write_grounded(writer: Writer, answer: Answer) -> Answer:
         system, user = prompt(answer)
         reply = writer.complete(system, user)
     except GeneratorFailed as exc:
-        return fallback(str(exc))
+        return fallback(exc.text(answer.language))
     except Exception as exc:  # a model or server failing in any way must not break the chat
         return fallback(f"{type(exc).__name__}: {exc}")
     if NO_ANSWER in reply.upper():
-        return fallback("modellen fann inget svar i passagerna")
+        return fallback(message("generator_found_nothing", answer.language))
     sentences, removed = grounded_sentences(reply, answer)
     if not sentences:
-        return fallback("inga meningar med giltig källhänvisning")
+        return fallback(message("generator_no_cited_sentence", answer.language))
     cited = {s.source for s in sentences}
     notice = message("generator_pruned", answer.language, count=removed) if removed else None
     return replace(answer, sentences=sentences, cited=cited, written_by=writer.name, notice=notice,

@@ -90,7 +90,7 @@ def create_app(settings: Settings | None = None, max_body: int = MAX_BODY_BYTES,
                max_upload: int = MAX_UPLOAD_BYTES) -> FastAPI:
     settings = settings or Settings.from_env()
     app = FastAPI(title="Källa", version="0.2.0", docs_url=None, redoc_url=None,
-                  description="Frågor till biblioteket med källhänvisning ned till sidan, och bibliotekariens åtgärder.")
+                  description=message("api_description"))
     app.add_middleware(Guard, gate=Gate(settings), max_body=max_body, max_upload=max_upload)
     add_documentation(app)
     built: list[Assistant] = []
@@ -167,16 +167,18 @@ def create_app(settings: Settings | None = None, max_body: int = MAX_BODY_BYTES,
                series: Annotated[str | None, Form(max_length=200)] = None,
                authority: Annotated[str | None, Form(max_length=500)] = None,
                published: Annotated[str | None, Form(max_length=10)] = None,
-               collection: Annotated[str | None, Form(max_length=200)] = None) -> dict:
+               collection: Annotated[str | None, Form(max_length=200)] = None,
+               accept_language: Annotated[str | None, Header()] = None) -> dict:
+        language = preferred_language(accept_language)
         metadata = DocumentMetadata(series=series or None, authority=authority or None,
                                     published=checked_date(published))
         with tempfile.TemporaryDirectory() as folder:
-            staged = stage_uploads(Path(folder), ((item.filename or "fil", item.file) for item in files))
+            staged = stage_uploads(Path(folder), ((item.filename or message("upload_file_fallback", language), item.file) for item in files))
             report = Ingester(_acting(settings, who), assistant().searcher.embedder).add(
                 list(staged), metadata, collection=collection or None, arguments=f"api upload by {who.name}",
                 sources=staged, wait=False)
-        return {"summary": report.summary(), "outcomes": [
-            {"file": shown_name(o.path), "outcome": o.outcome, "document_id": o.document_id, "message": o.message,
+        return {"summary": report.summary(language), "outcomes": [
+            {"file": shown_name(o.path), "outcome": o.outcome, "document_id": o.document_id, "message": o.text(language),
              "passages": o.passages, "needs_review": o.needs_review} for o in report.outcomes]}
 
     @app.post("/documents/{document_id}/withdraw", summary="Withdraw a document (librarian)")

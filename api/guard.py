@@ -23,8 +23,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from corpus.access import Viewer
 from corpus.catalogue import Catalogue
-from corpus.tokens import record_refusal, token_id, token_user
-from corpus.users import enabled_viewer
+from corpus.tokens import token_id
 from settings import Settings
 from text.messages import message, preferred_language
 from text.problems import Problem
@@ -104,8 +103,8 @@ class Gate:
             recently = self._verified.get(key, 0.0) > time.monotonic()
         if recently:
             with Catalogue(self.settings.catalogue_path) as catalogue:
-                name = token_user(catalogue.db, text, verify=False)
-                who = enabled_viewer(catalogue.db, name) if name else None
+                name = catalogue.tokens.user_of(text, verify=False)
+                who = catalogue.users.enabled_viewer(name) if name else None
             if who is None:
                 raise Unauthenticated("api_token_invalid")
             return who
@@ -118,13 +117,13 @@ class Gate:
         with Catalogue(self.settings.catalogue_path) as catalogue:
             with self.checks:
                 self._refuse_if_throttled(limits)  # again: failures may have come while this one waited
-                name = token_user(catalogue.db, text)
-            who = enabled_viewer(catalogue.db, name) if name else None
+                name = catalogue.tokens.user_of(text)
+            who = catalogue.users.enabled_viewer(name) if name else None
             if who is None:
                 for name in limits:
                     self.throttle.fail(name)
                 throttled = any(self.throttle.wait(name, limit) > 0 for name, limit in limits.items())
-                record_refusal(catalogue.db, text, client, throttled)
+                catalogue.tokens.record_refusal(text, client, throttled)
                 raise Unauthenticated("api_token_invalid")
         with self._lock:
             now = time.monotonic()

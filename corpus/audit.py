@@ -49,3 +49,18 @@ def entries(db: sqlite3.Connection, document_id: int | None = None, actor: str |
     load = lambda text: json.loads(text) if text else None
     return [AuditEntry(row["id"], row["at"], row["actor"], row["action"], row["document_id"], row["subject"],
                        load(row["before"]), load(row["after"])) for row in rows]
+
+
+class Audit:
+    """The audit log (`catalogue.audit`): an entry is written inside the caller's transaction."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def record(self, actor: str, action: str, document_id: int | None = None, subject: str | None = None,
+               before: dict | None = None, after: dict | None = None) -> None:
+        record(self._db, actor, action, document_id, subject, before, after)
+
+    def entries(self, document_id: int | None = None, actor: str | None = None, action: str | None = None,
+                limit: int = 200) -> list[AuditEntry]:
+        return entries(self._db, document_id, actor, action, limit)

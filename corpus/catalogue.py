@@ -2,16 +2,32 @@
 from __future__ import annotations
 
 import sqlite3
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
-from typing import ContextManager, Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 
 from corpus.access import EVERYTHING, Viewer, visible_clause
+from corpus.audit import Audit
+from corpus.collections import Collections
+from corpus.conversations import Conversations
 from corpus.db import connect, transaction, utc_now
+from corpus.duplicates import Duplicates
+from corpus.feedback import FeedbackLog
 from corpus.filters import SearchFilters
 from corpus.records import METADATA_FIELDS, STATUSES, Document, DocumentMetadata, Passage, PassageDraft
+from corpus.review import Review
+from corpus.tokens import Tokens
+from corpus.users import Users
+from text.messages import message
+from text.problems import Problem
+
+
+class UnknownValue(Problem, ValueError):
+    """A field, column, status or format that is none of those known."""
 
 
 @dataclass(frozen=True)
@@ -31,12 +47,53 @@ class NewDocument:
 
 
 class Catalogue:
+    """The one door to the database: documents, passages and ingest history as methods here, the rest as
+    repositories (`catalogue.users`, `.collections`, `.conversations`, `.tokens`, `.review`, `.audit`,
+    `.duplicates`, `.feedback`). Outside corpus/ nothing touches the connection (tests/test_one_door.py)."""
+
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self.db = connect(self.path)
+        self._db = connect(self.path)
+
+    # The repositories, each made when first used (a search opens the catalogue and needs none of them).
+    @cached_property
+    def users(self) -> Users:
+        return Users(self._db)
+
+    @cached_property
+    def collections(self) -> Collections:
+        return Collections(self._db)
+
+    @cached_property
+    def conversations(self) -> Conversations:
+        return Conversations(self._db)
+
+    @cached_property
+    def tokens(self) -> Tokens:
+        return Tokens(self._db)
+
+    @cached_property
+    def review(self) -> Review:
+        return Review(self._db)
+
+    @cached_property
+    def audit(self) -> Audit:
+        return Audit(self._db)
+
+    @cached_property
+    def duplicates(self) -> Duplicates:
+        return Duplicates(self._db)
+
+    @cached_property
+    def feedback(self) -> FeedbackLog:
+        return FeedbackLog(self._db)
 
     def close(self) -> None:
-        self.db.close()
+        self._db.close()
+
+    def snapshot_to(self, destination: Path) -> None:
+        """A copy of the whole catalogue as it is at one moment (SQLite `VACUUM INTO`), in a new file."""
+        self._db.execute("VACUUM INTO ?", (str(destination),))
 
     def __enter__(self) -> Catalogue:
         return self
@@ -44,13 +101,16 @@ class Catalogue:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def transaction(self) -> ContextManager[sqlite3.Connection]:
-        return transaction(self.db)
+    @contextmanager
+    def transaction(self) -> Iterator[Catalogue]:
+        """One write transaction: what is written inside lands together or not at all."""
+        with transaction(self._db):
+            yield self
 
     # --- documents -------------------------------------------------------------------------
     def find_by_hash(self, content_hash: str) -> Document | None:
         """The document with exactly this content, whatever its status (active ones first)."""
-        row = self.db.execute(
+        row = self._db.execute(
             "SELECT * FROM documents WHERE content_hash = ? ORDER BY status != 'active', id LIMIT 1",
             (content_hash,)).fetchone()
         return self._document(row) if row else None
@@ -59,7 +119,7 @@ class Catalogue:
         """As find_by_hash, passing over the documents `excluded` (e.g. those whose content leaves them in this
         run: withdrawn or replaced)."""
         excluded = set(excluded)
-        for row in self.db.execute("SELECT * FROM documents WHERE content_hash = ? ORDER BY status != 'active', id",
+        for row in self._db.execute("SELECT * FROM documents WHERE content_hash = ? ORDER BY status != 'active', id",
                                    (content_hash,)):
             if row["id"] not in excluded:
                 return self._document(row)
@@ -67,7 +127,7 @@ class Catalogue:
 
     def find_current_by_source(self, source_path: str) -> Document | None:
         """The active or pending document last added from this path."""
-        row = self.db.execute(
+        row = self._db.execute(
             "SELECT * FROM documents WHERE source_path = ? AND status IN ('active', 'pending') "
             "ORDER BY id DESC LIMIT 1", (source_path,)).fetchone()
         return self._document(row) if row else None
@@ -75,7 +135,7 @@ class Catalogue:
     def document(self, document_id: int, viewer: Viewer = EVERYTHING) -> Document | None:
         """The document, if it exists and the viewer may see it."""
         visible, parameters = visible_clause(viewer)
-        row = self.db.execute(f"SELECT * FROM documents d WHERE d.id = ? AND {visible}",
+        row = self._db.execute(f"SELECT * FROM documents d WHERE d.id = ? AND {visible}",
                               (document_id, *parameters)).fetchone()
         return self._document(row) if row else None
 
@@ -86,9 +146,9 @@ class Catalogue:
 
     def documents(self, status: str | None = "active") -> list[Document]:
         if status is None:
-            rows = self.db.execute("SELECT * FROM documents ORDER BY id")
+            rows = self._db.execute("SELECT * FROM documents ORDER BY id")
         else:
-            rows = self.db.execute("SELECT * FROM documents WHERE status = ? ORDER BY id", (status,))
+            rows = self._db.execute("SELECT * FROM documents WHERE status = ? ORDER BY id", (status,))
         return [self._document(row) for row in rows]
 
     def find_documents(self, text: str | None = None, status: str | None = None, series: str | None = None,
@@ -113,13 +173,13 @@ class Catalogue:
             clauses.append("EXISTS (SELECT 1 FROM document_collections dc JOIN collections c ON c.id = "
                            "dc.collection_id WHERE dc.document_id = d.id AND c.name = ?)")
             parameters.append(collection)
-        rows = self.db.execute(f"SELECT d.* FROM documents d WHERE {' AND '.join(clauses)} ORDER BY d.id", parameters)
+        rows = self._db.execute(f"SELECT d.* FROM documents d WHERE {' AND '.join(clauses)} ORDER BY d.id", parameters)
         return [self._document(row) for row in rows]
 
     def insert_document(self, new: NewDocument, user: str | None, status: str = "active") -> int:
         now = utc_now()
         meta = new.metadata
-        cursor = self.db.execute(
+        cursor = self._db.execute(
             f"""INSERT INTO documents (content_hash, source_path, stored_path, file_name, media_type,
                    size_bytes, {", ".join(METADATA_FIELDS)}, language,
                    page_count, extractor, status, added_at, updated_at, added_by)
@@ -134,8 +194,8 @@ class Catalogue:
     def replace_content(self, document_id: int, new: NewDocument) -> None:
         """A changed file: new hash, new metadata as given and (by the caller) new passages."""
         meta = new.metadata
-        self.db.execute("DELETE FROM passages WHERE document_id = ?", (document_id,))
-        self.db.execute(
+        self._db.execute("DELETE FROM passages WHERE document_id = ?", (document_id,))
+        self._db.execute(
             f"""UPDATE documents SET content_hash = ?, stored_path = ?, file_name = ?, media_type = ?,
                    size_bytes = ?, language = ?, page_count = ?, extractor = ?, updated_at = ?,
                    {", ".join(f"{name} = ?" for name in METADATA_FIELDS)}
@@ -149,56 +209,91 @@ class Catalogue:
         """Set the given metadata fields (names from METADATA_FIELDS only)."""
         unknown = set(values) - set(METADATA_FIELDS)
         if unknown:
-            raise ValueError(f"okända fält: {', '.join(sorted(unknown))}")
+            raise UnknownValue("catalogue_unknown_fields", fields=", ".join(sorted(unknown)))
         if values:
-            self.db.execute(f"UPDATE documents SET {', '.join(f'{name} = ?' for name in values)}, updated_at = ? "
+            self._db.execute(f"UPDATE documents SET {', '.join(f'{name} = ?' for name in values)}, updated_at = ? "
                             "WHERE id = ?", (*values.values(), utc_now(), document_id))
 
     def change_tags(self, document_id: int, add: Iterable[str] = (), remove: Iterable[str] = ()) -> None:
         self._set_tags(document_id, [tag.strip() for tag in add if tag.strip()])
-        self.db.executemany("DELETE FROM document_tags WHERE document_id = ? AND tag = ?",
+        self._db.executemany("DELETE FROM document_tags WHERE document_id = ? AND tag = ?",
                             [(document_id, tag.strip()) for tag in remove])
 
     def move_source(self, document_id: int, source_path: str, file_name: str) -> None:
         """The document's file now lives at another path (renamed or moved, same content)."""
-        self.db.execute("UPDATE documents SET source_path = ?, file_name = ?, updated_at = ? WHERE id = ?",
+        self._db.execute("UPDATE documents SET source_path = ?, file_name = ?, updated_at = ? WHERE id = ?",
                         (source_path, file_name, utc_now(), document_id))
+
+    def delete_document(self, document_id: int) -> None:
+        """The document gone for good, with its passages, vectors and tags (the schema cascades)."""
+        self._db.execute("DELETE FROM documents WHERE id = ?", (document_id,))
+
+    def document_count(self) -> int:
+        """Every document, whatever its status."""
+        return int(self._db.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
+
+    def ever_held_documents(self) -> bool:
+        """Whether the catalogue holds a document, whatever its status, or ever added one (deleted since)."""
+        return (self._db.execute("SELECT 1 FROM documents LIMIT 1").fetchone() or self._db.execute(
+            "SELECT 1 FROM ingest_events WHERE outcome IN ('added', 'updated') LIMIT 1").fetchone()) is not None
+
+    def ids_matching(self, column: str, value: str) -> list[int]:
+        """Ids of the documents, earlier editions left out, whose content_hash, identifier or file_name is `value`."""
+        if column not in ("content_hash", "identifier", "file_name"):
+            raise UnknownValue("catalogue_unknown_column", column=column)
+        return [row[0] for row in self._db.execute(
+            f"SELECT id FROM documents WHERE {column} = ? AND status != 'superseded'", (value,))]
+
+    def ids_from_files(self, paths: Sequence[str], hashes: Sequence[str], statuses: Sequence[str]) -> list[int]:
+        """Ids of the documents with one of these statuses added from one of these paths or with one of these
+        contents, in order."""
+        marks = lambda values: ",".join("?" * len(values))  # noqa: E731
+        rows = self._db.execute(
+            f"SELECT id FROM documents WHERE status IN ({marks(statuses)}) "
+            f"AND (source_path IN ({marks(paths)}) OR content_hash IN ({marks(hashes)})) ORDER BY id",
+            (*statuses, *paths, *hashes))
+        return [row[0] for row in rows.fetchall()]
+
+    def stored_originals(self) -> list[tuple[int, str, str]]:
+        """(id, stored path, content hash) of every document, in order."""
+        return [tuple(row) for row in self._db.execute(
+            "SELECT id, stored_path, content_hash FROM documents ORDER BY id").fetchall()]
 
     def refers_to_original(self, stored_path: str) -> bool:
         """Whether any document (whatever its status: an earlier edition too) keeps this stored original."""
-        return self.db.execute("SELECT 1 FROM documents WHERE stored_path = ? LIMIT 1",
+        return self._db.execute("SELECT 1 FROM documents WHERE stored_path = ? LIMIT 1",
                                (stored_path,)).fetchone() is not None
 
     def documents_from(self, folder: str) -> list[Document]:
         """Active or pending documents whose file was added from inside `folder` (a resolved path)."""
         prefix = folder.rstrip("/") + "/"
-        rows = self.db.execute("SELECT * FROM documents WHERE status IN ('active', 'pending') "
+        rows = self._db.execute("SELECT * FROM documents WHERE status IN ('active', 'pending') "
                                "AND substr(source_path, 1, ?) = ? ORDER BY id", (len(prefix), prefix))
         return [self._document(row) for row in rows]
 
     def withdrawn_by_sync_from(self, folder: str, mark: str) -> list[Document]:
         """Withdrawn documents from inside `folder` whose withdrawal note ends with `mark` (a folder sync's)."""
         prefix = folder.rstrip("/") + "/"
-        rows = self.db.execute("SELECT * FROM documents WHERE status = 'withdrawn' AND substr(source_path, 1, ?) = ? "
+        rows = self._db.execute("SELECT * FROM documents WHERE status = 'withdrawn' AND substr(source_path, 1, ?) = ? "
                                "AND status_note LIKE ? ORDER BY id", (len(prefix), prefix, f"%{mark}"))
         return [self._document(row) for row in rows]
 
     def set_status(self, document_id: int, status: str, note: str | None) -> None:
         if status not in STATUSES:
-            raise ValueError(f"okänd status {status!r}")
-        self.db.execute("UPDATE documents SET status = ?, status_note = ?, updated_at = ? WHERE id = ?",
+            raise UnknownValue("catalogue_unknown_status", status=status)
+        self._db.execute("UPDATE documents SET status = ?, status_note = ?, updated_at = ? WHERE id = ?",
                         (status, note, utc_now(), document_id))
 
     def set_pages_needing_ocr(self, document_id: int, pages: tuple[int, ...]) -> None:
-        self.db.execute("UPDATE documents SET pages_needing_ocr = ? WHERE id = ?",
+        self._db.execute("UPDATE documents SET pages_needing_ocr = ? WHERE id = ?",
                         (",".join(map(str, pages)) or None, document_id))
 
     def set_replaces(self, document_id: int, earlier_id: int) -> None:
-        self.db.execute("UPDATE documents SET replaces = ? WHERE id = ?", (earlier_id, document_id))
+        self._db.execute("UPDATE documents SET replaces = ? WHERE id = ?", (earlier_id, document_id))
 
     def requires_review(self, document_id: int) -> bool:
         """Whether one of the document's collections holds new documents for review."""
-        return self.db.execute(
+        return self._db.execute(
             "SELECT 1 FROM document_collections dc JOIN collections c ON c.id = dc.collection_id "
             "WHERE dc.document_id = ? AND c.requires_review", (document_id,)).fetchone() is not None
 
@@ -214,16 +309,16 @@ class Catalogue:
         return found
 
     def _set_tags(self, document_id: int, tags: Iterable[str]) -> None:
-        self.db.executemany("INSERT OR IGNORE INTO document_tags (document_id, tag) VALUES (?, ?)",
+        self._db.executemany("INSERT OR IGNORE INTO document_tags (document_id, tag) VALUES (?, ?)",
                             [(document_id, tag) for tag in tags])
 
     def tags(self, document_id: int) -> tuple[str, ...]:
-        rows = self.db.execute("SELECT tag FROM document_tags WHERE document_id = ? ORDER BY tag",
+        rows = self._db.execute("SELECT tag FROM document_tags WHERE document_id = ? ORDER BY tag",
                                (document_id,))
         return tuple(row[0] for row in rows)
 
     def collections_of(self, document_id: int) -> tuple[str, ...]:
-        rows = self.db.execute(
+        rows = self._db.execute(
             "SELECT c.name FROM collections c JOIN document_collections dc ON dc.collection_id = c.id "
             "WHERE dc.document_id = ? ORDER BY lower(c.name)", (document_id,))
         return tuple(row[0] for row in rows)
@@ -246,13 +341,13 @@ class Catalogue:
                         model: str) -> list[int]:
         ids = []
         for draft, vector in zip(drafts, vectors, strict=True):
-            cursor = self.db.execute(
+            cursor = self._db.execute(
                 """INSERT INTO passages (document_id, ordinal, text, page_number, page_label,
                        char_start, char_end, language, ocr) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 (document_id, draft.ordinal, draft.text, draft.page_number, draft.page_label,
                  draft.char_start, draft.char_end, draft.language, int(draft.ocr)))
             passage_id = int(cursor.lastrowid)
-            self.db.execute("INSERT INTO embeddings (passage_id, model, vector) VALUES (?, ?, ?)",
+            self._db.execute("INSERT INTO embeddings (passage_id, model, vector) VALUES (?, ?, ?)",
                             (passage_id, model, np.asarray(vector, dtype=np.float32).tobytes()))
             ids.append(passage_id)
         return ids
@@ -262,18 +357,18 @@ class Catalogue:
         for start in range(0, len(ids), 500):
             chunk = [int(i) for i in ids[start:start + 500]]
             marks = ",".join("?" * len(chunk))
-            for row in self.db.execute(f"SELECT * FROM passages WHERE id IN ({marks})", chunk):
+            for row in self._db.execute(f"SELECT * FROM passages WHERE id IN ({marks})", chunk):
                 found[row["id"]] = _passage(row)
         return found
 
     def document_passages(self, document_id: int) -> list[Passage]:
-        rows = self.db.execute("SELECT * FROM passages WHERE document_id = ? ORDER BY ordinal",
+        rows = self._db.execute("SELECT * FROM passages WHERE document_id = ? ORDER BY ordinal",
                                (document_id,))
         return [_passage(row) for row in rows]
 
     def indexable_passage_ids(self, model: str) -> np.ndarray:
         """Ids of passages of active documents that have a vector for `model`."""
-        rows = self.db.execute(
+        rows = self._db.execute(
             """SELECT p.id FROM passages p JOIN documents d ON d.id = p.document_id
                JOIN embeddings e ON e.passage_id = p.id AND e.model = ?
                WHERE d.status = 'active' ORDER BY p.id""", (model,))
@@ -282,13 +377,13 @@ class Catalogue:
     def passage_ids_matching(self, filters: SearchFilters) -> np.ndarray:
         """Ids of passages of active documents that pass the search filters."""
         where, parameters = filters.sql()
-        rows = self.db.execute(
+        rows = self._db.execute(
             f"SELECT p.id FROM passages p JOIN documents d ON d.id = p.document_id WHERE {where} ORDER BY p.id",
             parameters)
         return np.fromiter((row[0] for row in rows), dtype=np.int64)
 
     def passages_missing_vectors(self, model: str) -> list[Passage]:
-        rows = self.db.execute(
+        rows = self._db.execute(
             """SELECT p.* FROM passages p JOIN documents d ON d.id = p.document_id
                WHERE d.status = 'active' AND NOT EXISTS (
                    SELECT 1 FROM embeddings e WHERE e.passage_id = p.id AND e.model = ?)
@@ -296,12 +391,12 @@ class Catalogue:
         return [_passage(row) for row in rows]
 
     def store_vectors(self, ids: Sequence[int], vectors: np.ndarray, model: str) -> None:
-        self.db.executemany(
+        self._db.executemany(
             "INSERT OR REPLACE INTO embeddings (passage_id, model, vector) VALUES (?, ?, ?)",
             [(int(i), model, np.asarray(v, dtype=np.float32).tobytes()) for i, v in zip(ids, vectors)])
 
     def vector_dimension(self, model: str) -> int | None:
-        row = self.db.execute("SELECT length(vector) FROM embeddings WHERE model = ? LIMIT 1", (model,)).fetchone()
+        row = self._db.execute("SELECT length(vector) FROM embeddings WHERE model = ? LIMIT 1", (model,)).fetchone()
         return int(row[0]) // 4 if row else None
 
     def vectors(self, ids: Sequence[int], model: str, dimension: int) -> np.ndarray:
@@ -310,7 +405,7 @@ class Catalogue:
         for start in range(0, len(ids), 500):
             chunk = [int(i) for i in ids[start:start + 500]]
             marks = ",".join("?" * len(chunk))
-            rows = self.db.execute(
+            rows = self._db.execute(
                 f"SELECT passage_id, vector FROM embeddings WHERE model = ? AND passage_id IN ({marks})",
                 [model, *chunk])
             for passage_id, blob in rows:
@@ -319,43 +414,70 @@ class Catalogue:
 
     # --- ingest history ------------------------------------------------------------------------
     def start_run(self, user: str | None, arguments: str) -> int:
-        cursor = self.db.execute("INSERT INTO ingest_runs (started_at, user, arguments) VALUES (?, ?, ?)",
+        cursor = self._db.execute("INSERT INTO ingest_runs (started_at, user, arguments) VALUES (?, ?, ?)",
                                  (utc_now(), user, arguments))
         return int(cursor.lastrowid)
 
     def close_abandoned_runs(self) -> int:
         """Runs still marked running were killed (the caller holds the writer lock, so none is running)."""
-        return self.db.execute("UPDATE ingest_runs SET status = 'interrupted', finished_at = ? "
+        return self._db.execute("UPDATE ingest_runs SET status = 'interrupted', finished_at = ? "
                                "WHERE status = 'running'", (utc_now(),)).rowcount
 
     def finish_run(self, run_id: int, status: str) -> None:
-        self.db.execute("UPDATE ingest_runs SET finished_at = ?, status = ? WHERE id = ?",
+        self._db.execute("UPDATE ingest_runs SET finished_at = ?, status = ? WHERE id = ?",
                         (utc_now(), status, run_id))
 
     def record_event(self, run_id: int, path: str, content_hash: str | None, outcome: str,
                      message: str = "", document_id: int | None = None) -> None:
-        self.db.execute(
+        self._db.execute(
             """INSERT INTO ingest_events (run_id, path, content_hash, outcome, message, document_id, at)
                VALUES (?, ?, ?, ?, ?, ?, ?)""",
             (run_id, path, content_hash, outcome, message, document_id, utc_now()))
 
     def ingest_history(self, document_id: int) -> list[sqlite3.Row]:
         """Every ingest event of a document, oldest first, with who ran it."""
-        return self.db.execute("SELECT e.*, r.user FROM ingest_events e JOIN ingest_runs r ON r.id = e.run_id "
+        return self._db.execute("SELECT e.*, r.user FROM ingest_events e JOIN ingest_runs r ON r.id = e.run_id "
                                "WHERE e.document_id = ? ORDER BY e.id", (document_id,)).fetchall()
 
+    def ingest_runs(self) -> list[sqlite3.Row]:
+        """Every ingest run, oldest first."""
+        return self._db.execute("SELECT * FROM ingest_runs ORDER BY id").fetchall()
+
+    def ingest_events(self) -> list[sqlite3.Row]:
+        """Every ingest event, oldest first."""
+        return self._db.execute("SELECT * FROM ingest_events ORDER BY id").fetchall()
+
     def failures(self, limit: int = 100) -> list[sqlite3.Row]:
-        return self.db.execute(
+        return self._db.execute(
             "SELECT * FROM ingest_events WHERE outcome = 'failed' ORDER BY id DESC LIMIT ?",
             (limit,)).fetchall()
 
+    def integrity_problems(self) -> tuple[str, list[tuple[str, int, str]]]:
+        """SQLite's own check ('ok' when sound) and the rows pointing at rows that are missing (table, row id,
+        the table missing the row)."""
+        result = self._db.execute("PRAGMA integrity_check").fetchone()[0]
+        return result, [(row[0], row[1], row[2]) for row in self._db.execute("PRAGMA foreign_key_check")]
+
+    def tallies(self) -> Tallies:
+        """Documents by status (all) and by series, year and language (active ones); failed ingests; open reviews."""
+        grouped = lambda sql: {str(k) if k is not None else message("unknown_common"): int(n) for k, n in self._db.execute(sql)}  # noqa: E731
+        count = lambda sql: int(self._db.execute(sql).fetchone()[0])  # noqa: E731
+        active = "FROM documents WHERE status = 'active'"
+        return Tallies(
+            by_status=grouped("SELECT status, COUNT(*) FROM documents GROUP BY status ORDER BY status"),
+            by_series=grouped(f"SELECT series, COUNT(*) {active} GROUP BY series ORDER BY COUNT(*) DESC, series"),
+            by_year=grouped(f"SELECT substr(published, 1, 4), COUNT(*) {active} GROUP BY 1 ORDER BY 1"),
+            by_language=grouped(f"SELECT language, COUNT(*) {active} GROUP BY language ORDER BY COUNT(*) DESC"),
+            failed_ingests=count("SELECT COUNT(*) FROM ingest_events WHERE outcome = 'failed'"),
+            open_reviews=count("SELECT COUNT(*) FROM review_items WHERE status = 'open'"))
+
     def has_restricted_collections(self) -> bool:
-        return self.db.execute("SELECT 1 FROM collection_access LIMIT 1").fetchone() is not None
+        return self._db.execute("SELECT 1 FROM collection_access LIMIT 1").fetchone() is not None
 
     def counts(self, viewer: Viewer = EVERYTHING) -> dict[str, int]:
         """Active documents and passages the viewer may see."""
         visible, parameters = visible_clause(viewer)
-        one = lambda sql: int(self.db.execute(sql, parameters).fetchone()[0])  # noqa: E731
+        one = lambda sql: int(self._db.execute(sql, parameters).fetchone()[0])  # noqa: E731
         return {
             "documents": one(f"SELECT COUNT(*) FROM documents d WHERE d.status = 'active' AND {visible}"),
             "passages": one("SELECT COUNT(*) FROM passages p JOIN documents d ON d.id = p.document_id "
@@ -366,7 +488,7 @@ class Catalogue:
         """The values search filters can take in the active library, as far as the viewer may see it."""
         visible, parameters = visible_clause(viewer)
         active = f"d.status = 'active' AND {visible}"
-        column = lambda sql: [row[0] for row in self.db.execute(sql, parameters) if row[0]]  # noqa: E731
+        column = lambda sql: [row[0] for row in self._db.execute(sql, parameters) if row[0]]  # noqa: E731
         years = column(f"SELECT DISTINCT substr(d.published, 1, 4) FROM documents d "
                        f"WHERE {active} AND d.published GLOB '[0-9][0-9][0-9][0-9]*' ORDER BY 1")
         return Facets(
@@ -376,6 +498,16 @@ class Catalogue:
             tags=column("SELECT DISTINCT t.tag FROM document_tags t JOIN documents d ON d.id = t.document_id "
                         f"WHERE {active} ORDER BY lower(t.tag)"),
             years=[int(year) for year in years])
+
+
+@dataclass(frozen=True)
+class Tallies:
+    by_status: dict[str, int]
+    by_series: dict[str, int]
+    by_year: dict[str, int]
+    by_language: dict[str, int]
+    failed_ingests: int
+    open_reviews: int
 
 
 @dataclass(frozen=True)

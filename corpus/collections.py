@@ -116,3 +116,35 @@ def _collection(db: sqlite3.Connection, row: sqlite3.Row) -> Collection:
         "SELECT principal FROM collection_access WHERE collection_id = ? ORDER BY principal", (row["id"],)))
     return Collection(row["id"], row["name"], row["description"], bool(row["requires_review"]), access,
                       int(row["documents"]))
+
+
+class Collections:
+    """The collections and which documents they hold (`catalogue.collections`): writes inside the caller's
+    transaction."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def all(self) -> list[Collection]:
+        return collections(self._db)
+
+    def named(self, name: str) -> Collection:
+        """The collection of that name; UnknownCollection when there is none."""
+        return collection(self._db, name)
+
+    def create(self, name: str, actor: str, description: str | None = None, requires_review: bool = False,
+               access: tuple[str, ...] = ()) -> Collection:
+        return create_collection(self._db, name, actor, description, requires_review, access)
+
+    def update(self, name: str, actor: str, requires_review: bool | None = None, access: tuple[str, ...] | None = None,
+               description: str | None = None) -> Collection:
+        return update_collection(self._db, name, actor, requires_review, access, description)
+
+    def put(self, document_id: int, name: str) -> bool:
+        return put_in_collection(self._db, document_id, name)
+
+    def take_out(self, document_id: int, name: str) -> bool:
+        return take_out_of_collection(self._db, document_id, name)
+
+    def restricted_of(self, document_id: int) -> list[str]:
+        return restricted_collections_of(self._db, document_id)

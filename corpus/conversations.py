@@ -122,3 +122,38 @@ def _link(row: sqlite3.Row) -> SharedLink:
         question = ""
     return SharedLink(row["id"], row["token"], row["user_name"], question, row["shared_at"], row["expires_at"],
                       row["revoked_at"])
+
+
+class Conversations:
+    """Stored conversations and shared answers (`catalogue.conversations`)."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def save_turn(self, user_name: str, conversation_id: int | None, question: str, record: dict) -> int:
+        return save_turn(self._db, user_name, conversation_id, question, record)
+
+    def of(self, user_name: str, limit: int = 20) -> list[Conversation]:
+        """The user's conversations, the latest first."""
+        return conversations(self._db, user_name, limit)
+
+    def turns(self, conversation_id: int, user_name: str) -> list[tuple[str, dict]]:
+        return turns(self._db, conversation_id, user_name)
+
+    def delete(self, conversation_id: int, user_name: str) -> bool:
+        return delete_conversation(self._db, conversation_id, user_name)
+
+    def share_answer(self, user_name: str, record: dict, days: int = LINK_DAYS) -> str:
+        return share_answer(self._db, user_name, record, days)
+
+    def shared_answer(self, token: str) -> dict | None:
+        return shared_answer(self._db, token)
+
+    def shared_links(self, user_name: str | None = None) -> list[SharedLink]:
+        return shared_links(self._db, user_name)
+
+    def shared_link(self, link_id: int) -> SharedLink | None:
+        return shared_link(self._db, link_id)
+
+    def revoke_shared_link(self, link_id: int) -> None:
+        revoke_shared_link(self._db, link_id)

@@ -49,17 +49,38 @@ def near_duplicates(db: sqlite3.Connection, sig: np.ndarray, threshold: float, e
 def scan_for_duplicates(catalogue, threshold: float) -> int:
     """Compare every current document with every other (signing those added before signatures existed);
     each new pair above the threshold goes to the review queue. Returns how many were queued."""
-    from corpus.review import open_review
-
-    db, queued = catalogue.db, 0
+    duplicates, queued = catalogue.duplicates, 0
     with catalogue.transaction():
-        for (document_id,) in db.execute("SELECT id FROM documents WHERE id NOT IN "
-                                         "(SELECT document_id FROM document_signatures)").fetchall():
+        for document_id in duplicates.unsigned_document_ids():
             text = "\n".join(p.text for p in catalogue.document_passages(document_id))
-            store_signature(db, document_id, signature(text))
-        known = current_signatures(db)
+            duplicates.store_signature(document_id, signature(text))
+        known = duplicates.current_signatures()
         for document_id, sig in zip(*known):
-            for twin in near_duplicates(db, sig, threshold, exclude=int(document_id), known=known):
+            for twin in duplicates.near(sig, threshold, exclude=int(document_id), known=known):
                 if twin.document_id < document_id:
-                    queued += open_review(db, int(document_id), "near_duplicate", twin.document_id, twin.resemblance)
+                    queued += catalogue.review.open(int(document_id), "near_duplicate", twin.document_id,
+                                                    twin.resemblance)
     return queued
+
+
+class Duplicates:
+    """Documents' MinHash signatures and their near-duplicates (`catalogue.duplicates`)."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def store_signature(self, document_id: int, sig: np.ndarray) -> None:
+        store_signature(self._db, document_id, sig)
+
+    def current_signatures(self) -> tuple[np.ndarray, np.ndarray]:
+        return current_signatures(self._db)
+
+    def near(self, sig: np.ndarray, threshold: float, exclude: int | None = None,
+             known: tuple[np.ndarray, np.ndarray] | None = None) -> list[NearDuplicate]:
+        """Documents (other than `exclude`) whose text resembles the signature's, most alike first."""
+        return near_duplicates(self._db, sig, threshold, exclude, known)
+
+    def unsigned_document_ids(self) -> list[int]:
+        """Documents added before signatures existed."""
+        return [row[0] for row in self._db.execute(
+            "SELECT id FROM documents WHERE id NOT IN (SELECT document_id FROM document_signatures)").fetchall()]

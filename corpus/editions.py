@@ -3,11 +3,9 @@ predecessor becomes an earlier version. Data access only: the caller holds one t
 function, so that an edition is never visible before it is allowed to be."""
 from __future__ import annotations
 
-from corpus.audit import record
 from corpus.catalogue import Catalogue
-from corpus.collections import put_in_collection
 from corpus.records import Document
-from corpus.review import document_values, open_review, resolve, review_items
+from corpus.review import document_values
 from corpus.status import change_status
 
 
@@ -15,13 +13,13 @@ def adopt_edition(catalogue: Catalogue, earlier: Document, new_id: int, actor: s
     """The new edition joins the earlier one's collections (and so its access restrictions), records what it
     replaces, and is queued for review where it is pending; a public one supersedes the earlier one."""
     for name in earlier.collections:
-        put_in_collection(catalogue.db, new_id, name)
+        catalogue.collections.put(new_id, name)
     catalogue.set_replaces(new_id, earlier.id)
     new = catalogue.document(new_id)
     if new.status == "pending":
-        open_review(catalogue.db, new_id, "pending")
-    record(catalogue.db, actor, "replace", new_id, subject=f"#{earlier.id}",
-           before=document_values(earlier), after=document_values(new))
+        catalogue.review.open(new_id, "pending")
+    catalogue.audit.record(actor, "replace", new_id, subject=f"#{earlier.id}",
+                           before=document_values(earlier), after=document_values(new))
     if new.status == "active":
         supersede(catalogue, earlier.id, new_id, actor)
     return catalogue.document(new_id)
@@ -34,6 +32,6 @@ def supersede(catalogue: Catalogue, older_id: int, newer_id: int, actor: str) ->
         return
     change_status(catalogue, older, actor, "supersede", "superseded", f"ersatt av #{newer_id}", subject=f"#{newer_id}")
     catalogue.set_replaces(newer_id, older_id)
-    for item in review_items(catalogue.db, "open", older_id):
+    for item in catalogue.review.items("open", older_id):
         if newer_id in (item.document_id, item.other_document_id):
-            resolve(catalogue.db, item.id, actor, "new-edition")
+            catalogue.review.resolve(item.id, actor, "new-edition")

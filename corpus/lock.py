@@ -12,10 +12,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
+from text.messages import message
+from text.problems import Phrase, Problem, said
+
 LOCK_FILE = ".writer.lock"
 
 
-class LibraryBusy(RuntimeError):
+class LibraryBusy(Problem, RuntimeError):
     """Another process is writing to the library."""
 
 
@@ -34,11 +37,10 @@ def writer_lock(data_dir: Path, wait: bool = True, on_wait: Callable[[str], None
                 break
             except BlockingIOError:
                 holder = _holder(handle)
-                message = f"En annan inläsning pågår redan ({holder}) i {data_dir}."
                 if not wait:
-                    raise LibraryBusy(message + " Försök igen när den är klar.") from None
+                    raise LibraryBusy("lock_busy", holder=holder, folder=data_dir) from None
                 if on_wait and not told:
-                    on_wait(message + " Väntar tills den är klar …")
+                    on_wait(message("lock_waiting", holder=holder, folder=data_dir))
                     told = True
                 time.sleep(poll_seconds)
         handle.seek(0)
@@ -50,6 +52,6 @@ def writer_lock(data_dir: Path, wait: bool = True, on_wait: Callable[[str], None
         handle.close()  # closing releases the lock
 
 
-def _holder(handle) -> str:
+def _holder(handle) -> str | Phrase:
     handle.seek(0)
-    return handle.read().strip() or "okänd process"
+    return handle.read().strip() or said("lock_unknown_holder")

@@ -9,11 +9,16 @@ from pathlib import Path
 from typing import Sequence
 
 from corpus.records import Passage
+from text.problems import Problem
 
 WINDOW_WORDS = 5
 MARK_FILL = (255, 214, 0, 96)      # translucent yellow over the passage
 MARK_EDGE = (160, 60, 0, 255)      # and a dark bar in the margin, so the mark does not rely on colour alone
 WORD = re.compile(r"\S+")
+
+
+class PageMissing(Problem, ValueError):
+    """A page number the PDF does not have."""
 
 
 @dataclass(frozen=True)
@@ -31,7 +36,7 @@ def render_pdf_page(path: Path, page_number: int, scale: float = 1.5, mark: str 
     pdf = pypdfium2.PdfDocument(str(path))
     try:
         if not 1 <= page_number <= len(pdf):
-            raise ValueError(f"sidan {page_number} finns inte (PDF:en har {len(pdf)} sidor)")
+            raise PageMissing("page_missing", page=page_number, pages=len(pdf))
         page = pdf[page_number - 1]
         image = page.render(scale=scale).to_pil().convert("RGBA")
         rects, found, windows = [], 0, 0

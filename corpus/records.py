@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from text.problems import Phrase, joined, said
+
 
 @dataclass(frozen=True)
 class DocumentMetadata:
@@ -100,10 +102,18 @@ class IngestOutcome:
 
     path: str
     outcome: str  # added | updated | unchanged | duplicate | skipped | failed
-    message: str = ""
+    notes: tuple[Phrase, ...] = ()  # what to tell about it, put into words in the reader's language
     document_id: int | None = None
     passages: int = 0
     needs_review: bool = False  # waits for approval, or resembles another document
+
+    def text(self, language: str = "sv") -> str:
+        return joined(self.notes, language)
+
+    @property
+    def message(self) -> str:
+        """The notes in Swedish: what the command line shows and the ingest log keeps."""
+        return self.text("sv")
 
 
 @dataclass
@@ -122,10 +132,9 @@ class IngestReport:
     def failed(self) -> bool:
         return self.count("failed") > 0
 
-    def summary(self) -> str:
-        parts = [f"{self.count(name)} {label}" for name, label in (
-            ("added", "tillagda"), ("updated", "uppdaterade"), ("unchanged", "oförändrade"),
-            ("duplicate", "dubbletter"), ("skipped", "överhoppade"), ("failed", "misslyckade"))
-            if name != "skipped" or self.count(name)]
-        return (f"{len(self.outcomes)} filer: " + ", ".join(parts)
-                + f"; {self.passages_added} nya passager på {self.seconds:.1f} s")
+    def summary(self, language: str = "sv") -> str:
+        counts = joined((said("ingest_count_" + name, count=self.count(name)) for name in (
+            "added", "updated", "unchanged", "duplicate", "skipped", "failed")
+            if name != "skipped" or self.count(name)), language, ", ")
+        return said("ingest_summary", files=len(self.outcomes), counts=counts, passages=self.passages_added,
+                    seconds=self.seconds).text(language)

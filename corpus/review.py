@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from corpus.db import utc_now
 from corpus.records import METADATA_FIELDS, Document
+from text.problems import Problem
 
 
 @dataclass(frozen=True)
@@ -48,10 +49,14 @@ def review_items(db: sqlite3.Connection, status: str | None = "open", document_i
     return [_item(row) for row in rows]
 
 
+class ReviewItemMissing(Problem, LookupError):
+    """No review item with this id."""
+
+
 def review_item(db: sqlite3.Connection, item_id: int) -> ReviewItem:
     row = db.execute("SELECT * FROM review_items WHERE id = ?", (item_id,)).fetchone()
     if row is None:
-        raise LookupError(f"Granskningsärende {item_id} finns inte")
+        raise ReviewItemMissing("review_item_missing", id=item_id)
     return _item(row)
 
 
@@ -77,3 +82,26 @@ def document_values(document: Document) -> dict:
 def _item(row: sqlite3.Row) -> ReviewItem:
     return ReviewItem(row["id"], row["document_id"], row["kind"], row["other_document_id"], row["similarity"],
                       row["status"], row["created_at"], row["resolution"], row["resolved_by"])
+
+
+class Review:
+    """The review queue (`catalogue.review`): writes inside the caller's transaction."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def open(self, document_id: int, kind: str, other_document_id: int | None = None,
+             similarity: float | None = None) -> bool:
+        return open_review(self._db, document_id, kind, other_document_id, similarity)
+
+    def items(self, status: str | None = "open", document_id: int | None = None) -> list[ReviewItem]:
+        return review_items(self._db, status, document_id)
+
+    def item(self, item_id: int) -> ReviewItem:
+        return review_item(self._db, item_id)
+
+    def resolve(self, item_id: int, actor: str, resolution: str) -> None:
+        resolve(self._db, item_id, actor, resolution)
+
+    def resolve_all_for(self, document_id: int, actor: str, resolution: str, kind: str | None = None) -> None:
+        resolve_all_for(self._db, document_id, actor, resolution, kind)

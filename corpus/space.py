@@ -6,18 +6,21 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+from text.problems import Problem
+
 LOW_SPACE_BYTES = 1 << 20
 
 
-class DiskFull(OSError):
+class DiskFull(Problem, OSError):
     def __init__(self, folder: Path) -> None:
-        super().__init__(errno.ENOSPC, f"Disken är full där Källa sparar biblioteket ({folder}). Inget som redan "
-                                       f"fanns har gått förlorat; frigör utrymme och kör samma kommando igen "
-                                       f"(kör sedan python -m corpus check).")
-        self.folder = Path(folder)
+        super().__init__("disk_full", folder=folder)
+        self.errno, self.strerror, self.folder = errno.ENOSPC, self.text("sv"), Path(folder)
 
     def __str__(self) -> str:
         return self.strerror
+
+    def __reduce__(self):
+        return DiskFull, (self.folder,)
 
 
 def is_disk_full(exc: BaseException, folder: Path) -> bool:

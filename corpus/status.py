@@ -2,7 +2,6 @@
 way withdrawal, restoring, approval, rejection, supersession and a folder sync change a status."""
 from __future__ import annotations
 
-from corpus.audit import record
 from corpus.catalogue import Catalogue
 from corpus.records import Document
 
@@ -12,7 +11,7 @@ def change_status(catalogue: Catalogue, document: Document, actor: str, action: 
     """Set the status and note, record who did it with the values before and after; the document after."""
     catalogue.set_status(document.id, status, note)
     after = catalogue.document(document.id)
-    record(catalogue.db, actor, action, document.id, subject=subject,
-           before={"status": document.status, "status_note": document.status_note},
-           after={"status": after.status, "status_note": after.status_note})
+    catalogue.audit.record(actor, action, document.id, subject=subject,
+                           before={"status": document.status, "status_note": document.status_note},
+                           after={"status": after.status, "status_note": after.status_note})
     return after

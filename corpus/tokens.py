@@ -18,7 +18,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from corpus.audit import record
 from corpus.db import transaction, utc_now
-from corpus.users import find_user
+from corpus.users import AccountProblem, find_user
 
 _HASHER = PasswordHasher()
 TOKEN = re.compile(r"kalla_(\d{1,18})_([A-Za-z0-9_-]{20,100})")
@@ -41,7 +41,7 @@ def issue_token(db: sqlite3.Connection, user_name: str, actor: str, label: str |
     """A new token for a registered user, and its secret text (shown once)."""
     user = find_user(db, user_name)
     if user is None:
-        raise ValueError(f"Användaren {user_name!r} finns inte; lägg till den först (python -m corpus user add)")
+        raise AccountProblem("token_user_missing", name=user_name)
     secret = secrets.token_urlsafe(32)
     cursor = db.execute("INSERT INTO api_tokens (user_name, label, secret_hash, created_at, created_by) "
                         "VALUES (?, ?, ?, ?, ?)", (user.name, label, _HASHER.hash(secret), utc_now(), actor))
@@ -53,7 +53,7 @@ def issue_token(db: sqlite3.Connection, user_name: str, actor: str, label: str |
 def revoke_token(db: sqlite3.Connection, token_id: int, actor: str) -> Token:
     token = token_by_id(db, token_id)
     if token is None:
-        raise ValueError(f"Nyckel {token_id} finns inte")
+        raise AccountProblem("token_missing", id=token_id)
     db.execute("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", (utc_now(), token_id))
     record(db, actor, "revoke-token", subject=token.user_name, before={"token": token_id})
     return token_by_id(db, token_id)
@@ -141,3 +141,29 @@ def _best_effort(db: sqlite3.Connection, write) -> bool:
 def _token(row: sqlite3.Row) -> Token:
     return Token(row["id"], row["user_name"], row["label"], row["created_at"], row["created_by"],
                  row["revoked_at"], row["last_used_at"])
+
+
+class Tokens:
+    """API tokens (`catalogue.tokens`): issued and revoked inside the caller's transaction."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def issue(self, user_name: str, actor: str, label: str | None = None) -> tuple[Token, str]:
+        return issue_token(self._db, user_name, actor, label)
+
+    def revoke(self, token_id: int, actor: str) -> Token:
+        return revoke_token(self._db, token_id, actor)
+
+    def by_id(self, token_id: int) -> Token | None:
+        return token_by_id(self._db, token_id)
+
+    def all(self) -> list[Token]:
+        return tokens(self._db)
+
+    def user_of(self, text: str, verify: bool = True) -> str | None:
+        """The user a valid token acts for (see token_user); None otherwise."""
+        return token_user(self._db, text, verify)
+
+    def record_refusal(self, text: str, client: str, throttled: bool = False) -> bool:
+        return record_refusal(self._db, text, client, throttled)

@@ -21,6 +21,7 @@ MIN_DISTINCT_CHARACTERS = 5
 LOCK_AFTER = 5  # failed logins in a row lock an account until an admin unlocks it
 CLIENT_LIMIT = 20  # failed logins from one client within WINDOW_MINUTES: refused until the window passes
 WINDOW_MINUTES = 15
+UNKNOWN_CLIENT = "okänd"  # stored as the client address of a log-in from an address not known
 COMMON_PASSWORDS = frozenset("""
 lösenord123 lösenordet password123 passw0rd123 1234567890 0123456789 12345678910 qwertyuiop asdfghjkl1
 abcdefghij sommar2024 sommar2025 sommar2026 vinter2025 vinter2026 välkommen1 välkommen123 hösten2026
@@ -56,7 +57,7 @@ def add_user(db: sqlite3.Connection, name: str, password: str, role: str = "read
     return user
 
 
-def authenticate(db: sqlite3.Connection, name: str, password: str, client: str = "okänd") -> User | None:
+def authenticate(db: sqlite3.Connection, name: str, password: str, client: str = UNKNOWN_CLIENT) -> User | None:
     """The user when name and password match, the account is enabled and not locked, and the client is not
     over its limit of failures; None otherwise, the same answer whatever was wrong (and about the same
     time: a hash is computed either way). Every attempt is recorded; a failure also in the audit log, and
@@ -257,3 +258,44 @@ def provider_groups(raw: object) -> tuple[str, ...]:
     entries = raw.split(",") if isinstance(raw, str) else raw if isinstance(raw, (list, tuple)) else ()
     names = (entry.strip() for entry in entries if isinstance(entry, str))
     return tuple(dict.fromkeys(name for name in names if name and name.lower() not in ROLES))
+
+
+class Users:
+    """The users, their logins and who they are (`catalogue.users`): writes inside the caller's transaction."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def add(self, name: str, password: str, role: str = "reader", groups: tuple[str, ...] = (),
+            actor: str = "system") -> User:
+        return add_user(self._db, name, password, role, groups, actor)
+
+    def authenticate(self, name: str, password: str, client: str = UNKNOWN_CLIENT) -> User | None:
+        return authenticate(self._db, name, password, client)
+
+    def client_failures(self, client: str, minutes: int = WINDOW_MINUTES) -> int:
+        return client_failures(self._db, client, minutes)
+
+    def recent_failures(self, name: str, client: str, minutes: int = WINDOW_MINUTES) -> int:
+        return recent_failures(self._db, name, client, minutes)
+
+    def find(self, name: str) -> User | None:
+        return find_user(self._db, name)
+
+    def all(self) -> list[User]:
+        return users(self._db)
+
+    def update(self, name: str, role: str | None = None, groups: tuple[str, ...] | None = None,
+               password: str | None = None, disabled: bool | None = None, actor: str = "system",
+               unlock: bool = False) -> User:
+        return update_user(self._db, name, role, groups, password, disabled, actor, unlock)
+
+    def enabled_viewer(self, name: str) -> Viewer | None:
+        return enabled_viewer(self._db, name)
+
+    def acting_viewer(self, name: str) -> Viewer:
+        return acting_viewer(self._db, name)
+
+    def organisation_viewer(self, claims: dict, groups_claim: str = "groups", librarian_groups: tuple[str, ...] = (),
+                            admin_groups: tuple[str, ...] = ()) -> Viewer | None:
+        return organisation_viewer(self._db, claims, groups_claim, librarian_groups, admin_groups)

@@ -7,16 +7,16 @@ from contextlib import contextmanager
 from typing import Iterator
 
 from corpus.catalogue import Catalogue
-from corpus.tokens import Token, issue_token, revoke_token, tokens
-from corpus.users import User, acting_viewer, add_user, authenticate, require, update_user
+from corpus.tokens import Token
+from corpus.users import UNKNOWN_CLIENT, User, require
 from settings import Settings
 
 
-def log_in(settings: Settings, name: str, password: str, client: str = "okänd") -> User | None:
+def log_in(settings: Settings, name: str, password: str, client: str = UNKNOWN_CLIENT) -> User | None:
     """The user when the password matches (see corpus.users.authenticate); the attempt, and a lock after
     repeated failures, are written in one transaction."""
     with Catalogue(settings.catalogue_path) as catalogue, catalogue.transaction():
-        return authenticate(catalogue.db, name, password, client)
+        return catalogue.users.authenticate(name, password, client)
 
 
 class Accounts:
@@ -29,27 +29,27 @@ class Accounts:
     @contextmanager
     def _transaction(self) -> Iterator[Catalogue]:
         with Catalogue(self.settings.catalogue_path) as catalogue, catalogue.transaction():
-            require(acting_viewer(catalogue.db, self.actor), "admin")
+            require(catalogue.users.acting_viewer(self.actor), "admin")
             yield catalogue
 
     def add_user(self, name: str, password: str, role: str = "reader", groups: tuple[str, ...] = ()) -> User:
         with self._transaction() as catalogue:
-            return add_user(catalogue.db, name, password, role, groups, actor=self.actor)
+            return catalogue.users.add(name, password, role, groups, actor=self.actor)
 
     def change_user(self, name: str, role: str | None = None, groups: tuple[str, ...] | None = None,
                     password: str | None = None, disabled: bool | None = None, unlock: bool = False) -> User:
         with self._transaction() as catalogue:
-            return update_user(catalogue.db, name, role, groups, password, disabled, actor=self.actor, unlock=unlock)
+            return catalogue.users.update(name, role, groups, password, disabled, actor=self.actor, unlock=unlock)
 
     def issue_token(self, user_name: str, label: str | None = None) -> tuple[Token, str]:
         """An API token acting as `user_name`, and its secret text (shown once)."""
         with self._transaction() as catalogue:
-            return issue_token(catalogue.db, user_name, self.actor, label)
+            return catalogue.tokens.issue(user_name, self.actor, label)
 
     def revoke_token(self, token_id: int) -> Token:
         with self._transaction() as catalogue:
-            return revoke_token(catalogue.db, token_id, self.actor)
+            return catalogue.tokens.revoke(token_id, self.actor)
 
     def tokens(self) -> list[Token]:
         with self._transaction() as catalogue:
-            return tokens(catalogue.db)
+            return catalogue.tokens.all()

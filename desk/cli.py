@@ -7,6 +7,7 @@ from __future__ import annotations
 import click
 
 from desk import cli_documents, cli_library, cli_links, cli_sample
+from settings import settings_or_exit
 
 
 @click.group()
@@ -17,6 +18,7 @@ def cli() -> None:
     (användare och roller: administratör); innan någon användare finns agerar den som satte upp
     biblioteket som administratör. Varje ändring loggas (python -m corpus audit).
     """
+    settings_or_exit()  # a bad KALLA_* setting stops every command here, with its message
 
 
 for command in cli_documents.COMMANDS + cli_library.COMMANDS + cli_links.COMMANDS + cli_sample.COMMANDS:

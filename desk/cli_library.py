@@ -8,19 +8,17 @@ import click
 from tqdm import tqdm
 
 from corpus.access import ROLES
-from corpus.audit import entries
 from corpus.catalogue import Catalogue
-from corpus.collections import collections
 from corpus.duplicates import scan_for_duplicates
 from corpus.lock import writer_lock
-from corpus.review import review_items
-from corpus.users import ROLE_NAMES, require, users
+from corpus.users import ROLE_NAMES, require
 from desk.accounts import Accounts
 from desk.curation import Curator
 from desk.integrity import check as integrity_check
 from desk.integrity import repair
 from desk.shell import ROW_ID, desk, document_line, waiting
 from desk.statistics import statistics
+from text.messages import message
 
 
 # --- collections -------------------------------------------------------------------------------
@@ -33,18 +31,20 @@ def collection_group() -> None:
 def collection_list() -> None:
     """Lista samlingarna (bibliotekarier)."""
     with desk() as (settings, _), Catalogue(settings.catalogue_path) as catalogue:
-        found = collections(catalogue.db)
+        found = catalogue.collections.all()
     for c in found:
-        traits = (["granskas"] if c.requires_review else []) + ([f"bara {', '.join(c.access)}"] if c.access else [])
-        click.echo(f"{c.name}: {c.documents} dokument" + (f" ({'; '.join(traits)})" if traits else ""))
+        traits = (([message("column_reviewed")] if c.requires_review else [])
+                  + ([message("cli_collection_only_for", groups=", ".join(c.access))] if c.access else []))
+        click.echo(message("cli_collection_line", name=c.name, count=c.documents)
+                   + (f" ({'; '.join(traits)})" if traits else ""))
 
 
 @collection_group.command(name="create")
 @click.argument("name")
-@click.option("--review", is_flag=True, help="Nya dokument väntar på godkännande innan de kan citeras.")
+@click.option("--review", is_flag=True, help=message("cli_collection_review_help"))
 @click.option("--restrict-to", "access", multiple=True,
-              help="Bara denna roll eller grupp (och bibliotekarier) ser samlingen. Kan upprepas.")
-@click.option("--description", help="Beskrivning.")
+              help=message("cli_collection_restrict_help"))
+@click.option("--description", help=message("cli_collection_description_help"))
 def collection_create(name: str, review: bool, access: tuple[str, ...], description: str | None) -> None:
     """Skapa en samling.
 
@@ -55,14 +55,14 @@ def collection_create(name: str, review: bool, access: tuple[str, ...], descript
     """
     with desk() as (settings, viewer):
         created = Curator(settings, viewer.name, on_wait=waiting).create_collection(name, description, review, access)
-    click.echo(f"Samlingen {created.name} är skapad")
+    click.echo(message("cli_collection_created", name=created.name))
 
 
 @collection_group.command(name="set")
 @click.argument("name")
-@click.option("--review/--no-review", default=None, help="Kräv (eller sluta kräva) granskning.")
-@click.option("--restrict-to", "access", multiple=True, help="Roller/grupper som får se samlingen (ersätter).")
-@click.option("--open", "make_open", is_flag=True, help="Ta bort åtkomstbegränsningen.")
+@click.option("--review/--no-review", default=None, help=message("cli_collection_set_review_help"))
+@click.option("--restrict-to", "access", multiple=True, help=message("cli_collection_set_access_help"))
+@click.option("--open", "make_open", is_flag=True, help=message("cli_collection_set_open_help"))
 def collection_set(name: str, review: bool | None, access: tuple[str, ...], make_open: bool) -> None:
     """Ändra en samlings granskning eller åtkomst.
 
@@ -74,8 +74,9 @@ def collection_set(name: str, review: bool | None, access: tuple[str, ...], make
     new_access = () if make_open else (access or None)
     with desk() as (settings, viewer):
         after = Curator(settings, viewer.name, on_wait=waiting).change_collection(name, review, new_access)
-    click.echo(f"{after.name}: granskning {'på' if after.requires_review else 'av'}, "
-               f"åtkomst {', '.join(after.access) if after.access else 'alla'}")
+    click.echo(message("cli_collection_changed", name=after.name,
+                       review=message("cli_on" if after.requires_review else "cli_off"),
+                       access=", ".join(after.access) if after.access else message("cli_everyone")))
 
 
 @collection_group.command(name="add")
@@ -92,7 +93,7 @@ def collection_add(name: str, document_ids: tuple[int, ...]) -> None:
         curator = Curator(settings, viewer.name, on_wait=waiting)
         for document_id in document_ids:
             curator.collect(document_id, name)
-    click.echo(f"{len(document_ids)} dokument i {name}")
+    click.echo(message("cli_collection_added", count=len(document_ids), name=name))
 
 
 @collection_group.command(name="remove")
@@ -104,7 +105,7 @@ def collection_remove(name: str, document_ids: tuple[int, ...]) -> None:
         curator = Curator(settings, viewer.name, on_wait=waiting)
         for document_id in document_ids:
             curator.collect(document_id, name, remove=True)
-    click.echo(f"{len(document_ids)} dokument togs ur {name}")
+    click.echo(message("cli_collection_removed", count=len(document_ids), name=name))
 
 
 # --- review queue and duplicates -----------------------------------------------------------------
@@ -122,17 +123,17 @@ def review_list() -> None:
       python -m corpus review list
     """
     with desk() as (settings, _), Catalogue(settings.catalogue_path) as catalogue:
-        items = review_items(catalogue.db)
+        items = catalogue.review.items()
         lines = []
         for item in items:
             document = catalogue.document(item.document_id)
             if item.kind == "pending":
-                lines.append(f"ärende {item.id}: väntar på godkännande  {document_line(document)}")
+                lines.append(message("cli_review_pending", id=item.id, document=document_line(document)))
             else:
                 other = catalogue.document(item.other_document_id)
-                lines.append(f"ärende {item.id}: liknar varandra ({item.similarity:.0%})\n"
-                             f"    {document_line(document)}\n    {document_line(other)}")
-    click.echo("\n".join(lines) if lines else "Inga öppna ärenden.")
+                lines.append(message("cli_review_similar", id=item.id, similarity=item.similarity,
+                                     document=document_line(document), other=document_line(other)))
+    click.echo("\n".join(lines) if lines else message("no_open_items"))
 
 
 @review_group.command(name="approve")
@@ -147,17 +148,17 @@ def review_approve(document_ids: tuple[int, ...]) -> None:
     with desk() as (settings, viewer):
         for document_id in document_ids:
             Curator(settings, viewer.name, on_wait=waiting).approve(document_id)
-    click.echo(f"{len(document_ids)} dokument godkända och publicerade")
+    click.echo(message("cli_review_approved", count=len(document_ids)))
 
 
 @review_group.command(name="reject")
 @click.argument("document_id", type=ROW_ID)
-@click.option("--reason", required=True, help="Varför (sparas i loggen).")
+@click.option("--reason", required=True, help=message("cli_review_reason_help"))
 def review_reject(document_id: int, reason: str) -> None:
     """Avvisa ett väntande dokument (det dras tillbaka och citeras aldrig)."""
     with desk() as (settings, viewer):
         Curator(settings, viewer.name, on_wait=waiting).reject(document_id, reason)
-    click.echo(f"#{document_id} avvisat")
+    click.echo(message("cli_review_rejected", id=document_id))
 
 
 @review_group.command(name="resolve")
@@ -173,7 +174,7 @@ def review_resolve(item_id: int, decision: str) -> None:
     """
     with desk() as (settings, viewer):
         Curator(settings, viewer.name, on_wait=waiting).resolve_duplicate(item_id, decision)
-    click.echo(f"Ärende {item_id} avgjort: {decision}")
+    click.echo(message("cli_review_resolved", id=item_id, decision=decision))
 
 
 @click.command()
@@ -188,24 +189,24 @@ def duplicates() -> None:
     """
     with desk() as (settings, _), writer_lock(settings.data_dir), Catalogue(settings.catalogue_path) as catalogue:
         found = scan_for_duplicates(catalogue, settings.near_duplicate_threshold)
-    click.echo(f"{found} nya möjliga dubbletter; se python -m corpus review list")
+    click.echo(message("cli_duplicates_found", count=found))
 
 
 @click.command()
-@click.option("--limit", default=50, show_default=True, help="Högst så många.")
+@click.option("--limit", default=50, show_default=True, help=message("cli_failures_limit_help"))
 def failures(limit: int) -> None:
     """Visa misslyckade inläsningar med orsak, senaste först."""
     with desk(role=None) as (settings, _), Catalogue(settings.catalogue_path) as catalogue:
         rows = catalogue.failures(limit)
     for row in rows:
         click.echo(f"{row['at']} {row['path']}\n    {row['message']}")
-    click.echo(f"{len(rows)} misslyckade inläsningar", err=True)
+    click.echo(message("cli_failures_count", count=len(rows)), err=True)
 
 
 @click.command()
-@click.option("--document", "document_id", type=ROW_ID, help="Bara ändringar av detta dokument.")
-@click.option("--actor", help="Bara ändringar av denna person.")
-@click.option("--action", help="Bara denna sorts ändring (edit, withdraw, delete ...).")
+@click.option("--document", "document_id", type=ROW_ID, help=message("cli_audit_document_help"))
+@click.option("--actor", help=message("cli_audit_actor_help"))
+@click.option("--action", help=message("cli_audit_action_help"))
 @click.option("--limit", default=100, show_default=True)
 def audit(document_id: int | None, actor: str | None, action: str | None, limit: int) -> None:
     """Visa ändringsloggen: vem gjorde vad, när, före och efter.
@@ -215,7 +216,7 @@ def audit(document_id: int | None, actor: str | None, action: str | None, limit:
       python -m corpus audit --document 12
     """
     with desk() as (settings, _), Catalogue(settings.catalogue_path) as catalogue:
-        found = entries(catalogue.db, document_id, actor, action, limit)
+        found = catalogue.audit.entries(document_id, actor, action, limit)
     for entry in found:
         about = f"#{entry.document_id}" if entry.document_id else entry.subject or ""
         click.echo(f"{entry.at} {entry.actor} {entry.action} {about} {entry.changes()}".rstrip())
@@ -226,13 +227,13 @@ def stats() -> None:
     """Statistik: dokument per status, serie, år och språk, passager, indexets storlek (bibliotekarier)."""
     with desk() as (settings, _), Catalogue(settings.catalogue_path) as catalogue:
         figures = statistics(catalogue, settings.index_dir, settings.library_dir)
-    for title, counts in (("status", figures.by_status), ("serie/typ", figures.by_series),
-                          ("år", figures.by_year), ("språk", figures.by_language)):
-        click.echo(f"{title}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
-    click.echo(f"passager: {figures.passages}; öppna granskningar: {figures.open_reviews}; "
-               f"misslyckade inläsningar: {figures.failed_ingests}")
-    click.echo(f"index {figures.index_version}: {figures.index_bytes / 1e6:.1f} MB; katalog "
-               f"{figures.catalogue_bytes / 1e6:.1f} MB; filer {figures.library_bytes / 1e6:.1f} MB")
+    for title, counts in (("column_status", figures.by_status), ("column_series", figures.by_series),
+                          ("cli_stats_year", figures.by_year), ("cli_stats_language", figures.by_language)):
+        click.echo(f"{message(title)}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    click.echo(message("cli_stats_counts", passages=figures.passages, reviews=figures.open_reviews,
+                       failed=figures.failed_ingests))
+    click.echo(message("cli_stats_storage", version=figures.index_version, index=figures.index_bytes / 1e6,
+                       catalogue=figures.catalogue_bytes / 1e6, library=figures.library_bytes / 1e6))
 
 
 # --- users -------------------------------------------------------------------------------------
@@ -244,14 +245,14 @@ def user_group() -> None:
 def read_password(from_stdin: bool) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\n")
-    return click.prompt("Lösenord", hide_input=True, confirmation_prompt="Upprepa lösenordet")
+    return click.prompt(message("password"), hide_input=True, confirmation_prompt=message("cli_password_repeat"))
 
 
 @user_group.command(name="add")
 @click.argument("name")
 @click.option("--role", type=click.Choice(ROLES), default="reader", show_default=True)
-@click.option("--group", "groups", multiple=True, help="Grupp (för begränsade samlingar). Kan upprepas.")
-@click.option("--password-stdin", is_flag=True, help="Läs lösenordet från standard in (för skript).")
+@click.option("--group", "groups", multiple=True, help=message("cli_user_group_help"))
+@click.option("--password-stdin", is_flag=True, help=message("cli_user_password_stdin_help"))
 def user_add(name: str, role: str, groups: tuple[str, ...], password_stdin: bool) -> None:
     """Lägg till en användare. Lösenordet sparas bara som argon2-hash.
 
@@ -262,28 +263,32 @@ def user_add(name: str, role: str, groups: tuple[str, ...], password_stdin: bool
     """
     with desk(role="admin") as (settings, viewer):
         user = Accounts(settings, viewer.name).add_user(name, read_password(password_stdin), role, groups)
-    click.echo(f"{user.name}: {ROLE_NAMES[user.role]}" + (f", grupper {', '.join(user.groups)}" if user.groups else ""))
+    click.echo(f"{user.name}: {ROLE_NAMES[user.role]}" + _groups(user.groups))
 
 
 @user_group.command(name="list")
 def user_list() -> None:
     """Lista användarna."""
     with desk(role="admin") as (settings, _), Catalogue(settings.catalogue_path) as catalogue:
-        found = users(catalogue.db)
+        found = catalogue.users.all()
     for user in found:
-        click.echo(f"{user.name}: {ROLE_NAMES[user.role]}" + (f", grupper {', '.join(user.groups)}" if user.groups else "")
-                   + (" (avstängd)" if user.disabled else ""))
+        click.echo(f"{user.name}: {ROLE_NAMES[user.role]}" + _groups(user.groups)
+                   + (message("cli_user_disabled") if user.disabled else ""))
+
+
+def _groups(groups: tuple[str, ...]) -> str:
+    return message("cli_user_groups", groups=", ".join(groups)) if groups else ""
 
 
 @user_group.command(name="set")
 @click.argument("name")
 @click.option("--role", type=click.Choice(ROLES))
-@click.option("--group", "groups", multiple=True, help="Grupper (ersätter de tidigare).")
-@click.option("--no-groups", is_flag=True, help="Ta bort alla grupper.")
-@click.option("--disable/--enable", default=None, help="Stäng av eller återaktivera kontot.")
-@click.option("--unlock", is_flag=True, help="Lås upp ett konto som låsts efter upprepade felaktiga inloggningar.")
-@click.option("--password", "new_password", is_flag=True, help="Sätt ett nytt lösenord (frågas efter).")
-@click.option("--password-stdin", is_flag=True, help="Läs det nya lösenordet från standard in.")
+@click.option("--group", "groups", multiple=True, help=message("cli_user_set_groups_help"))
+@click.option("--no-groups", is_flag=True, help=message("cli_user_no_groups_help"))
+@click.option("--disable/--enable", default=None, help=message("cli_user_disable_help"))
+@click.option("--unlock", is_flag=True, help=message("cli_user_unlock_help"))
+@click.option("--password", "new_password", is_flag=True, help=message("cli_user_password_help"))
+@click.option("--password-stdin", is_flag=True, help=message("cli_user_new_password_stdin_help"))
 def user_set(name: str, role: str | None, groups: tuple[str, ...], no_groups: bool, disable: bool | None,
              unlock: bool, new_password: bool, password_stdin: bool) -> None:
     """Ändra roll, grupper, lösenord eller avstängning.
@@ -298,13 +303,13 @@ def user_set(name: str, role: str | None, groups: tuple[str, ...], no_groups: bo
     with desk(role="admin") as (settings, viewer):
         user = Accounts(settings, viewer.name).change_user(name, role, () if no_groups else (groups or None),
                                                            password, disable, unlock=unlock)
-    click.echo(f"{user.name}: {ROLE_NAMES[user.role]}" + (" (avstängd)" if user.disabled else "")
-               + (" (låst efter felaktiga inloggningar: lås upp med --unlock)" if user.locked else ""))
+    click.echo(f"{user.name}: {ROLE_NAMES[user.role]}" + (message("cli_user_disabled") if user.disabled else "")
+               + (message("cli_user_locked") if user.locked else ""))
 
 
 @click.command()
 @click.option("--repair", "do_repair", is_flag=True,
-              help="Bygg om det som är härlett (vektorer, index) och ta bort kvarlämnade filer.")
+              help=message("cli_check_repair_help"))
 def check(do_repair: bool) -> None:
     """Kontrollera att filer, katalog och index stämmer överens (hash för varje lagrad fil, varje passage i
     FAISS och BM25, inga föräldralösa filer). Avslutar med felkod om något inte stämmer.
@@ -316,21 +321,23 @@ def check(do_repair: bool) -> None:
     """
     with desk(role=None) as (settings, viewer):
         with Catalogue(settings.catalogue_path) as catalogue:
-            documents = catalogue.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
-        with tqdm(total=documents, unit="fil", desc="Kontrollerar", file=sys.stderr, disable=not documents) as bar:
+            documents = catalogue.document_count()
+        with tqdm(total=documents, unit=message("cli_file_unit"), desc=message("cli_check_progress"), file=sys.stderr,
+                  disable=not documents) as bar:
             report = integrity_check(settings, bar.update)
         for problem in report.problems:
-            click.echo(f"{problem.kind}: {problem.detail}" + ("" if problem.repairable else " (kan inte lagas automatiskt)"))
+            click.echo(f"{problem.kind}: {problem.detail}" + ("" if problem.repairable else message("cli_check_cannot_repair")))
         if do_repair and report.problems:
             require(viewer, "librarian")
             for line in repair(settings, report):
-                click.echo(f"lagat: {line}")
+                click.echo(message("cli_check_repaired", what=line))
             report = integrity_check(settings)
-    state = "allt stämmer" if report.clean else f"{len(report.problems)} problem"
-    click.echo(f"{report.documents} dokument, {report.files} filer, {report.passages_indexed} passager i indexet: {state}")
+    state = message("cli_check_clean") if report.clean else message("cli_check_problems", count=len(report.problems))
+    click.echo(message("cli_check_summary", documents=report.documents, files=report.files,
+                       passages=report.passages_indexed, state=state))
     if not report.clean:
         if not do_repair and any(p.repairable for p in report.problems):
-            click.echo("Laga det som går med: python -m corpus check --repair")
+            click.echo(message("cli_check_repair_hint"))
         sys.exit(1)
 
 
@@ -348,12 +355,12 @@ def token_group() -> None:
 
 @token_group.command(name="add")
 @click.argument("user_name")
-@click.option("--label", help="Vad nyckeln används till (t.ex. intranät, ärendesystem).")
+@click.option("--label", help=message("cli_token_label_help"))
 def token_add(user_name: str, label: str | None) -> None:
     """Skapa en API-nyckel för en användare. Nyckeln visas bara nu; bara en hash sparas."""
     with desk(role="admin") as (settings, viewer):
         token, secret = Accounts(settings, viewer.name).issue_token(user_name, label)
-    click.echo(f"Nyckel {token.id} för {token.user_name} (visas bara nu):", err=True)
+    click.echo(message("cli_token_issued", id=token.id, user=token.user_name), err=True)
     click.echo(secret)
 
 
@@ -364,9 +371,10 @@ def token_list() -> None:
         found = Accounts(settings, viewer.name).tokens()
     for token in found:
         click.echo(f"{token.id}: {token.user_name}" + (f" ({token.label})" if token.label else "")
-                   + f", skapad {token.created_at} av {token.created_by}"
-                   + (f", återkallad {token.revoked_at}" if token.revoked_at else "")
-                   + (f", senast använd {token.last_used_at}" if token.last_used_at else ", aldrig använd"))
+                   + message("cli_token_created", at=token.created_at, by=token.created_by)
+                   + (message("cli_token_revoked_at", at=token.revoked_at) if token.revoked_at else "")
+                   + (message("cli_token_last_used", at=token.last_used_at) if token.last_used_at
+                      else message("cli_token_never_used")))
 
 
 @token_group.command(name="revoke")
@@ -375,7 +383,7 @@ def token_revoke(token_id: int) -> None:
     """Återkalla en API-nyckel."""
     with desk(role="admin") as (settings, viewer):
         token = Accounts(settings, viewer.name).revoke_token(token_id)
-    click.echo(f"Nyckel {token.id} för {token.user_name} är återkallad")
+    click.echo(message("cli_token_revoked", id=token.id, user=token.user_name))
 
 
 COMMANDS = (collection_group, review_group, duplicates, failures, audit, stats, user_group, token_group, check)

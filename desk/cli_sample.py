@@ -8,6 +8,7 @@ import click
 from corpus.catalogue import Catalogue
 from desk.sample import add_sample, never_used, remove_sample, sample_documents, sample_files, wanted_at_first_start
 from desk.shell import desk, document_line, waiting
+from text.messages import message
 
 
 @click.group(name="sample")
@@ -27,8 +28,7 @@ def sample_group() -> None:
 
 @sample_group.command(name="add")
 @click.option("--if-never-used", is_flag=True,
-              help="Bara i ett bibliotek som aldrig haft något dokument, och inte med KALLA_SAMPLE=off "
-                   "(det som make run gör vid första starten).")
+              help=message("cli_sample_if_never_used_help"))
 def sample_add(if_never_used: bool) -> None:
     """Läs in exempelbiblioteket. Det som redan finns kostar inget; dokumenten får taggen "exempel".
 
@@ -40,15 +40,15 @@ def sample_add(if_never_used: bool) -> None:
         if if_never_used and not (wanted_at_first_start(settings) and never_used(settings)):
             return
         files = sample_files()
-        with click.progressbar(length=len(files), label="Läser in exempelbiblioteket", file=sys.stderr) as bar:
+        with click.progressbar(length=len(files), label=message("cli_sample_adding"), file=sys.stderr) as bar:
             def on_file(path, outcome) -> None:
                 bar.update(1)
                 if outcome.outcome == "failed":
-                    click.echo(f"\nFEL {path}: {outcome.message}", err=True)
+                    click.echo("\n" + message("cli_file_failed", path=path, reason=outcome.message), err=True)
 
             report = add_sample(settings, on_file=on_file, on_wait=waiting)
-    click.echo(f"Exempelbiblioteket: {report.summary()}")
-    click.echo("Ta bort det med: python -m corpus sample remove", err=True)
+    click.echo(message("cli_sample_added", summary=report.summary()))
+    click.echo(message("cli_sample_remove_hint"), err=True)
     if report.failed:
         sys.exit(1)
 
@@ -65,7 +65,7 @@ def sample_list() -> None:
         documents = sample_documents(catalogue, statuses=("active", "pending", "withdrawn", "superseded"))
     for document in documents:
         click.echo(document_line(document))
-    click.echo(f"{len(documents)} dokument ur exempelbiblioteket", err=True)
+    click.echo(message("cli_sample_count", count=len(documents)), err=True)
 
 
 @sample_group.command(name="remove")
@@ -83,10 +83,9 @@ def sample_remove() -> None:
     for document in withdrawn:
         click.echo(document_line(document))
     if withdrawn:
-        click.echo(f"{len(withdrawn)} dokument ur exempelbiblioteket är tillbakadragna. "
-                   "Återställ ett med: python -m corpus restore ID")
+        click.echo(message("cli_sample_withdrawn", count=len(withdrawn)))
     else:
-        click.echo("Inga dokument ur exempelbiblioteket finns i biblioteket.")
+        click.echo(message("cli_sample_none"))
 
 
 COMMANDS = (sample_group,)

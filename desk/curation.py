@@ -11,23 +11,16 @@ from dataclasses import replace as replace_user
 from pathlib import Path
 from typing import Iterator
 
-from corpus.audit import record
 from corpus.catalogue import Catalogue
-from corpus.collections import (
-    Collection,
-    create_collection,
-    put_in_collection,
-    take_out_of_collection,
-    update_collection,
-)
+from corpus.collections import Collection
 from corpus.dates import is_date
 from corpus.editions import supersede
 from corpus.library import Library
 from corpus.lock import writer_lock
 from corpus.records import METADATA_FIELDS, STATUSES, Document, DocumentMetadata
-from corpus.review import document_values, resolve, resolve_all_for, review_item
+from corpus.review import document_values
 from corpus.status import change_status
-from corpus.users import acting_viewer, require
+from corpus.users import require
 from corpus.webaddress import is_web_address
 from embedding.loader import model_identity
 from index.sync import sync_index
@@ -67,19 +60,19 @@ class Curator:
         demoted or disabled since logging in can no longer act."""
         with writer_lock(self.settings.data_dir, on_wait=self.on_wait), \
                 Catalogue(self.settings.catalogue_path) as catalogue:
-            require(acting_viewer(catalogue.db, self.actor), "librarian")
+            require(catalogue.users.acting_viewer(self.actor), "librarian")
             yield catalogue
 
     # --- collections (no index change: access is filtered in SQL at each search) ---------------------
     def create_collection(self, name: str, description: str | None = None, requires_review: bool = False,
                           access: tuple[str, ...] = ()) -> Collection:
         with self._session() as catalogue, catalogue.transaction():
-            return create_collection(catalogue.db, name, self.actor, description, requires_review, access)
+            return catalogue.collections.create(name, self.actor, description, requires_review, access)
 
     def change_collection(self, name: str, requires_review: bool | None = None, access: tuple[str, ...] | None = None,
                           description: str | None = None) -> Collection:
         with self._session() as catalogue, catalogue.transaction():
-            return update_collection(catalogue.db, name, self.actor, requires_review, access, description)
+            return catalogue.collections.update(name, self.actor, requires_review, access, description)
 
     def _document(self, catalogue: Catalogue, document_id: int, *statuses: str) -> Document:
         document = catalogue.document(document_id)
@@ -102,8 +95,8 @@ class Curator:
             with catalogue.transaction():
                 catalogue.update_metadata(document_id, values)
                 after = catalogue.document(document_id)
-                record(catalogue.db, self.actor, "edit", document_id,
-                       before=document_values(before), after=document_values(after))
+                catalogue.audit.record(self.actor, "edit", document_id,
+                                       before=document_values(before), after=document_values(after))
             return after
 
     def tag(self, document_id: int, add: tuple[str, ...] = (), remove: tuple[str, ...] = ()) -> Document:
@@ -114,8 +107,8 @@ class Curator:
             with catalogue.transaction():
                 catalogue.change_tags(document_id, add, remove)
                 after = catalogue.document(document_id)
-                record(catalogue.db, self.actor, "tag", document_id,
-                       before={"tags": list(before.metadata.tags)}, after={"tags": list(after.metadata.tags)})
+                catalogue.audit.record(self.actor, "tag", document_id,
+                                       before={"tags": list(before.metadata.tags)}, after={"tags": list(after.metadata.tags)})
             return after
 
     def collect(self, document_id: int, collection: str, remove: bool = False) -> Document:
@@ -123,12 +116,12 @@ class Curator:
         with self._session() as catalogue:
             before = self._document(catalogue, document_id)
             with catalogue.transaction():
-                change = take_out_of_collection if remove else put_in_collection
-                change(catalogue.db, document_id, collection)
+                change = catalogue.collections.take_out if remove else catalogue.collections.put
+                change(document_id, collection)
                 after = catalogue.document(document_id)
-                record(catalogue.db, self.actor, "uncollect" if remove else "collect", document_id,
-                       subject=collection, before={"collections": list(before.collections)},
-                       after={"collections": list(after.collections)})
+                catalogue.audit.record(self.actor, "uncollect" if remove else "collect", document_id,
+                                       subject=collection, before={"collections": list(before.collections)},
+                                       after={"collections": list(after.collections)})
             return after
 
     # --- status ------------------------------------------------------------------------------
@@ -164,7 +157,7 @@ class Curator:
             document = self._document(catalogue, document_id, "pending")
             with catalogue.transaction():
                 after = self._set_status(catalogue, document, "approve", "active", None)
-                resolve_all_for(catalogue.db, document_id, self.actor, "approved", kind="pending")
+                catalogue.review.resolve_all_for(document_id, self.actor, "approved", kind="pending")
                 if document.replaces:
                     supersede(catalogue, document.replaces, document_id, self.actor)
             self._sync(catalogue)
@@ -176,7 +169,7 @@ class Curator:
             document = self._document(catalogue, document_id, "pending")
             with catalogue.transaction():
                 after = self._set_status(catalogue, document, "reject", "withdrawn", reason.strip() or "avvisad")
-                resolve_all_for(catalogue.db, document_id, self.actor, "rejected")
+                catalogue.review.resolve_all_for(document_id, self.actor, "rejected")
             return after
 
     # --- near-duplicates ------------------------------------------------------------------------
@@ -186,20 +179,20 @@ class Curator:
         if decision not in ("keep", "supersede", "withdraw"):
             raise CurationError("unknown_decision", decision=decision)
         with self._session() as catalogue:
-            item = review_item(catalogue.db, item_id)
+            item = catalogue.review.item(item_id)
             if item.kind != "near_duplicate" or item.status != "open":
                 raise CurationError("not_open_duplicate", id=item_id)
             newer, older = sorted((item.document_id, item.other_document_id), reverse=True)
             with catalogue.transaction():
                 if decision == "keep":
-                    resolve(catalogue.db, item_id, self.actor, "kept-both")
-                    record(catalogue.db, self.actor, "keep-both", newer, subject=f"#{older}")
+                    catalogue.review.resolve(item_id, self.actor, "kept-both")
+                    catalogue.audit.record(self.actor, "keep-both", newer, subject=f"#{older}")
                 elif decision == "supersede":
                     supersede(catalogue, older, newer, self.actor)
                 else:
                     document = self._document(catalogue, newer)
                     self._set_status(catalogue, document, "withdraw", "withdrawn", f"dubblett av #{older}")
-                    resolve(catalogue.db, item_id, self.actor, "duplicate-withdrawn")
+                    catalogue.review.resolve(item_id, self.actor, "duplicate-withdrawn")
             self._sync(catalogue)
 
     # --- editions and deletion -------------------------------------------------------------------
@@ -227,10 +220,9 @@ class Curator:
         with self._session() as catalogue:
             document = self._document(catalogue, document_id)
             with catalogue.transaction():
-                record(catalogue.db, self.actor, "delete", document_id, before=document_values(document))
-                catalogue.db.execute("DELETE FROM documents WHERE id = ?", (document_id,))
-            shared = catalogue.db.execute("SELECT 1 FROM documents WHERE stored_path = ?",
-                                          (document.stored_path,)).fetchone()
+                catalogue.audit.record(self.actor, "delete", document_id, before=document_values(document))
+                catalogue.delete_document(document_id)
+            shared = catalogue.refers_to_original(document.stored_path)
             self._sync(catalogue)
             if not shared:
                 Library(self.settings.library_dir).path(document.stored_path).unlink(missing_ok=True)

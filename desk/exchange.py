@@ -7,8 +7,9 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from corpus.catalogue import Catalogue
+from corpus.catalogue import Catalogue, UnknownValue
 from corpus.records import METADATA_FIELDS, Document
+from text.messages import message
 
 COLUMNS = ("id", "status", "file_name", "content_hash", *METADATA_FIELDS, "language", "page_count",
            "tags", "collections", "replaces", "added_at", "added_by")
@@ -44,7 +45,7 @@ def export_catalogue(documents: list[Document], form: str) -> str:
     if form == "json":
         return json.dumps(rows, ensure_ascii=False, indent=1) + "\n"
     if form != "csv":
-        raise ValueError(f"okänt format {form!r}: csv eller json")
+        raise UnknownValue("exchange_unknown_format", form=form)
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
@@ -74,7 +75,7 @@ class PlannedChange:
 
     def describe(self) -> str:
         return f"#{self.document_id}: " + ", ".join([*(f"{k} = {v!r}" for k, v in self.changes.items()),
-                                                      *(f"+tagg {t}" for t in self.new_tags)])
+                                                      *(message("exchange_new_tag", tag=t) for t in self.new_tags)])
 
 
 @dataclass
@@ -85,8 +86,8 @@ class ImportReport:
     planned: list[PlannedChange] = field(default_factory=list)
 
     def summary(self) -> str:
-        return (f"{len(self.updated)} uppdaterade, {len(self.unchanged)} oförändrade, "
-                f"{len(self.problems)} rader kunde inte användas")
+        return message("exchange_summary", updated=len(self.updated), unchanged=len(self.unchanged),
+                       problems=len(self.problems))
 
 
 def read_manifest(path: Path, catalogue: Catalogue) -> list[ManifestRow]:
@@ -99,7 +100,7 @@ def read_manifest(path: Path, catalogue: Catalogue) -> list[ManifestRow]:
     rows = []
     for line, raw in enumerate(csv.DictReader(io.StringIO(text), delimiter=delimiter), start=2):
         if None in raw:  # more cells than the header names
-            rows.append(ManifestRow(line, None, {}, (), "raden har fler fält än rubrikraden"))
+            rows.append(ManifestRow(line, None, {}, (), message("exchange_too_many_cells")))
             continue
         raw = {(k or "").strip().lower(): from_spreadsheet((v or "").strip()) for k, v in raw.items()}
         values = {name: raw[name] for name in METADATA_FIELDS if raw.get(name)}
@@ -110,19 +111,17 @@ def read_manifest(path: Path, catalogue: Catalogue) -> list[ManifestRow]:
 
 
 def _match(raw: dict[str, str], catalogue: Catalogue) -> tuple[int | None, str | None]:
-    db = catalogue.db
     if raw.get("id"):
         if not raw["id"].isdigit() or catalogue.document(int(raw["id"])) is None:
-            return None, f"inget dokument med id {raw['id']!r}"
+            return None, message("exchange_no_such_id", id=raw["id"])
         return int(raw["id"]), None
     for column in ("content_hash", "identifier", "file_name"):
         if raw.get(column):
-            ids = [r[0] for r in db.execute(f"SELECT id FROM documents WHERE {column} = ? AND status != 'superseded'",
-                                            (raw[column],))]
+            ids = catalogue.ids_matching(column, raw[column])
             if len(ids) == 1:
                 return ids[0], None
-            return None, f"{column} {raw[column]!r} matchar {len(ids)} dokument"
-    return None, "raden saknar id, content_hash, identifier och file_name"
+            return None, message("exchange_ambiguous", column=column, value=raw[column], count=len(ids))
+    return None, message("exchange_no_key")
 
 
 def plan_import(rows: list[ManifestRow], catalogue: Catalogue) -> ImportReport:
@@ -130,7 +129,7 @@ def plan_import(rows: list[ManifestRow], catalogue: Catalogue) -> ImportReport:
     report = ImportReport()
     for row in rows:
         if row.problem:
-            report.problems.append(f"rad {row.line}: {row.problem}")
+            report.problems.append(message("exchange_row_problem", line=row.line, problem=row.problem))
             continue
         meta = catalogue.document(row.document_id).metadata
         changes = {k: v for k, v in row.values.items() if getattr(meta, k) != v}
@@ -153,7 +152,7 @@ def apply_import(report: ImportReport, curator) -> ImportReport:
             if change.new_tags:
                 curator.tag(change.document_id, add=change.new_tags)
         except CurationError as exc:
-            report.problems.append(f"rad {change.line}: {exc}")
+            report.problems.append(message("exchange_row_problem", line=change.line, problem=exc))
             continue
         report.updated.append(change.document_id)
     return report

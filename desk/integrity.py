@@ -20,6 +20,7 @@ from corpus.library import file_hash
 from embedding.loader import model_identity
 from index.store import DamagedIndex, load_current
 from settings import Settings
+from text.messages import message
 
 LEFTOVER_PREFIXES = (".incoming-",)
 
@@ -57,26 +58,25 @@ def check(settings: Settings, progress: Callable[[int], None] | None = None) -> 
 
 
 def _check_database(catalogue: Catalogue, report: IntegrityReport) -> None:
-    result = catalogue.db.execute("PRAGMA integrity_check").fetchone()[0]
+    result, dangling = catalogue.integrity_problems()
     if result != "ok":
         report.add("database", f"SQLite integrity_check: {result}", repairable=False)
-    for row in catalogue.db.execute("PRAGMA foreign_key_check"):
-        report.add("database", f"rad {row[1]} i {row[0]} pekar på en rad som saknas i {row[2]}", repairable=False)
+    for table, row_id, missing_in in dangling:
+        report.add("database", message("integrity_dangling_row", row=row_id, table=table, missing_in=missing_in),
+                   repairable=False)
 
 
 def _check_files(catalogue: Catalogue, library_dir: Path, report: IntegrityReport,
                  progress: Callable[[int], None] | None) -> None:
     stored: dict[str, str] = {}
-    for document_id, relative, content_hash in catalogue.db.execute(
-            "SELECT id, stored_path, content_hash FROM documents ORDER BY id").fetchall():
+    for document_id, relative, content_hash in catalogue.stored_originals():
         report.documents += 1
         stored[relative] = content_hash
         path = Path(library_dir) / relative
         if not path.is_file():
-            report.add("missing_file", f"dokument #{document_id}: originalfilen {relative} saknas", repairable=False)
+            report.add("missing_file", message("integrity_missing_file", id=document_id, path=relative), repairable=False)
         elif file_hash(path) != content_hash:
-            report.add("changed_file", f"dokument #{document_id}: {relative} har ändrats sedan inläsningen",
-                       repairable=False)
+            report.add("changed_file", message("integrity_changed_file", id=document_id, path=relative), repairable=False)
         if progress:
             progress(1)
     if Path(library_dir).is_dir():
@@ -84,41 +84,41 @@ def _check_files(catalogue: Catalogue, library_dir: Path, report: IntegrityRepor
             report.files += 1
             relative = path.relative_to(library_dir).as_posix()
             if path.name.startswith(LEFTOVER_PREFIXES):
-                report.add("leftover_file", f"halvskriven kopia från en avbruten inläsning: {relative}", path=relative)
+                report.add("leftover_file", message("integrity_leftover_file", path=relative), path=relative)
             elif relative not in stored:
-                report.add("orphan_file", f"{relative} hör inte till något dokument", path=relative)
+                report.add("orphan_file", message("integrity_orphan_file", path=relative), path=relative)
 
 
 def _check_indexes(catalogue: Catalogue, settings: Settings, report: IntegrityReport) -> None:
     model = model_identity(settings)
     missing = catalogue.passages_missing_vectors(model)
     if missing:
-        report.add("missing_vectors", f"{len(missing)} passager saknar vektorer för {model}")
+        report.add("missing_vectors", message("integrity_missing_vectors", count=len(missing), model=model))
     wanted = catalogue.indexable_passage_ids(model)
     try:
         published = load_current(settings.index_dir)
     except DamagedIndex as exc:
-        report.add("index", exc.detail)
+        report.add("index", str(exc.detail))
         return
     if published is None:
         if len(wanted):
-            report.add("index", f"inget index är publicerat, men {len(wanted)} passager ska vara sökbara")
+            report.add("index", message("integrity_no_index", count=len(wanted)))
         return
     faiss_ids, keyword_ids = published.ids(), np.asarray(published.keywords.ids)
     report.passages_indexed = len(faiss_ids)
     if published.manifest.model != model:
-        report.add("index", f"indexet är byggt med {published.manifest.model}, inställningen är {model}")
+        report.add("index", message("integrity_model_differs", built=published.manifest.model, configured=model))
     for name, ids in (("FAISS", faiss_ids), ("BM25", keyword_ids)):
         absent, extra = np.setdiff1d(wanted, ids), np.setdiff1d(ids, wanted)
         if len(absent):
-            report.add("index", f"{len(absent)} sökbara passager saknas i {name}-indexet")
+            report.add("index", message("integrity_absent_from_index", count=len(absent), name=name))
         if len(extra):
-            report.add("index", f"{name}-indexet har {len(extra)} passager som inte ska vara sökbara")
+            report.add("index", message("integrity_extra_in_index", name=name, count=len(extra)))
         if len(ids) != len(np.unique(ids)):
-            report.add("index", f"{name}-indexet har dubbletter")
+            report.add("index", message("integrity_duplicates_in_index", name=name))
     if published.manifest.passages != published.index.ntotal:
-        report.add("index", f"manifestet säger {published.manifest.passages} passager, FAISS har "
-                            f"{published.index.ntotal}")
+        report.add("index", message("integrity_counts_differ", manifest=published.manifest.passages,
+                                    faiss=published.index.ntotal))
 
 
 def repair(settings: Settings, report: IntegrityReport, embedder=None) -> list[str]:
@@ -136,10 +136,10 @@ def repair(settings: Settings, report: IntegrityReport, embedder=None) -> list[s
             embedder = embedder or load_embedder(settings)
             missing = catalogue.passages_missing_vectors(embedder.name)
             store_missing_vectors(catalogue, embedder, missing)
-            done.append(f"bäddade in {len(missing)} passager")
+            done.append(message("integrity_embedded", count=len(missing)))
         if kinds & {"missing_vectors", "index"}:
             result = sync_index(catalogue, settings, model_identity(settings), rebuild=True)
-            done.append(f"byggde om indexet: version {result.version}, {result.total} passager")
+            done.append(message("integrity_rebuilt", version=result.version, total=result.total))
     return done
 
 
@@ -148,5 +148,5 @@ def _remove_strays(library_dir: Path, report: IntegrityReport) -> list[str]:
     for problem in report.problems:
         if problem.kind in ("leftover_file", "orphan_file") and (Path(library_dir) / problem.path).is_file():
             (Path(library_dir) / problem.path).unlink()
-            removed.append(f"tog bort {problem.path}")
+            removed.append(message("integrity_removed", path=problem.path))
     return removed

@@ -3,9 +3,8 @@ transaction together with its audit record."""
 from __future__ import annotations
 
 from corpus.access import Viewer
-from corpus.audit import record
 from corpus.catalogue import Catalogue
-from corpus.conversations import SharedLink, revoke_shared_link, shared_link, shared_links
+from corpus.conversations import SharedLink
 from corpus.users import require
 from settings import Settings
 from text.problems import Problem
@@ -27,18 +26,18 @@ class Links:
         if everyone or (user_name and user_name.casefold() != self.viewer.name.casefold()):
             require(self.viewer, "admin")
         with Catalogue(self.settings.catalogue_path) as catalogue:
-            return shared_links(catalogue.db, None if everyone else (user_name or self.viewer.name))
+            return catalogue.conversations.shared_links(None if everyone else (user_name or self.viewer.name))
 
     def revoke(self, link_id: int) -> SharedLink:
         """Make a link stop working at once (its owner or an admin)."""
         with Catalogue(self.settings.catalogue_path) as catalogue, catalogue.transaction():
-            link = shared_link(catalogue.db, link_id)
+            link = catalogue.conversations.shared_link(link_id)
             if link is None or not (self._owns(link) or self.viewer.holds("admin")):
                 raise LinkMissing("share_link_missing", id=link_id)
-            revoke_shared_link(catalogue.db, link_id)
-            record(catalogue.db, self.viewer.name, "revoke-share-link", subject=link.user_name,
-                   before={"link": link.id, "expires_at": link.expires_at})
-            return shared_link(catalogue.db, link_id)
+            catalogue.conversations.revoke_shared_link(link_id)
+            catalogue.audit.record(self.viewer.name, "revoke-share-link", subject=link.user_name,
+                                   before={"link": link.id, "expires_at": link.expires_at})
+            return catalogue.conversations.shared_link(link_id)
 
     def _owns(self, link: SharedLink) -> bool:
         return link.user_name.casefold() == self.viewer.name.casefold()

@@ -16,12 +16,12 @@ from corpus.library import file_hash
 from corpus.records import Document, IngestReport
 from desk.curation import Curator
 from ingest.pipeline import Ingester
-from settings import PROJECT_ROOT, Settings
+from settings import PROJECT_ROOT, SampleMode, Settings
+from text.problems import Problem
 
 SAMPLE_DIR = PROJECT_ROOT / "samples"
 SAMPLE_TAG = "exempel"  # given in samples/metadata.jsonl: the sample can be picked out in the filters
 REMOVAL_REASON = "Exempelbiblioteket togs bort (python -m corpus sample remove)"
-OFF = {"off", "av", "0", "no", "nej", "false"}
 
 
 @dataclass(frozen=True)
@@ -48,8 +48,8 @@ def sample_files(folder: Path | None = None) -> list[SampleFile]:
 
 
 def wanted_at_first_start(settings: Settings) -> bool:
-    """False where KALLA_SAMPLE says off (off, av, 0, no, nej, false)."""
-    return settings.sample.strip().lower() not in OFF
+    """False where KALLA_SAMPLE says off (off, av, 0, no, nej, false: settings.choices.SampleMode)."""
+    return settings.sample == SampleMode.ON
 
 
 def never_used(settings: Settings) -> bool:
@@ -58,9 +58,7 @@ def never_used(settings: Settings) -> bool:
     if not settings.catalogue_path.is_file():
         return True
     with Catalogue(settings.catalogue_path) as catalogue:
-        held = catalogue.db.execute("SELECT 1 FROM documents LIMIT 1").fetchone() or catalogue.db.execute(
-            "SELECT 1 FROM ingest_events WHERE outcome IN ('added', 'updated') LIMIT 1").fetchone()
-    return held is None
+        return not catalogue.ever_held_documents()
 
 
 def is_sample(document: Document, files: list[SampleFile]) -> bool:
@@ -81,13 +79,12 @@ def sample_documents(catalogue: Catalogue, files: list[SampleFile] | None = None
     if not files:
         return []
     paths, hashes = [str(f.path) for f in files], [f.content_hash for f in files]
-    marks = lambda values: ",".join("?" * len(values))  # noqa: E731
-    rows = catalogue.db.execute(
-        f"SELECT id FROM documents WHERE status IN ({marks(statuses)}) "
-        f"AND (source_path IN ({marks(paths)}) OR content_hash IN ({marks(hashes)})) ORDER BY id",
-        (*statuses, *paths, *hashes))
-    documents = [catalogue.document(row[0]) for row in rows.fetchall()]
+    documents = [catalogue.document(document_id) for document_id in catalogue.ids_from_files(paths, hashes, statuses)]
     return [d for d in documents if d is not None and is_sample(d, files)]
+
+
+class SampleMissing(Problem, ValueError):
+    """No sample library where one was asked for."""
 
 
 def add_sample(settings: Settings, folder: Path | None = None, on_file: Callable | None = None,
@@ -95,7 +92,7 @@ def add_sample(settings: Settings, folder: Path | None = None, on_file: Callable
     """Add the sample's files (their metadata from samples/metadata.jsonl). Unchanged files cost nothing."""
     paths = [sample.path for sample in sample_files(folder)]
     if not paths:
-        raise ValueError(f"inget exempelbibliotek i {folder or SAMPLE_DIR} (metadata.jsonl saknas eller listar inga filer)")
+        raise SampleMissing("sample_missing", folder=folder or SAMPLE_DIR)
     return Ingester(settings).add(paths, on_file=on_file, arguments="sample add", on_wait=on_wait)
 
 

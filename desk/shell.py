@@ -13,31 +13,28 @@ from corpus.collections import UnknownCollection
 from corpus.lock import LibraryBusy
 from corpus.records import METADATA_FIELDS, Document
 from corpus.space import DiskFull
-from corpus.users import NotAllowed, acting_viewer, require
+from corpus.users import NotAllowed, require
 from desk.curation import STATUS_NAMES, CurationError
 from embedding.loader import ModelNotPrepared
 from index.manifest import IndexMismatch
 from index.store import DamagedIndex
 from settings import Settings
+from text.messages import message
 
 ROW_ID = click.IntRange(1, 2**63 - 1)  # what SQLite can hold: a larger id is a usage error, not a traceback
 FAILURES = (CurationError, UnknownCollection, NotAllowed, LibraryBusy, ModelNotPrepared, IndexMismatch, DamagedIndex, DiskFull,
             LookupError, ValueError)
 FIELD_OPTIONS = {"title": "--title", "authority": "--authority", "series": "--series", "published": "--date",
                  "identifier": "--identifier", "source_url": "--url", "edition": "--edition", "licence": "--licence"}
+FIELD_HELPS = {"title": "cli_field_title", "authority": "cli_add_authority", "series": "cli_field_series",
+               "published": "cli_field_date", "identifier": "cli_field_identifier", "source_url": "cli_field_url",
+               "edition": "cli_field_edition", "licence": "cli_add_licence"}  # message ids of each option's help
 
 
 def metadata_options(command):
     """The metadata fields as options (shared by edit and replace)."""
-    helps = {"title": "Titel.", "authority": "Utfärdande myndighet eller författare.",
-             "series": "Serie/typ: SOU, Ds, proposition, skrivelse, myndighetsrapport, forskningsrapport, "
-                       "debattartikel, nyhet ...",
-             "published": "Publiceringsdatum (ÅÅÅÅ, ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD).",
-             "identifier": 'Beteckning, t.ex. "SOU 2017:114", "Skr. 2019/20:82" eller ett diarienummer.',
-             "source_url": "Källans webbadress (http/https).", "edition": "Utgåva (t.ex. 2 eller 2021-03).",
-             "licence": 'Licens eller villkor för återanvändning, t.ex. "CC BY 4.0".'}
     for name in reversed(METADATA_FIELDS):
-        command = click.option(FIELD_OPTIONS[name], name, help=helps[name])(command)
+        command = click.option(FIELD_OPTIONS[name], name, help=message(FIELD_HELPS[name]))(command)
     return command
 
 
@@ -51,7 +48,7 @@ def desk(role: str | None = "librarian") -> Iterator[tuple[Settings, Viewer]]:
     """Settings and the acting user, who must hold `role`; library errors become clean CLI errors."""
     settings = Settings.from_env()
     with Catalogue(settings.catalogue_path) as catalogue:
-        viewer = acting_viewer(catalogue.db, settings.user)
+        viewer = catalogue.users.acting_viewer(settings.user)
     try:
         if role:
             require(viewer, role)

@@ -24,21 +24,15 @@ class CorpusStatistics:
 
 
 def statistics(catalogue: Catalogue, index_dir: Path, library_dir: Path) -> CorpusStatistics:
-    db = catalogue.db
-    grouped = lambda sql: {str(k) if k is not None else "okänd": int(n) for k, n in db.execute(sql)}  # noqa: E731
-    active = "FROM documents WHERE status = 'active'"
+    tallies = catalogue.tallies()
     try:
         version = current_version(index_dir)
     except DamagedIndex:
         version = None
     return CorpusStatistics(
-        by_status=grouped("SELECT status, COUNT(*) FROM documents GROUP BY status ORDER BY status"),
-        by_series=grouped(f"SELECT series, COUNT(*) {active} GROUP BY series ORDER BY COUNT(*) DESC, series"),
-        by_year=grouped(f"SELECT substr(published, 1, 4), COUNT(*) {active} GROUP BY 1 ORDER BY 1"),
-        by_language=grouped(f"SELECT language, COUNT(*) {active} GROUP BY language ORDER BY COUNT(*) DESC"),
-        passages=catalogue.counts()["passages"],
-        failed_ingests=int(db.execute("SELECT COUNT(*) FROM ingest_events WHERE outcome = 'failed'").fetchone()[0]),
-        open_reviews=int(db.execute("SELECT COUNT(*) FROM review_items WHERE status = 'open'").fetchone()[0]),
+        by_status=tallies.by_status, by_series=tallies.by_series, by_year=tallies.by_year,
+        by_language=tallies.by_language, passages=catalogue.counts()["passages"],
+        failed_ingests=tallies.failed_ingests, open_reviews=tallies.open_reviews,
         index_version=version,
         index_bytes=_size(Path(index_dir) / "versions" / version) if version else 0,
         catalogue_bytes=_size(catalogue.path),

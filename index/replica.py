@@ -9,16 +9,17 @@ Replicas switch releases by moving a symlink (see docs/operations.md, *Read repl
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from pathlib import Path
 from typing import Callable
 
+from corpus.catalogue import Catalogue
 from corpus.lock import writer_lock
 from index.store import current_version, point_current
 from settings import Settings
+from text.problems import Problem
 
 
-class ReleaseError(RuntimeError):
+class ReleaseError(Problem, RuntimeError):
     pass
 
 
@@ -26,26 +27,19 @@ def export_release(settings: Settings, target: Path, on_wait: Callable[[str], No
     """Write a release of the library into the empty or new folder `target`; returns its index version."""
     target = Path(target)
     if target.exists() and any(target.iterdir()):
-        raise ReleaseError(f"{target} är inte tom: en utgåva skrivs till en ny mapp")
+        raise ReleaseError("release_target_not_empty", target=target)
     with writer_lock(settings.data_dir, wait=True, on_wait=on_wait):
         version = current_version(settings.index_dir)
         if version is None:
-            raise ReleaseError("inget index är publicerat ännu: lägg till dokument först")
+            raise ReleaseError("release_nothing_published")
         target.mkdir(parents=True, exist_ok=True)
         _copy_files(settings.library_dir, target / settings.library_dir.name)
         index_dir = target / settings.index_dir.name
         shutil.copytree(settings.index_dir / "versions" / version, index_dir / "versions" / version)
-        _snapshot_catalogue(settings.catalogue_path, target / settings.catalogue_path.name)
+        with Catalogue(settings.catalogue_path) as catalogue:
+            catalogue.snapshot_to(target / settings.catalogue_path.name)
         point_current(index_dir, version)  # last: a folder without CURRENT is not a finished release
     return version
-
-
-def _snapshot_catalogue(source: Path, destination: Path) -> None:
-    db = sqlite3.connect(str(source))
-    try:
-        db.execute("VACUUM INTO ?", (str(destination),))
-    finally:
-        db.close()
 
 
 def _copy_files(source: Path, destination: Path) -> None:

@@ -19,6 +19,7 @@ from corpus.space import DiskFull, is_disk_full
 from index.keywords import KeywordIndex
 from index.kinds import stored_ids
 from index.manifest import Manifest
+from text.problems import Phrase, Problem, said
 
 VECTORS_FILE = "vectors.faiss"
 MANIFEST_FILE = "manifest.json"
@@ -26,13 +27,15 @@ POINTER = "CURRENT"
 KEEP_VERSIONS = 2
 
 
-class DamagedIndex(RuntimeError):
+class DamagedIndex(Problem, RuntimeError):
     """The published index cannot be read; the catalogue (the system of record) can rebuild it."""
 
-    def __init__(self, index_dir: Path, detail: str) -> None:
-        super().__init__(f"Sökindexet i {index_dir} är skadat: {detail}. Biblioteket är intakt i katalogen; "
-                         f"bygg om indexet med: python -m corpus check --repair")
-        self.detail = detail
+    def __init__(self, index_dir: Path, detail: Phrase) -> None:
+        super().__init__("index_damaged", folder=index_dir, detail=detail)
+        self.index_dir, self.detail = index_dir, detail
+
+    def __reduce__(self):
+        return DamagedIndex, (self.index_dir, self.detail)
 
 
 @dataclass
@@ -62,7 +65,8 @@ def current_version(index_dir: Path) -> str | None:
     if version and "/" not in version and (Path(index_dir) / "versions" / version / MANIFEST_FILE).is_file():
         return version
     if _published_versions(Path(index_dir)):
-        raise DamagedIndex(index_dir, f"{POINTER} saknas" if version is None else f"{POINTER} pekar inte på någon version")
+        raise DamagedIndex(index_dir, said("index_pointer_missing" if version is None else "index_pointer_dangling",
+                                           pointer=POINTER))
     return None
 
 
@@ -83,23 +87,25 @@ def load_current(index_dir: Path, mapped: bool = False) -> PublishedIndex | None
     try:
         manifest = Manifest.read(folder / MANIFEST_FILE)
     except Exception as exc:  # garbled JSON, missing fields
-        raise DamagedIndex(index_dir, f"{MANIFEST_FILE} kan inte läsas ({type(exc).__name__})") from exc
+        raise DamagedIndex(index_dir, said("index_file_unreadable_because", file=MANIFEST_FILE,
+                                           error=type(exc).__name__)) from exc
     mapping = faiss.IO_FLAG_MMAP if manifest.index_type.startswith("IVF") else faiss.IO_FLAG_MMAP_IFC
     flags = mapping | faiss.IO_FLAG_READ_ONLY if mapped else 0
     try:
         index = faiss.read_index(str(folder / VECTORS_FILE), flags)
     except Exception as exc:  # truncated or missing: faiss raises RuntimeError
-        raise DamagedIndex(index_dir, f"{VECTORS_FILE} kan inte läsas") from exc
+        raise DamagedIndex(index_dir, said("index_file_unreadable", file=VECTORS_FILE)) from exc
     if index.ntotal != manifest.passages:
-        raise DamagedIndex(index_dir, f"{VECTORS_FILE} har {index.ntotal} passager, manifestet {manifest.passages}")
+        raise DamagedIndex(index_dir, said("index_count_differs", file=VECTORS_FILE, count=index.ntotal,
+                                           expected=manifest.passages))
     if not KeywordIndex.exists(folder):
         if manifest.passages:
-            raise DamagedIndex(index_dir, "nyckelordsindexet saknas")
+            raise DamagedIndex(index_dir, said("index_keywords_missing"))
         return PublishedIndex(version, folder, index, manifest, KeywordIndex.empty())
     try:
         keywords = KeywordIndex.read(folder)
     except Exception as exc:
-        raise DamagedIndex(index_dir, f"nyckelordsindexet kan inte läsas ({type(exc).__name__})") from exc
+        raise DamagedIndex(index_dir, said("index_keywords_unreadable", error=type(exc).__name__)) from exc
     return PublishedIndex(version, folder, index, manifest, keywords)
 
 

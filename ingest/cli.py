@@ -10,19 +10,19 @@ from tqdm import tqdm
 
 from corpus.catalogue import Catalogue
 from corpus.collections import UnknownCollection
-from corpus.collections import collection as find_collection
 from corpus.dates import BadDate, checked_date
 from corpus.lock import LibraryBusy
 from corpus.records import DocumentMetadata
 from corpus.space import DiskFull
-from corpus.users import NotAllowed, acting_viewer, require
+from corpus.users import NotAllowed, require
 from embedding.loader import ModelNotPrepared
 from index.manifest import IndexMismatch
 from ingest.distributed import ClusterUnavailable, DaskPreparers
 from ingest.folders import MAX_WITHDRAW_SHARE, SyncRefused, shown_path
 from ingest.formats import SUPPORTED
 from ingest.pipeline import Ingester, find_files, link_skipped, scan
-from settings import Settings
+from settings import Settings, settings_or_exit
+from text.messages import message
 
 
 def _real_date(value: str | None) -> str | None:
@@ -36,30 +36,28 @@ def _real_date(value: str | None) -> str | None:
 @click.group()
 def cli() -> None:
     """Lägg till dokument i Källas bibliotek."""
+    settings_or_exit()  # a bad KALLA_* setting stops every command here, with its message
 
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--title", help="Titel (annars från filen).")
-@click.option("--authority", "--author", "authority", help="Utfärdande myndighet eller författare.")
-@click.option("--series", help="Serie/typ: SOU, Ds, proposition, skrivelse, rapport, debattartikel ...")
+@click.option("--title", help=message("cli_add_title"))
+@click.option("--authority", "--author", "authority", help=message("cli_add_authority"))
+@click.option("--series", help=message("cli_add_series"))
 @click.option("--date", "published", callback=lambda ctx, param, value: _real_date(value),
-              help="Publiceringsdatum (ÅÅÅÅ-MM-DD, ÅÅÅÅ-MM eller ÅÅÅÅ).")
-@click.option("--identifier", help='Beteckning, t.ex. "SOU 2017:114" eller ett diarienummer.')
-@click.option("--url", "source_url", help="Källans webbadress.")
-@click.option("--edition", help="Utgåva (t.ex. 2).")
-@click.option("--licence", help='Licens eller villkor för återanvändning, t.ex. "CC BY 4.0".')
-@click.option("--tag", "tags", multiple=True, help="Tagg (kan anges flera gånger).")
-@click.option("--collection", help="Lägg dokumenten i denna samling (skapas med python -m corpus collection "
-                                   "create). I en samling med granskning väntar de på godkännande.")
+              help=message("cli_add_date"))
+@click.option("--identifier", help=message("cli_add_identifier"))
+@click.option("--url", "source_url", help=message("cli_add_url"))
+@click.option("--edition", help=message("cli_add_edition"))
+@click.option("--licence", help=message("cli_add_licence"))
+@click.option("--tag", "tags", multiple=True, help=message("cli_add_tag"))
+@click.option("--collection", help=message("cli_add_collection"))
 @click.option("--no-wait", is_flag=True,
-              help="Avbryt direkt om en annan inläsning pågår (annars väntar kommandot på den).")
+              help=message("cli_add_no_wait"))
 @click.option("--workers", type=click.IntRange(min=1),
-              help="Förbered filerna (utvinning, uppdelning, inbäddning) parallellt i så många "
-                   "arbetsprocesser i ett lokalt Dask-kluster.")
+              help=message("cli_add_workers"))
 @click.option("--scheduler", metavar="ADRESS",
-              help="Förbered filerna på ett befintligt Dask-kluster, t.ex. tcp://värd:8786. Arbetarna "
-                   "behöver filerna och modellen på samma sökvägar (delat filsystem).")
+              help=message("cli_add_scheduler"))
 def add(paths: tuple[Path, ...], tags: tuple[str, ...], no_wait: bool, collection: str | None,
         workers: int | None, scheduler: str | None, **fields: str | None) -> None:
     """Lägg till filer och mappar (rekursivt).
@@ -83,16 +81,16 @@ def add(paths: tuple[Path, ...], tags: tuple[str, ...], no_wait: bool, collectio
     ingester = Ingester(settings, preparers=preparers)
     found = scan(paths)
     total = len(found.files) + len(found.links)
-    with tqdm(total=total, unit="fil", desc="Lägger till", file=sys.stderr,
+    with tqdm(total=total, unit=message("cli_file_unit"), desc=message("cli_adding"), file=sys.stderr,
               disable=total == 0) as bar:
         def on_file(path: Path, outcome) -> None:
             bar.update(1)
             if outcome.outcome == "failed":
-                tqdm.write(f"FEL {shown_path(path)}: {outcome.message}", file=sys.stderr)
+                tqdm.write(message("cli_file_failed", path=shown_path(path), reason=outcome.message), file=sys.stderr)
             elif outcome.outcome == "skipped":
-                tqdm.write(f"HOPPAR ÖVER {shown_path(path)}: {outcome.message}", file=sys.stderr)
+                tqdm.write(message("cli_file_skipped", path=shown_path(path), reason=outcome.message), file=sys.stderr)
             elif outcome.needs_review:
-                tqdm.write(f"OBS {shown_path(path)}: {outcome.message}", file=sys.stderr)
+                tqdm.write(message("cli_file_note", path=shown_path(path), reason=outcome.message), file=sys.stderr)
 
         try:
             report = ingester.add(paths, metadata, on_file=on_file,
@@ -108,13 +106,12 @@ def add(paths: tuple[Path, ...], tags: tuple[str, ...], no_wait: bool, collectio
 
 @cli.command()
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--dry-run", is_flag=True, help="Visa bara vad som skulle göras.")
-@click.option("--collection", help="Lägg nya dokument i denna samling.")
-@click.option("--no-wait", is_flag=True, help="Avbryt direkt om en annan inläsning pågår.")
+@click.option("--dry-run", is_flag=True, help=message("cli_sync_dry_run"))
+@click.option("--collection", help=message("cli_sync_collection"))
+@click.option("--no-wait", is_flag=True, help=message("cli_sync_no_wait"))
 @click.option("--max-withdraw", type=click.FloatRange(0, 1), default=MAX_WITHDRAW_SHARE, show_default=True,
-              help="Största andel av mappens dokument som en körning får dra tillbaka; fler vägras (en tom eller "
-                   "omonterad mapp vägras alltid).")
-@click.option("--force", is_flag=True, help="Dra tillbaka även när mappen är tom eller många filer är borta.")
+              help=message("cli_sync_max_withdraw"))
+@click.option("--force", is_flag=True, help=message("cli_sync_force"))
 def sync(folder: Path, dry_run: bool, collection: str | None, no_wait: bool, max_withdraw: float,
          force: bool) -> None:
     """Håll biblioteket i takt med en mapp: nya filer läggs till, ändrade ersätter sitt dokument (med
@@ -134,14 +131,14 @@ def sync(folder: Path, dry_run: bool, collection: str | None, no_wait: bool, max
     """
     settings = Settings.from_env()
     with Catalogue(settings.catalogue_path) as catalogue:
-        viewer = acting_viewer(catalogue.db, settings.user)
+        viewer = catalogue.users.acting_viewer(settings.user)
     try:
         require(viewer, "librarian")
         if collection:
             refuse_restricted_collection_to_readers(settings, collection)
         ingester = Ingester(settings)
         total = len(find_files([folder]))
-        with tqdm(total=total, unit="fil", desc="Synkar", file=sys.stderr, disable=dry_run or total == 0) as bar:
+        with tqdm(total=total, unit=message("cli_file_unit"), desc=message("cli_syncing"), file=sys.stderr, disable=dry_run or total == 0) as bar:
             report = ingester.sync(folder, dry_run=dry_run, collection=collection, wait=not no_wait,
                                    on_file=lambda path, outcome: bar.update(outcome.outcome != "skipped"),
                                    on_wait=lambda message: tqdm.write(message, file=sys.stderr),
@@ -150,12 +147,12 @@ def sync(folder: Path, dry_run: bool, collection: str | None, no_wait: bool, max
             SyncRefused) as exc:
         raise click.ClickException(str(exc)) from exc
     for link in report.links:
-        click.echo(f"{'hoppar över':<9} {link}  ({link_skipped(Path(link))})")
+        click.echo(f"{message('cli_sync_skipping'):<9} {link}  ({link_skipped(Path(link))})")
     for step in report.steps:
         if step.action == "failed":  # the file fails alone; the rest of the folder is synced
-            click.echo(f"FEL {step.path}: {step.reason}", err=True)
+            click.echo(message("cli_file_failed", path=step.path, reason=step.reason), err=True)
         elif step.action != "unchanged":
-            moved = f" (från {step.previous_path})" if step.previous_path else ""
+            moved = message("cli_sync_moved_from", path=step.previous_path) if step.previous_path else ""
             click.echo(f"{step.action:<9} {step.path}{moved}" + (f"  #{step.document_id}" if step.document_id else ""))
     click.echo(report.summary() + ("" if report.ingest is None else f"; {report.ingest.summary()}"))
     if report.count("failed") or (report.ingest is not None and report.ingest.failed):
@@ -166,16 +163,16 @@ def refuse_restricted_collection_to_readers(settings: Settings, name: str) -> No
     """Only curators may add into a collection whose access is restricted (a reader could otherwise place
     documents where only some may see them, or learn what is there from the duplicate pointers)."""
     with Catalogue(settings.catalogue_path) as catalogue:
-        viewer = acting_viewer(catalogue.db, settings.user)
+        viewer = catalogue.users.acting_viewer(settings.user)
         try:
-            target = find_collection(catalogue.db, name)
+            target = catalogue.collections.named(name)
         except UnknownCollection as exc:
             raise click.ClickException(str(exc)) from exc
     if target.restricted:
         try:
             require(viewer, "librarian")
         except NotAllowed as exc:
-            raise click.ClickException(f"{exc} (samlingen {target.name} är begränsad)") from exc
+            raise click.ClickException(message("cli_collection_restricted", problem=exc, name=target.name)) from exc
 
 
 @cli.command(name="formats")

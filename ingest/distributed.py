@@ -22,12 +22,13 @@ from ingest.extraction import ExtractionError
 from ingest.guard import GuardedExtractor
 from ingest.preparation import PreparedDocument, prepare_document
 from settings import Settings
+from text.problems import Problem
 
 TASKS_PER_WORKER = 4  # prepared ahead of the recording, per worker: bounds the vectors held in memory
 
 
-class ClusterUnavailable(RuntimeError):
-    pass
+class ClusterUnavailable(Problem, RuntimeError):
+    """No Dask cluster to prepare the files on."""
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ class DaskPreparer:
         try:
             from distributed import Client, LocalCluster
         except ImportError as exc:  # pragma: no cover - dask is in requirements.txt
-            raise ClusterUnavailable("Dask saknas: pip install 'dask[distributed]'") from exc
+            raise ClusterUnavailable("cluster_no_dask") from exc
         self.settings = settings
         self._cluster = None
         try:
@@ -62,7 +63,7 @@ class DaskPreparer:
                 self._client = Client(self._cluster)
         except OSError as exc:
             self.close()
-            raise ClusterUnavailable(f"kunde inte nå Dask-klustret {scheduler or ''}: {exc}") from exc
+            raise ClusterUnavailable("cluster_unreachable", scheduler=scheduler or "", error=str(exc)) from exc
         self.look_ahead = TASKS_PER_WORKER * max(1, len(self._client.scheduler_info()["workers"]))
         self._futures: OrderedDict[Path, object] = OrderedDict()
         self.tasks_per_worker: Counter[str] = Counter()  # worker address -> files it prepared
@@ -80,7 +81,7 @@ class DaskPreparer:
         try:
             prepared = future.result()
         except Exception as exc:  # a worker that died on the file (memory, a crash) fails that file
-            raise ExtractionError(f"arbetaren kunde inte förbereda filen: {type(exc).__name__}: {exc}") from exc
+            raise ExtractionError("worker_failed", error=f"{type(exc).__name__}: {exc}") from exc
         self.tasks_per_worker.update(self._client.who_has([future]).get(future.key, ()))
         if isinstance(prepared, ExtractionError):
             raise prepared

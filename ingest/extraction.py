@@ -4,10 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from corpus.records import DocumentMetadata, Page
+from text.problems import Problem
 
 
-class ExtractionError(Exception):
-    """A file that cannot be turned into text; the message is one line, in Swedish, for the user."""
+class ExtractionError(Problem):
+    """A file that cannot be turned into text: a message id and its values (one line for the user)."""
 
 
 @dataclass(frozen=True)

@@ -15,15 +15,12 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from corpus.audit import record
 from corpus.catalogue import Catalogue
 from corpus.library import file_hash, staged_copy
 from corpus.records import IngestReport
-from corpus.review import resolve_all_for
 from corpus.status import change_status
 from ingest.extraction import ExtractionError
-from text.messages import message
-from text.problems import Problem
+from text.problems import Problem, joined, said
 
 ACTIONS = ("add", "replace", "unchanged", "move", "restore", "withdraw", "failed")
 SYNC_MARK = "(ingest sync)"  # ends the note of a document a sync withdrew
@@ -50,12 +47,10 @@ class SyncReport:
     def count(self, action: str) -> int:
         return sum(step.action == action for step in self.steps)
 
-    def summary(self) -> str:
-        words = {"add": "nya", "replace": "ändrade", "unchanged": "oförändrade", "move": "flyttade",
-                 "restore": "tillbaka (återställs)", "withdraw": "borta (dras tillbaka)",
-                 "failed": "kan inte läsas"}
-        counts = ", ".join(f"{self.count(a)} {words[a]}" for a in ACTIONS if self.count(a))
-        return f"{'(provkörning) ' if self.dry_run else ''}{self.folder}: {counts or 'inga filer'}"
+    def summary(self, language: str = "sv") -> str:
+        counts = joined((said("sync_count_" + a, count=self.count(a)) for a in ACTIONS if self.count(a)), language, ", ")
+        return said("sync_summary_dry_run" if self.dry_run else "sync_summary", folder=self.folder,
+                    counts=counts or said("sync_no_files").text(language)).text(language)
 
 
 def plan_sync(catalogue: Catalogue, folder: Path, files: list[Path]) -> list[SyncStep]:
@@ -131,11 +126,11 @@ def _refuse_name_not_utf8(path: Path) -> None:
     try:
         str(path).encode("utf-8")
     except UnicodeEncodeError:
-        raise UnreadableFile(message("ingest_name_not_utf8")) from None
+        raise UnreadableFile("ingest_name_not_utf8") from None
 
 
 def _unreadable(error: OSError) -> UnreadableFile:
-    return UnreadableFile(message("ingest_unreadable", reason=error.strerror or type(error).__name__))
+    return UnreadableFile("ingest_unreadable", reason=error.strerror or type(error).__name__)
 
 
 def leaving(steps: list[SyncStep]) -> frozenset[int]:
@@ -167,8 +162,8 @@ def apply_moves_and_withdrawals(catalogue: Catalogue, steps: list[SyncStep], fol
     for step in steps:
         if step.action == "move":
             catalogue.move_source(step.document_id, step.path, Path(step.path).name)
-            record(catalogue.db, actor, "move", step.document_id, before={"source_path": step.previous_path},
-                   after={"source_path": step.path})
+            catalogue.audit.record(actor, "move", step.document_id, before={"source_path": step.previous_path},
+                                   after={"source_path": step.path})
         elif step.action == "restore":
             document = catalogue.document(step.document_id)
             if step.path != document.source_path:
@@ -179,4 +174,4 @@ def apply_moves_and_withdrawals(catalogue: Catalogue, steps: list[SyncStep], fol
             document = catalogue.document(step.document_id)
             change_status(catalogue, document, actor, "withdraw", "withdrawn",
                           f"filen finns inte längre i {folder} {SYNC_MARK}")
-            resolve_all_for(catalogue.db, document.id, actor, "withdrawn")
+            catalogue.review.resolve_all_for(document.id, actor, "withdrawn")

@@ -9,6 +9,7 @@ from ingest.htmlpage import extract_html
 from ingest.pdf import extract_pdf
 from ingest.plaintext import extract_markdown, extract_text_file
 from ingest.word import extract_docx
+from text.problems import said
 
 EXTRACTORS: dict[str, Callable[[Path], Extraction]] = {
     ".pdf": extract_pdf,
@@ -33,12 +34,12 @@ def extract(path: Path) -> Extraction:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in EXTRACTORS:
-        raise ExtractionError(f"filtypen {suffix or '(ingen)'} stöds inte (stöds: {', '.join(SUPPORTED)})")
+        raise ExtractionError("file_type_unsupported", suffix=suffix or said("file_type_none"), supported=", ".join(SUPPORTED))
     size = path.stat().st_size
     if size == 0:
-        raise ExtractionError("filen är tom (0 byte)")
+        raise ExtractionError("file_empty")
     if size > MAX_FILE_BYTES:
-        raise ExtractionError(f"filen är för stor ({size // 2**20} MB; gränsen är {MAX_FILE_BYTES // 2**20} MB)")
+        raise ExtractionError("file_too_large", size=size // 2**20, limit=MAX_FILE_BYTES // 2**20)
     _check_signature(path, suffix)
     return EXTRACTORS[suffix](path)
 
@@ -47,10 +48,10 @@ def _check_signature(path: Path, suffix: str) -> None:
     with open(path, "rb") as handle:
         head = handle.read(1024)
     if suffix == ".pdf" and b"%PDF" not in head:
-        raise ExtractionError("filen heter .pdf men är ingen PDF (saknar %PDF-huvud)")
+        raise ExtractionError("file_not_pdf")
     if suffix == ".docx" and not head.startswith(b"PK"):
-        raise ExtractionError("filen heter .docx men är inget Word-dokument")
+        raise ExtractionError("file_not_docx")
     if suffix in (".pdf", ".docx"):
         return
     if head.startswith((b"%PDF", b"PK\x03\x04", b"\x89PNG", b"\xff\xd8\xff", b"GIF8")):
-        raise ExtractionError(f"filen heter {suffix} men är en binärfil")
+        raise ExtractionError("file_binary_named", suffix=suffix)

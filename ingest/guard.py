@@ -42,15 +42,14 @@ class GuardedExtractor:
             finished = None
         if finished is False:
             self._stop(kill=True)
-            raise ExtractionError(f"utvinningen tog mer än {self.seconds:g} s och avbröts (KALLA_EXTRACT_TIMEOUT)")
+            raise ExtractionError("extract_timeout", seconds=self.seconds)
         try:
             status, value = self._receive.recv()
         except (EOFError, OSError):
             self._stop(kill=True)
-            raise ExtractionError("utvinningen kraschade (minnesgränsen KALLA_EXTRACT_MEMORY_MB eller en trasig "
-                                  "fil)") from None
+            raise ExtractionError("extract_crashed") from None
         if status == "error":
-            raise ExtractionError(value)
+            raise value
         return value
 
     def _ready(self) -> None:

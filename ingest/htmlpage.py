@@ -61,7 +61,7 @@ def extract_html(path: Path) -> Extraction:
     collector.close()
     text = tidy("".join(collector.parts))
     if not text:
-        raise ExtractionError("HTML-sidan innehåller ingen text")
+        raise ExtractionError("html_no_text")
     title = " ".join("".join(collector.title).split()) or " ".join("".join(collector.h1).split()) or None
     metadata = DocumentMetadata(title=title, authority=collector.meta.get("author"),
                                 published=collector.meta.get("date") or collector.meta.get("dcterms.date"))

@@ -9,6 +9,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from text.problems import Phrase, said
+
 LANGUAGES = "swe+eng"
 DPI = 300
 PAGE_SECONDS = 120
@@ -32,10 +34,8 @@ def ocr_available() -> bool:
     return "swe" in tesseract_languages()
 
 
-def why_no_ocr() -> str:
-    if not tesseract_languages():
-        return "Tesseract saknas (installera tesseract-ocr och tesseract-ocr-swe)"
-    return "Tesseract saknar svenska (installera tesseract-ocr-swe)"
+def why_no_ocr() -> Phrase:
+    return said("ocr_no_tesseract" if not tesseract_languages() else "ocr_no_swedish")
 
 
 def ocr_pdf_page(path: Path, page_index: int) -> str:

@@ -11,6 +11,7 @@ from corpus.records import DocumentMetadata, Page
 from ingest.extraction import Extraction, ExtractionError
 from ingest.ocr import MIN_TEXT_CHARS, has_image, ocr_available, ocr_pdf_page, why_no_ocr
 from ingest.textnorm import tidy
+from text.problems import said
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 
@@ -27,9 +28,9 @@ def extract_pdf(path: Path) -> Extraction:
     except ExtractionError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
-        raise ExtractionError(f"trasig eller ogiltig PDF ({type(exc).__name__}: {exc})") from exc
+        raise ExtractionError("pdf_broken", error=f"{type(exc).__name__}: {exc}") from exc
     if not pages:
-        raise ExtractionError("PDF:en har inga sidor")
+        raise ExtractionError("pdf_no_pages")
     extractor, unread = f"pypdf {pypdf.__version__}", ()
     if scanned and ocr_available():
         pages = _with_ocr(path, pages, scanned)
@@ -37,8 +38,8 @@ def extract_pdf(path: Path) -> Extraction:
     elif scanned:
         unread = tuple(i + 1 for i in scanned)
     if not any(page.text for page in pages):
-        reason = f"{why_no_ocr()}" if unread else "ingen text hittades, inte heller med OCR"
-        raise ExtractionError(f"PDF:en saknar textlager på alla {len(pages)} sidor (skannad?) och behöver OCR: {reason}")
+        reason = why_no_ocr() if unread else said("pdf_no_text_even_ocr")
+        raise ExtractionError("pdf_no_text_layer", pages=len(pages), reason=reason)
     return Extraction(pages=pages, metadata=_metadata(reader), extractor=extractor,
                       media_type="application/pdf", pages_needing_ocr=unread)
 
@@ -50,7 +51,7 @@ def _with_ocr(path: Path, pages: list[Page], scanned: list[int]) -> list[Page]:
         try:
             text = tidy(ocr_pdf_page(path, index))
         except Exception as exc:  # one unreadable page does not lose the others
-            raise ExtractionError(f"OCR av sidan {index + 1} misslyckades: {exc}") from exc
+            raise ExtractionError("pdf_ocr_failed", page=index + 1, error=str(exc)) from exc
         if text:
             read[index] = Page(pages[index].number, pages[index].label, text, ocr=True)
     return read
@@ -62,9 +63,9 @@ def _unlock(reader: pypdf.PdfReader) -> None:
     try:
         unlocked = reader.decrypt("")
     except Exception as exc:  # pypdf raises several types for unsupported encryption
-        raise ExtractionError(f"krypterad PDF som inte kan öppnas ({exc})") from exc
+        raise ExtractionError("pdf_encrypted_unreadable", error=str(exc)) from exc
     if not unlocked:
-        raise ExtractionError("krypterad PDF: lösenord krävs")
+        raise ExtractionError("pdf_password")
 
 
 def _page_text(page) -> str:

@@ -8,15 +8,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterable
 
-from corpus.audit import record
 from corpus.catalogue import Catalogue, NewDocument
-from corpus.collections import Collection, collection, put_in_collection, restricted_collections_of
-from corpus.duplicates import near_duplicates, store_signature
+from corpus.collections import Collection
 from corpus.editions import adopt_edition
 from corpus.library import Library, discard_staged
 from corpus.lock import writer_lock
 from corpus.records import Document, DocumentMetadata, IngestOutcome, IngestReport
-from corpus.review import document_values, open_review
+from corpus.review import document_values
 from corpus.space import DiskFull, is_disk_full
 from embedding import Embedder, load_embedder
 from embedding.loader import model_identity
@@ -39,14 +37,11 @@ from ingest.metadata import sidecar_metadata
 from ingest.ocr import why_no_ocr
 from ingest.preparation import LocalPreparer, Preparer
 from settings import Settings
-from text.messages import message
+from text.problems import Phrase, Problem, said
 
 ProgressCallback = Callable[[Path, IngestOutcome], None]
-DUPLICATE_HINTS = {
-    "withdrawn": "; det är tillbakadraget: återställ det med python -m corpus restore {id}",
-    "superseded": "; det är en tidigare utgåva",
-    "pending": "; det väntar på granskning",
-}
+DUPLICATE_OF = {"withdrawn": "ingest_duplicate_withdrawn", "superseded": "ingest_duplicate_superseded",
+                "pending": "ingest_duplicate_pending"}  # a twin in another state says how to reach it
 
 
 def sidecar_roots(paths: Iterable[Path]) -> dict[Path, Path]:
@@ -138,16 +133,20 @@ def find_files(paths: Iterable[Path]) -> list[Path]:
 
 def skipped_link(path: Path) -> IngestOutcome:
     """The outcome of a symbolic link in a named folder: not read, with where it points."""
-    return IngestOutcome(shown_path(path), "skipped", link_skipped(path))
+    return IngestOutcome(shown_path(path), "skipped", (link_skipped(path),))
 
 
-def link_skipped(path: Path) -> str:
+def link_skipped(path: Path) -> Phrase:
     """Why a link in a named folder is not read, and where it points."""
     try:
         target = str(Path(path).readlink())
     except OSError:
         target = "?"
-    return message("ingest_link_skipped", target=target)
+    return said("ingest_link_skipped", target=target)
+
+
+class NotAFolder(Problem, ValueError):
+    """`ingest sync` named something that is not a folder."""
 
 
 class Ingester:
@@ -206,7 +205,7 @@ class Ingester:
         and the index is published."""
         folder = Path(folder).expanduser().resolve()
         if not folder.is_dir():
-            raise ValueError(f"{folder} är ingen mapp")
+            raise NotAFolder("ingest_not_a_folder", folder=folder)
         with writer_lock(self.settings.data_dir, wait, on_wait):
             found = scan([folder])
             links = [str(link) for link in found.links]
@@ -239,7 +238,7 @@ class Ingester:
         report = IngestReport()
         catalogue = Catalogue(self.settings.catalogue_path)
         try:
-            target = collection(catalogue.db, collection_name) if collection_name else None
+            target = catalogue.collections.named(collection_name) if collection_name else None
             preparer = self._preparers(self.settings)  # a cluster that cannot start fails the run here
         except BaseException:
             catalogue.close()
@@ -305,7 +304,7 @@ class Ingester:
         staged = None
         try:
             if not path.is_file():
-                raise ExtractionError("filen finns inte")
+                raise ExtractionError("ingest_file_missing")
             content_hash = content_hash or readable_hash(path)
             outcome = self._skip_reason(catalogue, source, content_hash, as_new)  # unchanged: nothing copied
             if outcome is None:
@@ -318,11 +317,11 @@ class Ingester:
                 outcome = self._store(catalogue, path, content_hash, given, target, as_new, preparer, edition_of,
                                       described, staged)
         except ExtractionError as exc:
-            outcome = IngestOutcome(source, "failed", str(exc))
+            outcome = IngestOutcome(source, "failed", (exc.phrase,))
         except Exception as exc:  # one bad file never aborts the batch; a full disk does (every file would fail)
             if is_disk_full(exc, self.settings.data_dir):
                 raise DiskFull(self.settings.data_dir) from exc
-            outcome = IngestOutcome(source, "failed", f"oväntat fel: {type(exc).__name__}: {exc}")
+            outcome = IngestOutcome(source, "failed", (said("ingest_unexpected", error=f"{type(exc).__name__}: {exc}"),))
         finally:
             if staged is not None:
                 discard_staged(staged)
@@ -334,11 +333,11 @@ class Ingester:
                      as_new: bool) -> IngestOutcome | None:
         same_file = None if as_new else catalogue.find_current_by_source(source)
         if same_file and same_file.content_hash == content_hash:
-            return IngestOutcome(source, "unchanged", "oförändrad", same_file.id)
+            return IngestOutcome(source, "unchanged", (said("ingest_unchanged"),), same_file.id)
         twin = catalogue.find_by_hash_except(content_hash, self._leaving)  # overwritten or swapped files: no twin
         if twin:
-            return IngestOutcome(source, "duplicate", f"samma innehåll som dokument #{twin.id} "
-                                 f"({twin.source_path}){DUPLICATE_HINTS.get(twin.status, '').format(id=twin.id)}", twin.id)
+            said_of_twin = said(DUPLICATE_OF.get(twin.status, "ingest_duplicate"), id=twin.id, source=twin.source_path)
+            return IngestOutcome(source, "duplicate", (said_of_twin,), twin.id)
         return None
 
     def _store(self, catalogue: Catalogue, path: Path, content_hash: str, given: DocumentMetadata,
@@ -352,7 +351,7 @@ class Ingester:
         if preparer.look_ahead:
             prepared = preparer.prepared(path, described or given)  # with the file's metadata.jsonl entry
             if readable_hash(path) != content_hash:
-                raise ExtractionError(message("ingest_changed_while_read"))
+                raise ExtractionError("ingest_changed_while_read")
         else:
             prepared = preparer.prepared(staged, described or given)
         drafts, metadata = prepared.passages, prepared.metadata
@@ -378,12 +377,12 @@ class Ingester:
             if edition_of:  # in the same transaction, so nobody sees it first: collections, review, supersession
                 adopt_edition(catalogue, edition_of, document_id, self.settings.user)
             if prepared.pages_needing_ocr:
-                notes.append(f"sidorna {', '.join(map(str, prepared.pages_needing_ocr))} är skannade och behöver "
-                             f"OCR: {why_no_ocr()}")
+                notes.append(said("ingest_pages_need_ocr", pages=", ".join(map(str, prepared.pages_needing_ocr)),
+                                  reason=why_no_ocr()))
         if previous and previous.stored_path != stored:
             self._remove_unreferenced(catalogue, previous.stored_path)
-        summary = "; ".join([f"{len(drafts)} passager", *notes])
-        return IngestOutcome(self._source(path), kind, summary, document_id, len(drafts), needs_review=bool(notes))
+        return IngestOutcome(self._source(path), kind, (said("ingest_passages", count=len(drafts)), *notes),
+                             document_id, len(drafts), needs_review=bool(notes))
 
     def _remove_unreferenced(self, catalogue: Catalogue, stored_path: str) -> None:
         """Delete a replaced original once the replacement is committed, unless a document (another one, or
@@ -396,26 +395,25 @@ class Ingester:
             pass
 
     def _file_for_review(self, catalogue: Catalogue, document_id: int, minhash, target: Collection | None,
-                         kind: str) -> list[str]:
+                         kind: str) -> list[Phrase]:
         """Signature, collection, review queue and audit for a stored document; returns notes for the
         outcome (pending, possible near-duplicates)."""
-        db, actor = catalogue.db, self.settings.user
-        store_signature(db, document_id, minhash)
+        actor = self.settings.user
+        catalogue.duplicates.store_signature(document_id, minhash)
         notes = []
         if target:
-            put_in_collection(db, document_id, target.name)
+            catalogue.collections.put(document_id, target.name)
         if kind == "added":
             document = catalogue.document(document_id)
-            record(db, actor, "add", document_id, after=document_values(document))
+            catalogue.audit.record(actor, "add", document_id, after=document_values(document))
             if document.status == "pending":
-                open_review(db, document_id, "pending")
-                notes.append("väntar på granskning" + (f" i samlingen {target.name}" if target else ""))
-        for twin in near_duplicates(db, minhash, self.settings.near_duplicate_threshold, exclude=document_id):
+                catalogue.review.open(document_id, "pending")
+                notes.append(said("ingest_pending_in", name=target.name) if target else said("ingest_pending"))
+        for twin in catalogue.duplicates.near(minhash, self.settings.near_duplicate_threshold, exclude=document_id):
             if self._inherit_restrictions(catalogue, document_id, twin.document_id):
-                notes.append(f"begränsat som liknande dokument #{twin.document_id} (samma samlingar med begränsad "
-                             "åtkomst)")
-            if open_review(db, document_id, "near_duplicate", twin.document_id, twin.resemblance):
-                notes.append(f"liknar dokument #{twin.document_id} ({twin.resemblance:.0%}): se granskningskön")
+                notes.append(said("ingest_restricted_like", id=twin.document_id))
+            if catalogue.review.open(document_id, "near_duplicate", twin.document_id, twin.resemblance):
+                notes.append(said("ingest_resembles", id=twin.document_id, share=twin.resemblance))
         return notes
 
     def _inherit_restrictions(self, catalogue: Catalogue, document_id: int, twin_id: int) -> list[str]:
@@ -423,11 +421,11 @@ class Ingester:
         caller's transaction), so that a renamed and edited restricted file is never shown to everyone;
         a librarian decides in the review queue whether it belongs there. Returns the collections joined."""
         joined = []
-        for name in restricted_collections_of(catalogue.db, twin_id):
+        for name in catalogue.collections.restricted_of(twin_id):
             before = catalogue.collections_of(document_id)
-            if put_in_collection(catalogue.db, document_id, name):
+            if catalogue.collections.put(document_id, name):
                 joined.append(name)
-                record(catalogue.db, self.settings.user, "collect", document_id, subject=name,
-                       before={"collections": list(before)},
-                       after={"collections": list(catalogue.collections_of(document_id))})
+                catalogue.audit.record(self.settings.user, "collect", document_id, subject=name,
+                                       before={"collections": list(before)},
+                                       after={"collections": list(catalogue.collections_of(document_id))})
         return joined

@@ -20,7 +20,7 @@ EMPHASIS = re.compile(r"(\*\*|__|\*|`)(?=\S)(.+?)(?<=\S)\1")
 def extract_text_file(path: Path) -> Extraction:
     text = tidy(decode_text(Path(path).read_bytes()))
     if not text:
-        raise ExtractionError("filen innehåller ingen text")
+        raise ExtractionError("file_no_text")
     return Extraction(pages=[Page(None, None, text)], extractor="text", media_type="text/plain")
 
 
@@ -36,7 +36,7 @@ def extract_markdown(path: Path) -> Extraction:
         metadata = DocumentMetadata(title=strip_markdown(heading.group(1))).merged_over(metadata)
     text = tidy(strip_markdown(raw))
     if not text:
-        raise ExtractionError("filen innehåller ingen text")
+        raise ExtractionError("file_no_text")
     return Extraction(pages=[Page(None, None, text)], metadata=metadata, extractor="markdown",
                       media_type="text/markdown")
 

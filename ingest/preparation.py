@@ -60,7 +60,7 @@ def prepare_document(path: Path, given: DocumentMetadata, settings: Settings, ex
     language = detect_language(extraction.text)
     passages = passages_of(extraction, language, settings)
     if not passages:
-        raise ExtractionError("ingen text att dela upp i passager")
+        raise ExtractionError("file_nothing_to_split")
     vectors = embedder.embed_passages([p.text for p in passages])
     return PreparedDocument(media_type=extraction.media_type, page_count=extraction.page_count,
                             extractor=extraction.extractor,

@@ -15,7 +15,7 @@ def decode_text(data: bytes) -> str:
     """UTF-8 (with or without BOM), else Windows-1252, which covers Latin-1 Swedish (å ä ö). Binary data
     under a text name is refused rather than indexed as mojibake."""
     if b"\x00" in data[:8192]:
-        raise ExtractionError("filen ser binär ut (innehåller NUL-tecken), inte text")
+        raise ExtractionError("file_binary_nul")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -26,8 +26,7 @@ def decode_text(data: bytes) -> str:
     sample = text[:8192]
     controls = sum(1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f\v")
     if controls > max(2, len(sample) // 100):
-        raise ExtractionError(f"filen ser binär ut ({controls} styrtecken bland de första {len(sample)} "
-                              "tecknen), inte text")
+        raise ExtractionError("file_binary_controls", controls=controls, sample=len(sample))
     return text
 
 

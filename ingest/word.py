@@ -18,14 +18,14 @@ def extract_docx(path: Path) -> Extraction:
     try:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises assorted errors for broken packages
-        raise ExtractionError(f"trasigt Word-dokument ({type(exc).__name__}: {exc})") from exc
+        raise ExtractionError("word_broken", error=f"{type(exc).__name__}: {exc}") from exc
     paragraphs = [p.text for p in document.paragraphs]
     for table in document.tables:
         for row in table.rows:
             paragraphs.append(" | ".join(cell.text for cell in row.cells))
     text = tidy("\n\n".join(paragraphs))
     if not text:
-        raise ExtractionError("Word-dokumentet innehåller ingen text")
+        raise ExtractionError("word_no_text")
     props = document.core_properties
     metadata = DocumentMetadata(
         title=(props.title or "").strip() or None, authority=(props.author or "").strip() or None,
@@ -39,6 +39,6 @@ def _refuse_zip_bomb(path: Path) -> None:
         with zipfile.ZipFile(path) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
     except zipfile.BadZipFile as exc:
-        raise ExtractionError("inte ett giltigt Word-dokument (ingen zip-behållare)") from exc
+        raise ExtractionError("word_not_zip") from exc
     if unpacked > MAX_UNPACKED_BYTES:
-        raise ExtractionError(f"Word-dokumentet packas upp till {unpacked // 2**20} MB: vägrar (zip-bomb?)")
+        raise ExtractionError("word_zip_bomb", size=unpacked // 2**20)

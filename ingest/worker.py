@@ -24,11 +24,11 @@ def serve(incoming: Connection, outgoing: Connection, memory_bytes: int) -> None
         try:
             outgoing.send(("ok", extract(Path(path))))
         except ExtractionError as exc:
-            outgoing.send(("error", str(exc)))
+            outgoing.send(("error", exc))
         except MemoryError:
-            outgoing.send(("error", f"filen kräver mer minne än gränsen ({memory_bytes // 2**20} MB) vid utvinning"))
+            outgoing.send(("error", ExtractionError("extract_memory", limit=memory_bytes // 2**20)))
         except Exception as exc:  # an extractor bug must still give a reason, not end the batch
-            outgoing.send(("error", f"oväntat fel vid utvinning: {type(exc).__name__}: {exc}"))
+            outgoing.send(("error", ExtractionError("extract_unexpected", error=f"{type(exc).__name__}: {exc}")))
 
 
 if __name__ == "__main__":

@@ -23,13 +23,10 @@ from fastapi.testclient import TestClient
 import api.app
 from api.app import create_app
 from corpus.access import Viewer
-from corpus.audit import entries
 from corpus.catalogue import Catalogue
-from corpus.conversations import share_answer, shared_answer
 from corpus.lock import writer_lock
 from corpus.migrations import MIGRATIONS
 from corpus.records import IngestReport
-from corpus.tokens import token_user, tokens
 from desk.accounts import Accounts, log_in
 from ingest.pipeline import Ingester, stage_uploads
 from settings import Settings
@@ -168,7 +165,7 @@ def test_wrong_secrets_are_throttled_and_audited(library):
         assert 429 in unknown and unknown.index(429) == 20 - 5, unknown  # per client: 20 failures in all
         assert client.get("/health").status_code == 200
     with Catalogue(settings.catalogue_path) as catalogue:
-        logged = entries(catalogue.db, action="api-token-refused")
+        logged = catalogue.audit.entries(action="api-token-refused")
     assert len(logged) >= 20 and {e.after["client"] for e in logged} == {"testclient"}
     assert all("w" * 30 not in (e.subject or "") + str(e.after) for e in logged)  # never the secret
 
@@ -182,7 +179,7 @@ def test_unknown_and_known_token_ids_cost_the_same(library):
             times = []
             for _ in range(5):
                 start = time.perf_counter()
-                assert token_user(catalogue.db, text) is None
+                assert catalogue.tokens.user_of(text) is None
                 times.append(time.perf_counter() - start)
         return statistics.median(times)
 
@@ -266,7 +263,7 @@ def test_impossible_dates_are_refused_by_the_api_and_the_command_line(library, t
     result = CliRunner().invoke(cli, ["add", str(tmp_path / "datum.txt"), "--date", "2020-13-45"])
     assert result.exit_code == 2 and "2020-13-45" in result.output and "finns inte" in result.output
     with Catalogue(settings.catalogue_path) as catalogue:
-        assert not catalogue.db.execute("SELECT 1 FROM documents WHERE published = '2020-13-45'").fetchone()
+        assert "2020-13-45" not in {d.metadata.published for d in catalogue.documents(status=None)}
 
 
 # --- 15: damaged index ------------------------------------------------------------------------------------
@@ -287,7 +284,7 @@ def test_a_token_records_its_use_and_stops_when_its_account_is_locked(library):
     with TestClient(create_app(settings)) as client:
         assert client.get("/documents/1", headers=bearer(issued["bo"])).status_code == 200
         with Catalogue(settings.catalogue_path) as catalogue:
-            used = {t.user_name: t.last_used_at for t in tokens(catalogue.db)}
+            used = {t.user_name: t.last_used_at for t in catalogue.tokens.all()}
         assert used["bo"] and used["anna"] is None
         for _ in range(5):
             assert log_in(settings, "bo", "fel lösenord igen") is None  # five failures lock the account
@@ -299,9 +296,9 @@ def test_share_links_expire_and_their_owner_or_an_admin_lists_and_revokes_them(l
 
     settings, issued = library
     with Catalogue(settings.catalogue_path) as catalogue:
-        token = share_answer(catalogue.db, "bo", {"question": "Vad vill invånarna?"})
-        old = share_answer(catalogue.db, "bo", {"question": "Gammal fråga"}, days=-1)
-        assert shared_answer(catalogue.db, token) and shared_answer(catalogue.db, old) is None
+        token = catalogue.conversations.share_answer("bo", {"question": "Vad vill invånarna?"})
+        old = catalogue.conversations.share_answer("bo", {"question": "Gammal fråga"}, days=-1)
+        assert catalogue.conversations.shared_answer(token) and catalogue.conversations.shared_answer(old) is None
     bo, eva, root = Viewer("bo", "reader"), Viewer("eva", "reader"), Viewer("root", "admin")
     mine = Links(settings, bo).list()
     assert [(link.question, link.active) for link in mine] == [("Gammal fråga", False), ("Vad vill invånarna?", True)]
@@ -318,14 +315,14 @@ def test_share_links_expire_and_their_owner_or_an_admin_lists_and_revokes_them(l
         assert client.post(f"/links/{mine[1].id}/revoke", headers=bearer(issued["anna"])).status_code == 404
         assert client.post(f"/links/{mine[1].id}/revoke", headers=bearer(issued["bo"])).json()["active"] is False
     with Catalogue(settings.catalogue_path) as catalogue:
-        assert shared_answer(catalogue.db, token) is None
-        assert entries(catalogue.db, action="revoke-share-link")[0].actor == "bo"
+        assert catalogue.conversations.shared_answer(token) is None
+        assert catalogue.audit.entries(action="revoke-share-link")[0].actor == "bo"
 
 
 def test_links_on_the_command_line(library, monkeypatch):
     settings, _ = library
     with Catalogue(settings.catalogue_path) as catalogue:
-        share_answer(catalogue.db, "bo", {"question": "Vad vill invånarna?"})
+        catalogue.conversations.share_answer("bo", {"question": "Vad vill invånarna?"})
     from desk.cli import cli
 
     monkeypatch.setenv("KALLA_USER", "bo")

@@ -6,14 +6,11 @@ import pytest
 from click.testing import CliRunner
 
 from corpus.access import ANONYMOUS, Viewer
-from corpus.audit import entries
 from corpus.catalogue import Catalogue
-from corpus.collections import create_collection
 from corpus.filters import SearchFilters
-from corpus.review import review_items
-from corpus.users import add_user, authenticate
 from desk.cli import cli
 from desk.curation import CurationError, Curator
+from helpers import below_the_catalogue
 from index.search import Searcher
 from index.store import load_current
 from ingest.pipeline import Ingester
@@ -55,7 +52,7 @@ def assert_index_matches_catalogue(settings):
 def actions(settings, document_id=None):
     catalogue = Catalogue(settings.catalogue_path)
     try:
-        return [(e.actor, e.action) for e in reversed(entries(catalogue.db, document_id=document_id))]
+        return [(e.actor, e.action) for e in reversed(catalogue.audit.entries(document_id=document_id))]
     finally:
         catalogue.close()
 
@@ -83,7 +80,7 @@ def test_withdraw_restore_and_delete_change_what_search_returns(settings, tmp_pa
     assert_index_matches_catalogue(settings)
     assert actions(settings, report_id) == [("testare", "add"), ("bibliotekarie", "withdraw"),
                                             ("bibliotekarie", "restore"), ("bibliotekarie", "delete")]
-    deleted = entries(Catalogue(settings.catalogue_path).db, document_id=report_id)[0]
+    deleted = Catalogue(settings.catalogue_path).audit.entries(document_id=report_id)[0]
     assert deleted.before["title"] == "rapport"  # the log keeps what was deleted
 
 
@@ -102,7 +99,7 @@ def test_replace_keeps_the_old_edition_and_searches_only_the_new(settings, tmp_p
     assert [d.id for d in catalogue.editions(new.id)] == [old_id]
     assert found_documents(settings) & {old_id, new.id} == {new.id}
     assert_index_matches_catalogue(settings)
-    assert not review_items(catalogue.db)  # the near-duplicate pair is the edition itself: resolved
+    assert not catalogue.review.items()  # the near-duplicate pair is the edition itself: resolved
     assert ("bibliotekarie", "replace") in actions(settings, new.id)
     assert ("bibliotekarie", "supersede") in actions(settings, old_id)
 
@@ -123,26 +120,26 @@ def test_a_near_duplicate_edition_is_flagged_for_review(settings, tmp_path):
     edited = REPORT.replace("årligen", "varje halvår") + " Ett nytt avsnitt handlar om öppen källkod."
     (second,), report = add(settings, write(tmp_path / "b", "rapport-v2.txt", edited))
     assert report.outcomes[0].needs_review and f"#{first}" in report.outcomes[0].message
-    items = review_items(Catalogue(settings.catalogue_path).db)
+    items = Catalogue(settings.catalogue_path).review.items()
     assert [(i.kind, i.document_id, i.other_document_id) for i in items] == [("near_duplicate", second, first)]
     assert items[0].similarity >= settings.near_duplicate_threshold
 
     Curator(settings, "bibliotekarie").resolve_duplicate(items[0].id, "supersede")
     catalogue = Catalogue(settings.catalogue_path)
     assert catalogue.document(first).status == "superseded" and catalogue.document(second).replaces == first
-    assert not review_items(catalogue.db)
+    assert not catalogue.review.items()
 
 
 def test_a_pending_document_is_never_cited_until_approved(settings, tmp_path):
     from answer.assistant import Assistant
 
     catalogue = Catalogue(settings.catalogue_path)
-    create_collection(catalogue.db, "Remissvar", "bibliotekarie", requires_review=True)
+    catalogue.collections.create("Remissvar", "bibliotekarie", requires_review=True)
     (other,), _ = add(settings, write(tmp_path / "a", "kommun.txt", OTHER))
     (pending,), report = add(settings, write(tmp_path / "b", "rapport.txt", REPORT), collection="Remissvar")
     assert report.outcomes[0].needs_review
     assert catalogue.document(pending).status == "pending"
-    assert [i.kind for i in review_items(catalogue.db)] == ["pending"]
+    assert [i.kind for i in catalogue.review.items()] == ["pending"]
     assert pending not in found_documents(settings)
     answer = Assistant(settings).ask("Hur gamla är myndigheternas it-system och vad kostar de?")
     assert pending not in {hit.document.id for hit in answer.hits}
@@ -150,13 +147,13 @@ def test_a_pending_document_is_never_cited_until_approved(settings, tmp_path):
 
     Curator(settings, "bibliotekarie").approve(pending)
     assert pending in found_documents(settings)
-    assert not review_items(catalogue.db)
+    assert not catalogue.review.items()
     assert ("bibliotekarie", "approve") in actions(settings, pending)
 
 
 def test_restricted_collections_are_filtered_before_retrieval(settings, tmp_path):
     catalogue = Catalogue(settings.catalogue_path)
-    create_collection(catalogue.db, "Interna", "admin", access=("utredare",))
+    catalogue.collections.create("Interna", "admin", access=("utredare",))
     (secret, public), _ = add(settings, write(tmp_path / "a", "intern.txt", REPORT),
                               write(tmp_path / "a", "kommun.txt", OTHER))
     Curator(settings, "admin").collect(secret, "Interna")
@@ -177,7 +174,7 @@ def test_metadata_edit_is_validated_and_audited(settings, tmp_path):
     with pytest.raises(CurationError, match="ÅÅÅÅ"):
         curator.edit(document_id, {"published": "14 december"})
     curator.edit(document_id, {"title": "Äldre it-system i staten", "licence": "CC BY 4.0", "edition": "2"})
-    entry = entries(Catalogue(settings.catalogue_path).db, document_id=document_id)[0]
+    entry = Catalogue(settings.catalogue_path).audit.entries(document_id=document_id)[0]
     assert (entry.actor, entry.action) == ("anna", "edit")
     assert entry.before["title"] == "rapport" and entry.after["title"] == "Äldre it-system i staten"
     assert "licence: None → 'CC BY 4.0'" in entry.changes()
@@ -185,15 +182,15 @@ def test_metadata_edit_is_validated_and_audited(settings, tmp_path):
 
 def test_passwords_are_hashed_and_checked(settings):
     catalogue = Catalogue(settings.catalogue_path)
-    add_user(catalogue.db, "anna", "ett långt lösenord", "librarian", actor="admin")
-    stored = catalogue.db.execute("SELECT password_hash FROM users").fetchone()[0]
+    catalogue.users.add("anna", "ett långt lösenord", "librarian", actor="admin")
+    stored = below_the_catalogue(settings.catalogue_path).execute("SELECT password_hash FROM users").fetchone()[0]
     assert stored.startswith("$argon2id$") and "långt" not in stored
-    assert authenticate(catalogue.db, "anna", "ett långt lösenord").role == "librarian"
-    assert authenticate(catalogue.db, "anna", "fel lösenord!!") is None
-    assert authenticate(catalogue.db, "okänd", "ett långt lösenord") is None
+    assert catalogue.users.authenticate("anna", "ett långt lösenord").role == "librarian"
+    assert catalogue.users.authenticate("anna", "fel lösenord!!") is None
+    assert catalogue.users.authenticate("okänd", "ett långt lösenord") is None
     with pytest.raises(ValueError, match="minst"):
-        add_user(catalogue.db, "bo", "kort")
-    assert ("admin", "add-user") in [(e.actor, e.action) for e in entries(catalogue.db)]
+        catalogue.users.add("bo", "kort")
+    assert ("admin", "add-user") in [(e.actor, e.action) for e in catalogue.audit.entries()]
 
 
 # --- the command line ------------------------------------------------------------------------------

@@ -6,7 +6,6 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from corpus.audit import entries
 from corpus.catalogue import Catalogue
 from desk.curation import Curator
 from index.search import Searcher
@@ -60,7 +59,7 @@ def test_a_folder_stays_in_sync_add_change_rename_delete(hashing_env, tmp_path):
     assert gone.returncode == 0, gone.stderr
     with Catalogue(settings.catalogue_path) as catalogue:
         withdrawn = next(d for d in catalogue.documents(status=None) if d.file_name == "ny.txt")
-        log = entries(catalogue.db, document_id=withdrawn.id)
+        log = catalogue.audit.entries(document_id=withdrawn.id)
     assert withdrawn.status == "withdrawn" and "finns inte längre" in withdrawn.status_note
     assert log[0].action == "withdraw" and "finns inte längre" in log[0].changes()
     hits = Searcher(settings).search("äldre it-system inventerar", 5)
@@ -69,13 +68,11 @@ def test_a_folder_stays_in_sync_add_change_rename_delete(hashing_env, tmp_path):
 
 
 def test_only_a_librarian_may_sync(hashing_env, tmp_path, monkeypatch):
-    from corpus.users import add_user
-
     folder = tmp_path / "delad"
     folder.mkdir()
     (folder / "a.txt").write_text(FIRST, encoding="utf-8")
     with Catalogue(Settings.from_env().catalogue_path) as catalogue:
-        add_user(catalogue.db, "bo", "ett långt lösenord", "reader")
+        catalogue.users.add("bo", "ett långt lösenord", "reader")
     monkeypatch.setenv("KALLA_USER", "bo")
     refused = sync(str(folder))
     assert refused.returncode != 0 and "bibliotekarie" in refused.stderr
@@ -179,7 +176,7 @@ def test_a_file_name_that_is_not_utf8_fails_alone(hashing_env, tmp_path):
         assert "r\\xe4pport.txt" in run.stderr and "inte giltig UTF-8: byt namn" in run.stderr
     with Catalogue(settings.catalogue_path) as catalogue:
         assert [d.file_name for d in catalogue.documents()] == ["kommun.txt"]
-        runs = [row[0] for row in catalogue.db.execute("SELECT status FROM ingest_runs ORDER BY id")]
+        runs = [run["status"] for run in catalogue.ingest_runs()]
         failed = [row["path"] for row in catalogue.failures()]
     assert runs == ["failed", "failed"] and failed == [str(folder.resolve() / "r\\xe4pport.txt")] * 2
     assert Searcher(settings).search("e-tjänster för bygglov", 1)[0].document.file_name == "kommun.txt"

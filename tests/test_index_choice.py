@@ -90,7 +90,7 @@ def test_an_ivf_index_follows_removals(settings):
     add_passages(catalogue, clustered(2000, 4), "a")
     add_passages(catalogue, clustered(500, 5), "b")
     sync_index(catalogue, settings, MODEL)
-    catalogue.db.execute("UPDATE documents SET status = 'withdrawn' WHERE file_name = 'b'")
+    catalogue.set_status(next(d.id for d in catalogue.documents() if d.file_name == "b"), "withdrawn", None)
     result = sync_index(catalogue, settings, MODEL)
     published = load_current(settings.index_dir)
     assert result.removed == 500 and published.manifest.index_type.startswith("IVF")

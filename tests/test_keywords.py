@@ -146,7 +146,7 @@ def test_keyword_index_follows_the_catalogue(filtered_library, tmp_path):
     catalogue = Catalogue(settings.catalogue_path)
     try:
         with catalogue.transaction():
-            catalogue.db.execute("UPDATE documents SET status = 'withdrawn' WHERE file_name = 'sv_sou.txt'")
+            catalogue.set_status(next(d.id for d in catalogue.documents() if d.file_name == "sv_sou.txt"), "withdrawn", None)
         Ingester(settings).publish(catalogue)
     finally:
         catalogue.close()

@@ -8,10 +8,8 @@ from streamlit.testing.v1 import AppTest
 
 from app_session import log_in as log_in_as
 from app_session import start
-from corpus.audit import entries
+from corpus.access import ANONYMOUS
 from corpus.catalogue import Catalogue
-from corpus.collections import create_collection
-from corpus.users import add_user
 from desk.curation import Curator
 from ingest.pipeline import Ingester
 from settings import PROJECT_ROOT, Settings
@@ -30,9 +28,9 @@ def library(tmp_path) -> Settings:
     (folder / "intern.txt").write_text(SECRET, encoding="utf-8")
     Ingester(settings).add([folder])
     catalogue = Catalogue(settings.catalogue_path)
-    add_user(catalogue.db, "anna", PASSWORD, "librarian")
-    add_user(catalogue.db, "bo", PASSWORD, "reader")
-    create_collection(catalogue.db, "Interna", "anna", access=("utredare",))
+    catalogue.users.add("anna", PASSWORD, "librarian")
+    catalogue.users.add("bo", PASSWORD, "reader")
+    catalogue.collections.create("Interna", "anna", access=("utredare",))
     secret = next(d for d in catalogue.documents() if d.file_name == "intern.txt")
     Curator(settings, "anna").collect(secret.id, "Interna")
     return settings
@@ -104,14 +102,14 @@ def test_librarian_edits_metadata_in_the_catalogue_and_it_is_audited(hashing_env
     saved = Catalogue(settings.catalogue_path).document(document.id)
     assert (saved.metadata.series, saved.metadata.identifier) == ("myndighetsrapport", "Dnr 2024-118")
     assert saved.metadata.tags == ("e-tjänster", "kommuner")
-    log = entries(Catalogue(settings.catalogue_path).db, document_id=document.id)
+    log = Catalogue(settings.catalogue_path).audit.entries(document_id=document.id)
     assert [(e.actor, e.action) for e in log[:2]] == [("anna", "tag"), ("anna", "edit")]
 
 
 def test_librarian_approves_a_pending_document_in_the_review_queue(hashing_env, tmp_path):
     settings = library(tmp_path)
     catalogue = Catalogue(settings.catalogue_path)
-    create_collection(catalogue.db, "Remisser", "anna", requires_review=True)
+    catalogue.collections.create("Remisser", "anna", requires_review=True)
     (tmp_path / "remiss.txt").write_text("Remissvaret tillstyrker förslaget om gemensam digital infrastruktur.",
                                          encoding="utf-8")
     pending = Ingester(settings).add([tmp_path / "remiss.txt"], collection="Remisser").outcomes[0].document_id
@@ -126,7 +124,7 @@ def test_librarian_approves_a_pending_document_in_the_review_queue(hashing_env, 
 
 def test_admin_pages_and_statistics_render(hashing_env, tmp_path):
     settings = library(tmp_path)
-    add_user(Catalogue(settings.catalogue_path).db, "root", PASSWORD, "admin")
+    Catalogue(settings.catalogue_path).users.add("root", PASSWORD, "admin")
     app = log_in(start(), "root")
     for page, title in (("statistik", "Statistik"), ("logg", "Ändringslogg"), ("anvandare", "Användare"),
                         ("ladda_upp", "Lägg till dokument")):
@@ -140,7 +138,7 @@ def test_every_librarian_page_works_in_english(hashing_env, tmp_path):
     """With English chosen in the sidebar, each librarian page speaks English: its title, labels, buttons and
     table columns come from the catalogue, and an action's outcome is reported in English too."""
     settings = library(tmp_path)
-    add_user(Catalogue(settings.catalogue_path).db, "root", PASSWORD, "admin")
+    Catalogue(settings.catalogue_path).users.add("root", PASSWORD, "admin")
     app = log_in(start(), "root")
     app.sidebar.radio(key="ui_language").set_value("en").run()
     assert "Logged in as root (admin)" in [c.value for c in app.sidebar.caption]
@@ -224,8 +222,8 @@ def test_a_logged_in_users_conversations_are_kept_listed_reopened_and_deleted(ha
     later.run()
     assert not [b for b in later.sidebar.button if b.key and b.key.startswith("conversation-")]
     ask(start(), "Vad vill invånarna?")  # an anonymous reader's chat is not kept
-    count = Catalogue(Settings.from_env().catalogue_path).db.execute("SELECT COUNT(*) FROM conversations").fetchone()[0]
-    assert count == 0
+    kept = Catalogue(Settings.from_env().catalogue_path).conversations
+    assert not any(kept.of(name) for name in (ANONYMOUS.name, "anna", "bo"))
 
 
 def test_a_shared_answer_opens_only_for_a_reader_who_may_see_its_sources(hashing_env, tmp_path, monkeypatch):

@@ -15,7 +15,7 @@ from corpus.records import METADATA_FIELDS, STATUSES
 from settings import PROJECT_ROOT
 from text.messages import catalogue, message, preferred_language
 
-SOURCE_FOLDERS = ("answer", "corpus", "desk", "index", "ingest", "ui", "text", "evaluation")
+SOURCE_FOLDERS = ("answer", "corpus", "desk", "index", "ingest", "ui", "text", "evaluation", "settings")
 UI_FILES = sorted([PROJECT_ROOT / "app.py", *(PROJECT_ROOT / "ui").rglob("*.py")])
 # Words the pages may write themselves: the product's name, and "okänd" stored as an unknown client address.
 OWN_WORDS = {"Källa", "okänd"}
@@ -28,7 +28,7 @@ BUILT_KEYS = {"status_": STATUSES, "statuses_": STATUSES, "role_": ROLES, "field
 
 # Calls whose first argument is a message id: the words, and the errors that carry one (text.problems).
 ASKERS = ("t", "message", "Term", "CurationError", "NotAllowed", "UnknownCollection", "AccountProblem",
-          "CollectionProblem", "Problem")
+          "CollectionProblem", "Problem", "SettingsError")
 
 
 def placeholders(text: str) -> set[str]:

@@ -15,7 +15,6 @@ import desk.sample
 from app_session import log_in, start
 from corpus.catalogue import Catalogue
 from corpus.citation import citation_line
-from corpus.users import add_user
 from desk.cli import cli
 from desk.curation import Curator
 from desk.sample import SAMPLE_DIR, SAMPLE_TAG, add_sample, never_used, sample_documents, sample_files
@@ -126,7 +125,7 @@ def test_the_opening_page_says_it_is_a_sample_and_how_to_add_ones_own(sample_cop
 
 def test_a_librarian_is_offered_the_upload_page_in_the_empty_library(hashing_env):
     with Catalogue(Settings.from_env().catalogue_path) as catalogue:
-        add_user(catalogue.db, "anna", "ett långt lösenord", "librarian")
+        catalogue.users.add("anna", "ett långt lösenord", "librarian")
     app = start()
     assert "python -m ingest add" in app.info[0].value
     assert any("logga in i sidomenyn" in c.value for c in app.caption)

@@ -3,7 +3,8 @@ command line and the logs show), `problem.text(language)` the text in another la
 be words from the catalogue (`Term`, `AnyOf`), put into the reader's language when the text is made."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from text.messages import catalogue, message
 
@@ -20,6 +21,33 @@ class AnyOf:
     keys: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class Phrase:
+    """Words not yet put into a language: a message id and its values (a value may be a Term, an AnyOf or
+    another Phrase). What records and reports carry, so that each reader gets them in their own language."""
+    key: str
+    params: dict[str, object] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.key not in catalogue():
+            raise TypeError(f"Phrase takes a message id (text/messages.json), not {self.key!r}")
+
+    def text(self, language: str = "sv") -> str:
+        return message(self.key, language, **{name: _words(value, language) for name, value in self.params.items()})
+
+    def __str__(self) -> str:
+        return self.text("sv")
+
+
+def said(key: str, **params: object) -> Phrase:
+    """A Phrase: said("ingest_unchanged") / said("ingest_passages", count=3)."""
+    return Phrase(key, params)
+
+
+def joined(phrases: Iterable[Phrase], language: str = "sv", separator: str = "; ") -> str:
+    return separator.join(phrase.text(language) for phrase in phrases)
+
+
 class Problem(Exception):
     def __init__(self, code: str, **params: object) -> None:
         if code not in catalogue():
@@ -27,13 +55,26 @@ class Problem(Exception):
         self.code, self.params = code, params
         super().__init__(self.text("sv"))
 
+    @property
+    def phrase(self) -> Phrase:
+        return Phrase(self.code, self.params)
+
     def text(self, language: str = "sv") -> str:
-        return message(self.code, language, **{name: _words(value, language) for name, value in self.params.items()})
+        return self.phrase.text(language)
+
+    def __reduce__(self):  # pickled as its id and values (to and from worker processes), not its Swedish text
+        return _rebuilt, (type(self), self.code, self.params)
+
+
+def _rebuilt(kind: type[Problem], code: str, params: dict[str, object]) -> Problem:
+    return kind(code, **params)
 
 
 def _words(value: object, language: str) -> object:
     if isinstance(value, Term):
         return message(value.key, language)
+    if isinstance(value, Phrase):
+        return value.text(language)
     if isinstance(value, AnyOf):
         return f" {message('or', language)} ".join(message(key, language) for key in value.keys)
     return value

@@ -18,7 +18,6 @@ from answer.result import Answer, AnswerSentence, abstaining
 from corpus.access import ANONYMOUS, Viewer
 from corpus.catalogue import Catalogue, Facets
 from corpus.citation import citation_line, provenance
-from corpus.conversations import conversations, delete_conversation, save_turn, share_answer, shared_answer, turns
 from corpus.filters import SearchFilters
 from corpus.records import Document
 from embedding.loader import ModelNotPrepared
@@ -157,7 +156,7 @@ def share_button(answer: Answer, key: str, settings: Settings, ui: str) -> None:
     shared = st.session_state.setdefault("shared", {})
     if key not in shared and st.button(t("share_answer", ui), key=f"share-{key}", icon=":material/link:"):
         with Catalogue(settings.catalogue_path) as catalogue:
-            shared[key] = share_answer(catalogue.db, current_viewer().name, answer_record(answer))
+            shared[key] = catalogue.conversations.share_answer(current_viewer().name, answer_record(answer))
     if key in shared:
         st.caption(t("share_link", ui))
         st.code(f"?svar={shared[key]}", language=None)
@@ -169,7 +168,7 @@ def shared_view(settings: Settings, viewer: Viewer, ui: str) -> bool:
     if not token:
         return False
     with Catalogue(settings.catalogue_path) as catalogue:
-        record = shared_answer(catalogue.db, token)
+        record = catalogue.conversations.shared_answer(token)
         answer = answer_from_record(record, catalogue, viewer) if record else None
     st.subheader(t("shared_heading", ui))
     if answer is None:
@@ -186,7 +185,7 @@ def shared_view(settings: Settings, viewer: Viewer, ui: str) -> bool:
 def conversation_list(settings: Settings, viewer: Viewer, ui: str) -> None:
     """A logged-in user's stored conversations in the sidebar: open one to go on with it, or delete it."""
     with Catalogue(settings.catalogue_path) as catalogue:
-        stored = conversations(catalogue.db, viewer.name)
+        stored = catalogue.conversations.of(viewer.name)
     if not stored:
         return
     st.subheader(t("your_conversations", ui))
@@ -197,7 +196,7 @@ def conversation_list(settings: Settings, viewer: Viewer, ui: str) -> None:
         if delete_column.button("", key=f"delete-conversation-{item.id}", icon=":material/delete:",
                                 help=t("delete_conversation", ui)):
             with Catalogue(settings.catalogue_path) as catalogue:
-                delete_conversation(catalogue.db, item.id, viewer.name)
+                catalogue.conversations.delete(item.id, viewer.name)
             if st.session_state.get("conversation_id") == item.id:
                 st.session_state.messages, st.session_state.conversation_id = [], None
             st.rerun()
@@ -207,7 +206,7 @@ def open_conversation(settings: Settings, viewer: Viewer, conversation_id: int) 
     """Put a stored conversation back in the chat, each answer's sources read anew from the catalogue."""
     messages = []
     with Catalogue(settings.catalogue_path) as catalogue:
-        stored = turns(catalogue.db, conversation_id, viewer.name)
+        stored = catalogue.conversations.turns(conversation_id, viewer.name)
         for (question, record), turn in zip(stored, turns_for([question for question, _ in stored])):
             answer = answer_from_record(record, catalogue, viewer)
             if answer is None:  # a source since withdrawn or closed to this user: the question alone
@@ -223,8 +222,8 @@ def remember(settings: Settings, viewer: Viewer, question: str, answer: Answer) 
     if viewer is ANONYMOUS:
         return
     with Catalogue(settings.catalogue_path) as catalogue:
-        st.session_state.conversation_id = save_turn(catalogue.db, viewer.name, st.session_state.get("conversation_id"),
-                                                     question, answer_record(answer))
+        st.session_state.conversation_id = catalogue.conversations.save_turn(
+            viewer.name, st.session_state.get("conversation_id"), question, answer_record(answer))
 
 
 def session_id() -> str:
@@ -320,7 +319,7 @@ def chat_page() -> None:
         with st.spinner(t("loading_model", ui)):
             assistant = get_assistant(settings)
     except (ModelNotPrepared, IndexMismatch, DamagedIndex) as exc:
-        st.error(str(exc))
+        st.error(exc.text(ui))
         st.stop()
 
     shared = shared_view(settings, viewer, ui)
@@ -345,7 +344,7 @@ def chat_page() -> None:
                 try:
                     answer = assistant.ask(question, filters=filters, history=history)
                 except (IndexMismatch, DamagedIndex) as exc:
-                    st.error(str(exc))
+                    st.error(exc.text(ui))
                     st.stop()
             key = uuid.uuid4().hex[:8]
             messages.append({"role": "assistant", "answer": answer, "key": key})

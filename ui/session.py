@@ -13,7 +13,7 @@ import streamlit as st
 
 from corpus.access import ANONYMOUS, Viewer
 from corpus.catalogue import Catalogue
-from corpus.users import enabled_viewer, organisation_viewer, recent_failures
+from corpus.users import UNKNOWN_CLIENT
 from desk.accounts import log_in
 from settings import Settings
 from text.messages import catalogue
@@ -46,7 +46,7 @@ def current_viewer() -> Viewer:
 def registered_viewer(settings: Settings, name: str) -> Viewer | None:
     """The registered, enabled user of that name as the catalogue has them now; None otherwise."""
     with Catalogue(settings.catalogue_path) as catalogue:
-        return enabled_viewer(catalogue.db, name)
+        return catalogue.users.enabled_viewer(name)
 
 
 def sidebar_header(settings: Settings) -> str:
@@ -82,7 +82,7 @@ def _try_login(settings: Settings, name: str, password: str, ui: str) -> None:
     failures; guesses are slowed down as the failures add up."""
     client = _client()
     with Catalogue(settings.catalogue_path) as catalogue:
-        failures = recent_failures(catalogue.db, name, client)
+        failures = catalogue.users.recent_failures(name, client)
     if failures >= FAILED_LOGINS_BEFORE_DELAY:
         time.sleep(min(2 ** (failures - FAILED_LOGINS_BEFORE_DELAY), 8))  # slows guessing
     user = log_in(settings, name, password, client)
@@ -96,9 +96,9 @@ def _try_login(settings: Settings, name: str, password: str, ui: str) -> None:
 def _client() -> str:
     """The address the browser connects from, as Streamlit sees it."""
     try:
-        return str(st.context.ip_address or "okänd")
+        return str(st.context.ip_address or UNKNOWN_CLIENT)
     except Exception:  # no request context (bare mode, tests)
-        return "okänd"
+        return UNKNOWN_CLIENT
 
 
 def _forget_login() -> None:
@@ -136,8 +136,9 @@ def _oidc_configured() -> bool:
 
 def _oidc_viewer(settings: Settings, claims: dict) -> Viewer:
     with Catalogue(settings.catalogue_path) as catalogue:
-        viewer = organisation_viewer(catalogue.db, claims, settings.oidc_groups_claim,
-                                     _names(settings.oidc_librarian_groups), _names(settings.oidc_admin_groups))
+        viewer = catalogue.users.organisation_viewer(claims, settings.oidc_groups_claim,
+                                                     _names(settings.oidc_librarian_groups),
+                                                     _names(settings.oidc_admin_groups))
     if viewer is None:  # disabled locally: out, whatever the identity provider says
         st.logout()
         st.stop()

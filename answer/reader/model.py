@@ -13,6 +13,8 @@ from pathlib import Path
 import torch
 from torch import nn
 
+from embedding.base import ModelProblem
+
 ARTIFACT_DIR = Path(__file__).resolve().parent / "artifact"
 WEIGHTS_FILE = "reader.safetensors"
 CONFIG_FILE = "reader.json"
@@ -109,7 +111,7 @@ def apply_state(model: SpanReader, state: dict[str, torch.Tensor]) -> None:
     adapters = {name for name in state if name.endswith((LORA_A, LORA_B))}
     unknown = set(state) - set(current) - adapters
     if unknown:
-        raise ValueError(f"läsarens vikter passar inte grundmodellen: {sorted(unknown)[:3]}")
+        raise ModelProblem("reader_weights_mismatch", names=sorted(unknown)[:3])
     if "answerable.weight" not in state:
         current["answerable.weight"].zero_()
         current["answerable.bias"].zero_()

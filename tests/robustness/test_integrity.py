@@ -7,7 +7,7 @@ from click.testing import CliRunner
 from corpus.catalogue import Catalogue
 from desk.cli import cli
 from desk.integrity import check, repair
-from helpers import SWEDISH_PAGES, make_pdf
+from helpers import SWEDISH_PAGES, below_the_catalogue, make_pdf
 from ingest.pipeline import Ingester
 
 
@@ -37,7 +37,7 @@ def test_derived_damage_is_found_and_repaired(settings, tmp_path):
     (settings.library_dir / "ab" / ".incoming-xyz").write_bytes(b"half a file")
     (settings.library_dir / "ab" / "abcdef.pdf").write_bytes(b"%PDF nobody's")
     some = catalogue.document_passages(catalogue.documents()[0].id)[0]
-    catalogue.db.execute("DELETE FROM embeddings WHERE passage_id = ?", (some.id,))
+    below_the_catalogue(settings.catalogue_path).execute("DELETE FROM embeddings WHERE passage_id = ?", (some.id,))
     report = check(settings)
     assert kinds(report) == ["index", "index", "leftover_file", "missing_vectors", "orphan_file"], report.problems
     done = repair(settings, report)
@@ -60,7 +60,7 @@ def test_lost_or_changed_originals_are_reported_not_hidden(settings, tmp_path):
 def test_index_out_of_step_with_the_catalogue(settings, tmp_path):
     catalogue = library(settings, tmp_path)
     document = catalogue.documents()[0]
-    catalogue.db.execute("UPDATE documents SET status = 'withdrawn' WHERE id = ?", (document.id,))  # behind its back
+    catalogue.set_status(document.id, "withdrawn", None)  # behind its back (no audit record, no index sync)
     report = check(settings)
     assert {p.detail.split(" ")[0] for p in report.problems} == {"FAISS-indexet", "BM25-indexet"}
     repair(settings, report)

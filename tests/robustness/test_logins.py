@@ -7,76 +7,75 @@ from __future__ import annotations
 import pytest
 
 from app_session import log_in, start
-from corpus.audit import entries
 from corpus.catalogue import Catalogue
-from corpus.users import CLIENT_LIMIT, LOCK_AFTER, add_user, authenticate, find_user, update_user
+from corpus.users import CLIENT_LIMIT, LOCK_AFTER
 from settings import Settings
 
 PASSWORD = "ett långt lösenord"
 
 
 @pytest.fixture
-def db(settings):
+def catalogue(settings):
     catalogue = Catalogue(settings.catalogue_path)
-    add_user(catalogue.db, "root", PASSWORD, "admin")
-    add_user(catalogue.db, "anna", PASSWORD, "librarian")
-    yield catalogue.db
+    catalogue.users.add("root", PASSWORD, "admin")
+    catalogue.users.add("anna", PASSWORD, "librarian")
+    yield catalogue
     catalogue.close()
 
 
-def test_an_account_locks_after_repeated_failures_until_an_admin_unlocks_it(db):
+def test_an_account_locks_after_repeated_failures_until_an_admin_unlocks_it(catalogue):
     for _ in range(LOCK_AFTER):
-        assert authenticate(db, "anna", "fel gissning!", "10.0.0.1") is None
-    assert find_user(db, "anna").locked
-    assert authenticate(db, "anna", PASSWORD, "10.0.0.2") is None  # even the right password, from anywhere
-    actions = [(e.action, e.subject) for e in entries(db)]
+        assert catalogue.users.authenticate("anna", "fel gissning!", "10.0.0.1") is None
+    assert catalogue.users.find("anna").locked
+    assert catalogue.users.authenticate("anna", PASSWORD, "10.0.0.2") is None  # even the right password, from anywhere
+    actions = [(e.action, e.subject) for e in catalogue.audit.entries()]
     assert actions.count(("login-failed", "anna")) == LOCK_AFTER + 1 and ("lock-user", "anna") in actions
-    update_user(db, "anna", unlock=True, actor="root")
-    assert authenticate(db, "anna", PASSWORD, "10.0.0.2").role == "librarian"
+    catalogue.users.update("anna", unlock=True, actor="root")
+    assert catalogue.users.authenticate("anna", PASSWORD, "10.0.0.2").role == "librarian"
 
 
-def test_a_success_resets_the_count_of_failures(db):
+def test_a_success_resets_the_count_of_failures(catalogue):
     for _ in range(LOCK_AFTER - 1):
-        authenticate(db, "anna", "fel gissning!", "10.0.0.1")
-    assert authenticate(db, "anna", PASSWORD, "10.0.0.1") is not None
-    authenticate(db, "anna", "fel gissning!", "10.0.0.1")
-    assert not find_user(db, "anna").locked
+        catalogue.users.authenticate("anna", "fel gissning!", "10.0.0.1")
+    assert catalogue.users.authenticate("anna", PASSWORD, "10.0.0.1") is not None
+    catalogue.users.authenticate("anna", "fel gissning!", "10.0.0.1")
+    assert not catalogue.users.find("anna").locked
 
 
-def test_one_client_guessing_many_names_is_refused_for_a_while(db):
+def test_one_client_guessing_many_names_is_refused_for_a_while(catalogue):
     for number in range(CLIENT_LIMIT):
-        authenticate(db, f"gissning{number}", "fel gissning!", "10.6.6.6")
-    assert authenticate(db, "root", PASSWORD, "10.6.6.6") is None  # over the limit: refused from there
-    assert authenticate(db, "root", PASSWORD, "10.0.0.9") is not None  # others are not affected
-    assert not find_user(db, "root").locked
+        catalogue.users.authenticate(f"gissning{number}", "fel gissning!", "10.6.6.6")
+    assert catalogue.users.authenticate("root", PASSWORD, "10.6.6.6") is None  # over the limit: refused from there
+    assert catalogue.users.authenticate("root", PASSWORD, "10.0.0.9") is not None  # others are not affected
+    assert not catalogue.users.find("root").locked
 
 
 @pytest.mark.parametrize("password", [" " * 12, "          a", "aaaaaaaaaaaa", "ababababababab", "1234567890",
                                       "Lösenord123"])
-def test_blank_or_trivially_weak_passwords_are_refused(db, password):
+def test_blank_or_trivially_weak_passwords_are_refused(catalogue, password):
     with pytest.raises(ValueError, match="Lösenordet"):
-        add_user(db, "bo", password)
+        catalogue.users.add("bo", password)
     with pytest.raises(ValueError, match="Lösenordet"):
-        update_user(db, "anna", password=password, actor="root")
+        catalogue.users.update("anna", password=password, actor="root")
 
 
 def test_new_browser_sessions_share_the_count_and_the_message_never_tells_which_was_wrong(hashing_env):
     settings = Settings.from_env()
     with Catalogue(settings.catalogue_path) as catalogue:
-        add_user(catalogue.db, "anna", PASSWORD, "librarian")
+        catalogue.users.add("anna", PASSWORD, "librarian")
     messages = set()
     for name in ["anna"] * LOCK_AFTER + ["okänd"]:
         app = log_in(start(), name, "fel gissning!")  # a new session each time
         messages |= {e.value for e in app.error}
     assert messages == {"Fel användarnamn eller lösenord."}
     with Catalogue(settings.catalogue_path) as catalogue:
-        assert find_user(catalogue.db, "anna").locked
-        failed = [e for e in entries(catalogue.db) if e.action == "login-failed"]
+        assert catalogue.users.find("anna").locked
+        failed = [e for e in catalogue.audit.entries() if e.action == "login-failed"]
         assert len(failed) == LOCK_AFTER + 1
 
 
 @pytest.mark.parametrize("name", ["аnna", "ad\u202emin", "bo\u200b", "anna\x00", "Αnna"])
-def test_look_alike_and_invisible_user_names_are_refused(db, name):
+def test_look_alike_and_invisible_user_names_are_refused(catalogue, name):
     """Finding 12: a Cyrillic 'а' among Latin letters, an RTL override, a zero-width space, NUL."""
     with pytest.raises(ValueError, match="Användarnamnet"):
-        add_user(db, name, PASSWORD)
+        catalogue.users.add(name, PASSWORD)

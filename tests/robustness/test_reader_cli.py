@@ -6,8 +6,6 @@ from __future__ import annotations
 from click.testing import CliRunner
 
 from corpus.catalogue import Catalogue
-from corpus.collections import create_collection
-from corpus.users import add_user
 from desk.cli import cli
 from ingest.cli import cli as ingest_cli
 from ingest.pipeline import Ingester
@@ -20,10 +18,10 @@ def test_a_reader_sees_only_published_visible_documents_and_no_librarian_figures
 
     settings = Settings.from_env()
     with Catalogue(settings.catalogue_path) as catalogue:
-        add_user(catalogue.db, "anna", PASSWORD, "librarian")
-        add_user(catalogue.db, "bo", PASSWORD, "reader")
-        create_collection(catalogue.db, "Remisser", "anna", requires_review=True)
-        create_collection(catalogue.db, "Interna", "anna", access=("utredare",))
+        catalogue.users.add("anna", PASSWORD, "librarian")
+        catalogue.users.add("bo", PASSWORD, "reader")
+        catalogue.collections.create("Remisser", "anna", requires_review=True)
+        catalogue.collections.create("Interna", "anna", access=("utredare",))
     for name, text in (("publik.txt", "Kommunerna digitaliserar bygglov."), ("remiss.txt", "Remissvaret tillstyrker."),
                        ("intern.txt", "Den interna promemorian om lönesystemet.")):
         (tmp_path / name).write_text(text, encoding="utf-8")
@@ -57,7 +55,7 @@ def test_two_uploads_of_one_name_are_both_added(hashing_env):
 
     settings = Settings.from_env()
     with Catalogue(settings.catalogue_path) as catalogue:
-        add_user(catalogue.db, "anna", PASSWORD, "librarian")
+        catalogue.users.add("anna", PASSWORD, "librarian")
     app = log_in(start(), "anna", PASSWORD)
     app.switch_page("ui/pages/ladda_upp.py").run()
     app.get("file_uploader")[0].set_value([

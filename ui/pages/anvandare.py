@@ -3,7 +3,6 @@ import streamlit as st
 
 from corpus.access import ROLES
 from corpus.catalogue import Catalogue
-from corpus.users import users
 from desk.accounts import Accounts
 from ui.desk import comma_list, open_desk, reported, show_notice
 from ui.strings import t
@@ -12,7 +11,7 @@ settings, viewer, ui = open_desk("admin")
 st.title(t("page_users", ui))
 show_notice()
 with Catalogue(settings.catalogue_path) as catalogue:
-    everyone = users(catalogue.db)
+    everyone = catalogue.users.all()
 st.dataframe([{t("column_name", ui): u.name, t("column_role", ui): t("role_" + u.role, ui),
                t("column_groups", ui): ", ".join(u.groups), t("column_disabled", ui): u.disabled,
                t("column_locked", ui): u.locked, t("column_created", ui): u.created_at} for u in everyone],

@@ -2,7 +2,6 @@
 import streamlit as st
 
 from corpus.catalogue import Catalogue
-from corpus.review import review_items
 from ui.compare import document_text, side_by_side
 from ui.desk import curator, document_label, open_desk, reported, show_notice
 from ui.strings import t
@@ -16,7 +15,7 @@ with queue_tab:
     with Catalogue(settings.catalogue_path) as catalogue:
         items = [(item, catalogue.document(item.document_id),
                   catalogue.document(item.other_document_id) if item.other_document_id else None)
-                 for item in review_items(catalogue.db)]
+                 for item in catalogue.review.items()]
     if not items:
         st.info(t("no_open_items", ui), icon=":material/task_alt:")
     for item, document, other in items:

@@ -5,9 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from answer.highlight import escape_label
-from corpus.audit import entries
 from corpus.catalogue import Catalogue
-from corpus.collections import collections
 from corpus.records import METADATA_FIELDS, STATUSES, Document
 from desk.exchange import catalogue_rows, export_catalogue
 from ui.desk import cell, comma_list, curator, document_label, open_desk, reported, show_notice
@@ -28,7 +26,7 @@ with documents_tab:
                                      format_func=lambda s: t("all", ui) if s is None else t("statuses_" + s, ui))
     with Catalogue(settings.catalogue_path) as catalogue:
         found = catalogue.find_documents(text=text or None, status=chosen_status)
-        known_collections = [c.name for c in collections(catalogue.db)]
+        known_collections = [c.name for c in catalogue.collections.all()]
     st.caption(t("documents_found", ui, count=len(found)))
     st.dataframe([{t("column_" + k, ui): t("status_" + row[k], ui) if k == "status" else cell(row[k]) for k in COLUMNS}
                   for row in catalogue_rows(found)], hide_index=True, width="stretch")
@@ -89,7 +87,7 @@ with documents_tab:
                 curator(settings).delete(document.id)
 
         with Catalogue(settings.catalogue_path) as catalogue:
-            history = entries(catalogue.db, document_id=document.id)
+            history = catalogue.audit.entries(document_id=document.id)
             editions = catalogue.editions(document.id)
         if editions:
             st.caption(escape_label(t("earlier_editions", ui, editions="; ".join(document_label(e, ui) for e in editions))))
@@ -100,7 +98,7 @@ with documents_tab:
 
 with collections_tab:
     with Catalogue(settings.catalogue_path) as catalogue:
-        existing = collections(catalogue.db)
+        existing = catalogue.collections.all()
     st.dataframe([{t("column_collection", ui): c.name, t("column_documents", ui): c.documents,
                    t("column_reviewed", ui): c.requires_review, t("column_only_for", ui): ", ".join(c.access)}
                   for c in existing], hide_index=True, width="stretch")

@@ -5,7 +5,6 @@ from pathlib import Path
 import streamlit as st
 
 from corpus.catalogue import Catalogue
-from corpus.collections import collections
 from corpus.records import DocumentMetadata
 from ingest.formats import SUPPORTED
 from ingest.pipeline import Ingester, shown_name, stage_uploads
@@ -18,7 +17,7 @@ settings, viewer, ui = open_desk()
 st.title(t("page_upload", ui))
 st.caption(t("upload_caption", ui))
 with Catalogue(settings.catalogue_path) as catalogue:
-    known = collections(catalogue.db)
+    known = catalogue.collections.all()
 
 with st.form("upload", clear_on_submit=True):
     files = st.file_uploader(t("files", ui), accept_multiple_files=True, type=[s.lstrip(".") for s in SUPPORTED])
@@ -49,12 +48,12 @@ if submitted and files:
         try:
             embedder = get_assistant(Settings.from_env()).searcher.embedder  # the model the chat has loaded
             report = Ingester(settings, embedder).add(list(staged), metadata, on_file=on_file, collection=collection,
-                                                      sources=staged, arguments=f"uppladdning i appen av {viewer.name}")
+                                                      sources=staged, arguments=t("upload_run_by", "sv", name=viewer.name))
         except PROBLEMS as exc:
             st.error(problem_text(exc, ui))
             st.stop()
     bar.empty()
-    (st.warning if report.failed else st.success)(report.summary())
+    (st.warning if report.failed else st.success)(report.summary(ui))
     st.dataframe([{t("column_file", ui): shown_name(o.path), t("column_result", ui): t("outcome_" + o.outcome, ui),
-                   t("column_document", ui): cell(o.document_id), t("column_message", ui): cell(o.message)}
+                   t("column_document", ui): cell(o.document_id), t("column_message", ui): cell(o.text(ui))}
                   for o in report.outcomes], hide_index=True, width="stretch")

@@ -1,7 +1,6 @@
 """The audit log: who changed what, when, with the values before and after."""
 import streamlit as st
 
-from corpus.audit import entries
 from corpus.catalogue import Catalogue
 from ui.desk import open_desk
 from ui.strings import t
@@ -13,8 +12,8 @@ actor = actor_column.text_input(t("audit_who", ui), key="audit_actor")
 action = action_column.text_input(t("audit_action", ui), key="audit_action")
 document = document_column.number_input(t("audit_document", ui), min_value=0, step=1, value=0, key="audit_document")
 with Catalogue(settings.catalogue_path) as catalogue:
-    found = entries(catalogue.db, document_id=int(document) or None, actor=actor or None, action=action or None,
-                    limit=500)
+    found = catalogue.audit.entries(document_id=int(document) or None, actor=actor or None, action=action or None,
+                                    limit=500)
 st.dataframe([{t("column_when", ui): e.at, t("column_who", ui): e.actor, t("column_action", ui): e.action,
                t("column_subject", ui): f"#{e.document_id}" if e.document_id else (e.subject or ""),
                t("column_change", ui): e.changes()}
