@@ -172,6 +172,9 @@ def create_app(settings: Settings | None = None, max_body: int = MAX_BODY_BYTES,
         language = preferred_language(accept_language)
         metadata = DocumentMetadata(series=series or None, authority=authority or None,
                                     published=checked_date(published))
+        if collection:
+            with Catalogue(settings.catalogue_path) as catalogue:
+                catalogue.collections.check_may_add(who, collection)
         with tempfile.TemporaryDirectory() as folder:
             staged = stage_uploads(Path(folder), ((item.filename or message("upload_file_fallback", language), item.file) for item in files))
             report = Ingester(_acting(settings, who), assistant().searcher.embedder).add(

@@ -5,8 +5,10 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from corpus.access import Viewer
 from corpus.audit import record
 from corpus.db import utc_now
+from corpus.users import NotAllowed, require
 from text.problems import Problem, Term
 
 
@@ -148,3 +150,15 @@ class Collections:
 
     def restricted_of(self, document_id: int) -> list[str]:
         return restricted_collections_of(self._db, document_id)
+
+    def check_may_add(self, viewer: Viewer, name: str) -> Collection:
+        """The collection `viewer` may add documents into: UnknownCollection when there is none, NotAllowed
+        when it is restricted and the viewer does not curate (a reader could otherwise place documents where
+        only some may see them, or learn what is there from the duplicate pointers)."""
+        target = self.named(name)
+        if target.restricted:
+            try:
+                require(viewer, "librarian")
+            except NotAllowed as exc:
+                raise NotAllowed("cli_collection_restricted", problem=exc.phrase, name=target.name) from exc
+        return target

@@ -20,7 +20,7 @@ from index.manifest import IndexMismatch
 from ingest.distributed import ClusterUnavailable, DaskPreparers
 from ingest.folders import MAX_WITHDRAW_SHARE, SyncRefused, shown_path
 from ingest.formats import SUPPORTED
-from ingest.pipeline import Ingester, find_files, link_skipped, scan
+from ingest.pipeline import Ingester, link_skipped, scan
 from settings import Settings, settings_or_exit
 from text.messages import message
 
@@ -75,7 +75,7 @@ def add(paths: tuple[Path, ...], tags: tuple[str, ...], no_wait: bool, collectio
     """
     settings = Settings.from_env()
     if collection:
-        refuse_restricted_collection_to_readers(settings, collection)
+        check_may_add_to(settings, collection)
     metadata = DocumentMetadata(**fields, tags=tags)
     preparers = DaskPreparers(workers or 2, scheduler) if (workers or scheduler) else None
     ingester = Ingester(settings, preparers=preparers)
@@ -93,7 +93,7 @@ def add(paths: tuple[Path, ...], tags: tuple[str, ...], no_wait: bool, collectio
                 tqdm.write(message("cli_file_note", path=shown_path(path), reason=outcome.message), file=sys.stderr)
 
         try:
-            report = ingester.add(paths, metadata, on_file=on_file,
+            report = ingester.add(found, metadata, on_file=on_file,
                                   arguments=shlex.join(["add", *map(str, paths)]), wait=not no_wait,
                                   on_wait=lambda message: tqdm.write(message, file=sys.stderr),
                                   collection=collection)
@@ -135,14 +135,15 @@ def sync(folder: Path, dry_run: bool, collection: str | None, no_wait: bool, max
     try:
         require(viewer, "librarian")
         if collection:
-            refuse_restricted_collection_to_readers(settings, collection)
+            check_may_add_to(settings, collection)
         ingester = Ingester(settings)
-        total = len(find_files([folder]))
+        found = scan([folder])
+        total = len(found.files)
         with tqdm(total=total, unit=message("cli_file_unit"), desc=message("cli_syncing"), file=sys.stderr, disable=dry_run or total == 0) as bar:
             report = ingester.sync(folder, dry_run=dry_run, collection=collection, wait=not no_wait,
                                    on_file=lambda path, outcome: bar.update(outcome.outcome != "skipped"),
                                    on_wait=lambda message: tqdm.write(message, file=sys.stderr),
-                                   force=force, max_withdraw_share=max_withdraw)
+                                   force=force, max_withdraw_share=max_withdraw, found=found)
     except (NotAllowed, ValueError, ModelNotPrepared, IndexMismatch, LibraryBusy, UnknownCollection, DiskFull,
             SyncRefused) as exc:
         raise click.ClickException(str(exc)) from exc
@@ -159,20 +160,14 @@ def sync(folder: Path, dry_run: bool, collection: str | None, no_wait: bool, max
         sys.exit(1)
 
 
-def refuse_restricted_collection_to_readers(settings: Settings, name: str) -> None:
-    """Only curators may add into a collection whose access is restricted (a reader could otherwise place
-    documents where only some may see them, or learn what is there from the duplicate pointers)."""
+def check_may_add_to(settings: Settings, name: str) -> None:
+    """Stop unless the acting user may add into the collection (the catalogue's rule: only curators may add
+    into a restricted one)."""
     with Catalogue(settings.catalogue_path) as catalogue:
-        viewer = catalogue.users.acting_viewer(settings.user)
         try:
-            target = catalogue.collections.named(name)
-        except UnknownCollection as exc:
+            catalogue.collections.check_may_add(catalogue.users.acting_viewer(settings.user), name)
+        except (UnknownCollection, NotAllowed) as exc:
             raise click.ClickException(str(exc)) from exc
-    if target.restricted:
-        try:
-            require(viewer, "librarian")
-        except NotAllowed as exc:
-            raise click.ClickException(message("cli_collection_restricted", problem=exc, name=target.name)) from exc
 
 
 @cli.command(name="formats")

@@ -4,9 +4,10 @@ from __future__ import annotations
 import dataclasses
 import shutil
 import time
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterable
+from typing import BinaryIO, Callable, Iterable, Iterator
 
 from corpus.catalogue import Catalogue, NewDocument
 from corpus.collections import Collection
@@ -42,18 +43,6 @@ from text.problems import Phrase, Problem, said
 ProgressCallback = Callable[[Path, IngestOutcome], None]
 DUPLICATE_OF = {"withdrawn": "ingest_duplicate_withdrawn", "superseded": "ingest_duplicate_superseded",
                 "pending": "ingest_duplicate_pending"}  # a twin in another state says how to reach it
-
-
-def sidecar_roots(paths: Iterable[Path]) -> dict[Path, Path]:
-    """For each file found in a folder the user named, that folder: where the search for a metadata.jsonl
-    above the file stops (files named on their own have none: all their parents count)."""
-    roots: dict[Path, Path] = {}
-    for raw in paths:
-        path = Path(raw).expanduser().resolve()
-        if path.is_dir():
-            for found in find_files([path]):
-                roots.setdefault(found, path)
-    return roots
 
 
 UPLOAD = "upload:"
@@ -100,10 +89,13 @@ def shown_name(source: str) -> str:
 @dataclass(frozen=True)
 class FoundFiles:
     """What a walk of the named paths found: the files to read, and the symbolic links inside named folders,
-    which are never followed (a link could publish any file the process can read, e.g. a secrets file)."""
+    which are never followed (a link could publish any file the process can read, e.g. a secrets file).
+    `roots`: for each file found in a named folder, that folder, where the search for a metadata.jsonl above
+    the file stops (files named on their own have none: all their parents count)."""
 
     files: list[Path]
     links: list[Path]
+    roots: dict[Path, Path] = field(default_factory=dict)
 
 
 def scan(paths: Iterable[Path]) -> FoundFiles:
@@ -111,6 +103,7 @@ def scan(paths: Iterable[Path]) -> FoundFiles:
     no links: those are listed apart, as is anything whose real place is outside the named folder)."""
     found: list[Path] = []
     links: list[Path] = []
+    roots: dict[Path, Path] = {}
     for raw in paths:
         path = Path(raw).expanduser().resolve()
         if not path.is_dir():
@@ -123,7 +116,8 @@ def scan(paths: Iterable[Path]) -> FoundFiles:
                 links.append(child)
             elif child.is_file() and is_supported(child):
                 found.append(child)
-    return FoundFiles(list(dict.fromkeys(found)), list(dict.fromkeys(links)))
+                roots.setdefault(child, path)
+    return FoundFiles(list(dict.fromkeys(found)), list(dict.fromkeys(links)), roots)
 
 
 def find_files(paths: Iterable[Path]) -> list[Path]:
@@ -149,6 +143,53 @@ class NotAFolder(Problem, ValueError):
     """`ingest sync` named something that is not a folder."""
 
 
+@dataclass(frozen=True)
+class IngestRequest:
+    """What one add or sync asks, beside its files: the same for every file of the run."""
+
+    metadata: DocumentMetadata = DocumentMetadata()  # given for every file, over what the file itself says
+    on_file: ProgressCallback | None = None
+    arguments: str = ""  # the command, as the run is recorded
+    collection: str | None = None
+    as_new: bool = False  # a changed file becomes a new document beside its old one
+    edition_of: Document | None = None
+    sources: dict[Path, str] = field(default_factory=dict)  # where a file comes from, when not its path (uploads)
+    leaving: frozenset[int] = frozenset()  # documents whose content leaves them in this run (a sync)
+
+
+@dataclass
+class IngestRun:
+    """One add or sync under way: what it was asked, the files found, the catalogue and preparer it holds
+    open, its record in the catalogue (`run_id`), its collection, and the report it builds."""
+
+    request: IngestRequest
+    found: FoundFiles
+    catalogue: Catalogue
+    preparer: Preparer
+    run_id: int
+    target: Collection | None
+    report: IngestReport = field(default_factory=IngestReport)
+    hashes: dict[Path, str] = field(default_factory=dict)  # files hashed ahead of their turn (look-ahead)
+    _described: dict[Path, DocumentMetadata] = field(default_factory=dict)
+
+    def source(self, path: Path) -> str:
+        """Where a file comes from, as the catalogue records it: its path, unless `sources` named it."""
+        return self.request.sources.get(path, str(path))
+
+    def described(self, path: Path) -> DocumentMetadata:
+        """The file's metadata: what the run gives, over its metadata.jsonl entry (read once)."""
+        if path not in self._described:
+            entry = sidecar_metadata(path, self.found.roots.get(path))
+            self._described[path] = self.request.metadata.merged_over(entry)
+        return self._described[path]
+
+    def tell(self, path: Path, outcome: IngestOutcome) -> None:
+        """A file's outcome into the report, and to the progress callback."""
+        self.report.outcomes.append(outcome)
+        if self.request.on_file:
+            self.request.on_file(path, outcome)
+
+
 class Ingester:
     """Adds files to the library. Documents are prepared (extracted, split, embedded) in this process, or
     by `preparers` (e.g. `ingest.distributed.DaskPreparers`: on a cluster's workers); either way this
@@ -161,8 +202,6 @@ class Ingester:
         self._preparers = preparers or (lambda settings: LocalPreparer(settings, lambda: self.embedder))
         self.model = embedder.name if embedder else model_identity(settings)
         self.library = Library(settings.library_dir)
-        self._sources: dict[Path, str] = {}  # where this run's files come from, when not their path (uploads)
-        self._leaving: frozenset[int] = frozenset()  # documents whose content leaves them in this run (a sync)
         self.staging = settings.data_dir / "staging"  # private copies of the files being read (see _ingest_one)
 
     @property
@@ -172,7 +211,7 @@ class Ingester:
             self._embedder = load_embedder(self.settings)
         return self._embedder
 
-    def add(self, paths: Iterable[Path], metadata: DocumentMetadata = DocumentMetadata(),
+    def add(self, paths: Iterable[Path] | FoundFiles, metadata: DocumentMetadata = DocumentMetadata(),
             on_file: ProgressCallback | None = None, arguments: str = "", wait: bool = True,
             on_wait: Callable[[str], None] | None = None, collection: str | None = None,
             as_new_document: bool = False, edition_of: Document | None = None,
@@ -184,11 +223,13 @@ class Ingester:
         new edition of that document in the same transaction that adds it: in its collections, pending where
         they require review, and superseding it when public. `sources` names where a file comes from when its
         path does not say it (an upload's temporary file: "upload:rapport.pdf"), so that a changed file
-        uploaded again replaces its document instead of adding a twin."""
+        uploaded again replaces its document instead of adding a twin. `paths` may be what `scan` found
+        already (the command line counts the files for its progress bar), so that they are walked once."""
+        request = IngestRequest(metadata, on_file, arguments, collection, as_new_document or bool(edition_of),
+                                edition_of, {Path(k).expanduser().resolve(): v for k, v in (sources or {}).items()})
         with writer_lock(self.settings.data_dir, wait, on_wait):
             try:
-                return self._add(paths, metadata, on_file, arguments, collection,
-                                 as_new_document or bool(edition_of), edition_of, sources)
+                return self._add(paths, request)
             except Exception as exc:
                 if not isinstance(exc, DiskFull) and is_disk_full(exc, self.settings.data_dir):
                     raise DiskFull(self.settings.data_dir) from exc
@@ -197,17 +238,17 @@ class Ingester:
     def sync(self, folder: Path, metadata: DocumentMetadata = DocumentMetadata(), dry_run: bool = False,
              on_file: ProgressCallback | None = None, collection: str | None = None, wait: bool = True,
              on_wait: Callable[[str], None] | None = None, force: bool = False,
-             max_withdraw_share: float = MAX_WITHDRAW_SHARE) -> SyncReport:
+             max_withdraw_share: float = MAX_WITHDRAW_SHARE, found: FoundFiles | None = None) -> SyncReport:
         """Bring the library in line with a folder (ingest/folders.py says how); with `dry_run`, only the
         plan. A plan that would withdraw every document (an empty or unmounted folder) or more than
         `max_withdraw_share` of them raises SyncRefused, unless `force`. Moves, restores and withdrawals are
         one transaction; then the folder is added as `add` does (changed files replace their documents),
-        and the index is published."""
+        and the index is published. `found` is the folder's `scan` when the caller made it already."""
         folder = Path(folder).expanduser().resolve()
         if not folder.is_dir():
             raise NotAFolder("ingest_not_a_folder", folder=folder)
         with writer_lock(self.settings.data_dir, wait, on_wait):
-            found = scan([folder])
+            found = found or scan([folder])
             links = [str(link) for link in found.links]
             with Catalogue(self.settings.catalogue_path) as catalogue:
                 steps = plan_sync(catalogue, folder, found.files)
@@ -217,55 +258,48 @@ class Ingester:
                     return SyncReport(str(folder), steps, dry_run=True, links=links)
                 with catalogue.transaction():
                     apply_moves_and_withdrawals(catalogue, steps, folder, self.settings.user)
-            report = self._add([folder], metadata, on_file, f"sync {folder}", collection, False,
-                               leaving=leaving(steps))
+            report = self._add(found, IngestRequest(metadata, on_file, f"sync {folder}", collection,
+                                                    leaving=leaving(steps)))
             return SyncReport(str(folder), steps, report, links=links)
 
-    def _add(self, paths: Iterable[Path], metadata: DocumentMetadata, on_file: ProgressCallback | None,
-             arguments: str, collection_name: str | None, as_new: bool,
-             edition_of: Document | None = None, sources: dict[Path, str] | None = None,
-             leaving: frozenset[int] = frozenset()) -> IngestReport:
+    def _add(self, paths: Iterable[Path] | FoundFiles, request: IngestRequest) -> IngestReport:
         started = time.perf_counter()
-        self._sources = {Path(k).expanduser().resolve(): v for k, v in (sources or {}).items()}  # for this run
-        self._leaving = leaving
         self.library.remove_leftovers()  # from an ingest that was killed: we hold the lock, nobody else writes
         shutil.rmtree(self.staging, ignore_errors=True)  # its private copies too
-        paths = list(paths)
-        found = scan(paths)
-        candidates = found.files
-        roots = sidecar_roots(paths)
-        described = lambda path: metadata.merged_over(sidecar_metadata(path, roots.get(path)))  # noqa: E731
-        report = IngestReport()
+        found = paths if isinstance(paths, FoundFiles) else scan(paths)
+        with self._started(found, request) as run:
+            for link in found.links:
+                outcome = skipped_link(link)
+                run.catalogue.record_event(run.run_id, outcome.path, None, outcome.outcome, outcome.message)
+                run.tell(link, outcome)
+            for position, path in enumerate(found.files):
+                for upcoming in found.files[position:position + run.preparer.look_ahead]:  # none for local
+                    self._look_ahead(run, upcoming)
+                run.tell(path, self._ingest_one(run, path))
+            self.publish(run.catalogue)
+        run.report.seconds = time.perf_counter() - started
+        return run.report
+
+    @contextmanager
+    def _started(self, found: FoundFiles, request: IngestRequest) -> Iterator[IngestRun]:
+        """The run begun: its catalogue, collection and preparer opened and the run recorded; at the end
+        recorded as ok, failed or interrupted, and its preparer, catalogue and private copies closed."""
         catalogue = Catalogue(self.settings.catalogue_path)
         try:
-            target = catalogue.collections.named(collection_name) if collection_name else None
+            target = catalogue.collections.named(request.collection) if request.collection else None
             preparer = self._preparers(self.settings)  # a cluster that cannot start fails the run here
         except BaseException:
             catalogue.close()
             raise
         catalogue.close_abandoned_runs()
-        run_id = catalogue.start_run(self.settings.user, arguments)
+        run = IngestRun(request, found, catalogue, preparer, catalogue.start_run(self.settings.user, request.arguments),
+                        target)
         try:
-            for link in found.links:
-                outcome = skipped_link(link)
-                catalogue.record_event(run_id, outcome.path, None, outcome.outcome, outcome.message)
-                report.outcomes.append(outcome)
-                if on_file:
-                    on_file(link, outcome)
-            hashes = {}
-            for position, path in enumerate(candidates):
-                for upcoming in candidates[position:position + preparer.look_ahead]:  # none for local
-                    self._look_ahead(catalogue, preparer, upcoming, described(upcoming), as_new, hashes)
-                outcome = self._ingest_one(catalogue, run_id, path, metadata, target, as_new, preparer,
-                                           hashes.get(path), edition_of, described(path))
-                report.outcomes.append(outcome)
-                if on_file:
-                    on_file(path, outcome)
-            self.publish(catalogue)
-            catalogue.finish_run(run_id, "failed" if report.failed else "ok")
+            yield run
+            catalogue.finish_run(run.run_id, "failed" if run.report.failed else "ok")
         except BaseException:
             try:
-                catalogue.finish_run(run_id, "interrupted")
+                catalogue.finish_run(run.run_id, "interrupted")
             except Exception:  # e.g. a full disk: the next run marks it interrupted
                 pass
             raise
@@ -273,49 +307,41 @@ class Ingester:
             preparer.close()
             catalogue.close()
             shutil.rmtree(self.staging, ignore_errors=True)
-        report.seconds = time.perf_counter() - started
-        return report
-
-    def _source(self, path: Path) -> str:
-        """Where a file comes from, as the catalogue records it: its path, unless `sources` named it."""
-        return self._sources.get(path, str(path))
 
     def publish(self, catalogue: Catalogue) -> SyncResult:
         dimension = self._embedder.dimension if self._embedder else None
         return sync_index(catalogue, self.settings, self.model, dimension)
 
-    def _look_ahead(self, catalogue: Catalogue, preparer: Preparer, path: Path, given: DocumentMetadata,
-                    as_new: bool, hashes: dict[Path, str]) -> None:
+    def _look_ahead(self, run: IngestRun, path: Path) -> None:
         """Tell the preparer about a coming file, unless it will be skipped as unchanged or a duplicate."""
-        if path in hashes or not path.is_file():
+        given = run.described(path)
+        if path in run.hashes or not path.is_file():
             return
         try:
-            hashes[path] = readable_hash(path)
+            run.hashes[path] = readable_hash(path)
         except UnreadableFile:
             return  # the file's own turn reports it
-        if self._skip_reason(catalogue, self._source(path), hashes[path], as_new) is None:
-            preparer.ahead(path, given)
+        if self._skip_reason(run, run.source(path), run.hashes[path]) is None:
+            run.preparer.ahead(path, given)
 
-    def _ingest_one(self, catalogue: Catalogue, run_id: int, path: Path, given: DocumentMetadata,
-                    target: Collection | None, as_new: bool, preparer: Preparer,
-                    content_hash: str | None, edition_of: Document | None = None,
-                    described: DocumentMetadata | None = None) -> IngestOutcome:
-        source = shown_path(self._source(path))  # a name that is not UTF-8 is recorded readably, and fails
+    def _ingest_one(self, run: IngestRun, path: Path) -> IngestOutcome:
+        run.described(path)  # a metadata.jsonl that cannot be read stops the run, not only this file
+        source = shown_path(run.source(path))  # a name that is not UTF-8 is recorded readably, and fails
+        content_hash = run.hashes.get(path)
         staged = None
         try:
             if not path.is_file():
                 raise ExtractionError("ingest_file_missing")
             content_hash = content_hash or readable_hash(path)
-            outcome = self._skip_reason(catalogue, source, content_hash, as_new)  # unchanged: nothing copied
+            outcome = self._skip_reason(run, source, content_hash)  # unchanged: nothing copied
             if outcome is None:
                 # One private copy is hashed, read and stored: a file written to meanwhile never leaves a hash,
                 # passages and original that disagree
                 staged = readable_copy(path, self.staging)
                 content_hash = readable_hash(staged)
-                outcome = self._skip_reason(catalogue, source, content_hash, as_new)
+                outcome = self._skip_reason(run, source, content_hash)
             if outcome is None:
-                outcome = self._store(catalogue, path, content_hash, given, target, as_new, preparer, edition_of,
-                                      described, staged)
+                outcome = self._store(run, path, content_hash, staged)
         except ExtractionError as exc:
             outcome = IngestOutcome(source, "failed", (exc.phrase,))
         except Exception as exc:  # one bad file never aborts the batch; a full disk does (every file would fail)
@@ -325,45 +351,42 @@ class Ingester:
         finally:
             if staged is not None:
                 discard_staged(staged)
-        catalogue.record_event(run_id, source, content_hash, outcome.outcome, outcome.message,
-                               outcome.document_id)
+        run.catalogue.record_event(run.run_id, source, content_hash, outcome.outcome, outcome.message,
+                                   outcome.document_id)
         return outcome
 
-    def _skip_reason(self, catalogue: Catalogue, source: str, content_hash: str,
-                     as_new: bool) -> IngestOutcome | None:
-        same_file = None if as_new else catalogue.find_current_by_source(source)
+    def _skip_reason(self, run: IngestRun, source: str, content_hash: str) -> IngestOutcome | None:
+        catalogue = run.catalogue
+        same_file = None if run.request.as_new else catalogue.find_current_by_source(source)
         if same_file and same_file.content_hash == content_hash:
             return IngestOutcome(source, "unchanged", (said("ingest_unchanged"),), same_file.id)
-        twin = catalogue.find_by_hash_except(content_hash, self._leaving)  # overwritten or swapped files: no twin
+        twin = catalogue.find_by_hash_except(content_hash, run.request.leaving)  # overwritten or swapped files: no twin
         if twin:
             said_of_twin = said(DUPLICATE_OF.get(twin.status, "ingest_duplicate"), id=twin.id, source=twin.source_path)
             return IngestOutcome(source, "duplicate", (said_of_twin,), twin.id)
         return None
 
-    def _store(self, catalogue: Catalogue, path: Path, content_hash: str, given: DocumentMetadata,
-               target: Collection | None, as_new: bool, preparer: Preparer,
-               edition_of: Document | None = None, described: DocumentMetadata | None = None,
-               staged: Path | None = None) -> IngestOutcome:
+    def _store(self, run: IngestRun, path: Path, content_hash: str, staged: Path) -> IngestOutcome:
         """Prepare and record a file from `staged`, its private copy (hashed to `content_hash`), which is also
         the original stored. Workers of a cluster (told ahead) read the file at its own path instead: it fails
         when it no longer holds `content_hash` after they read it."""
-        staged = staged or path
-        if preparer.look_ahead:
-            prepared = preparer.prepared(path, described or given)  # with the file's metadata.jsonl entry
+        catalogue, target, edition_of = run.catalogue, run.target, run.request.edition_of
+        if run.preparer.look_ahead:
+            prepared = run.preparer.prepared(path, run.described(path))  # with the file's metadata.jsonl entry
             if readable_hash(path) != content_hash:
                 raise ExtractionError("ingest_changed_while_read")
         else:
-            prepared = preparer.prepared(staged, described or given)
+            prepared = run.preparer.prepared(staged, run.described(path))
         drafts, metadata = prepared.passages, prepared.metadata
         stored = self.library.store(staged, content_hash)
-        new = NewDocument(content_hash=content_hash, source_path=self._source(path), stored_path=stored,
+        new = NewDocument(content_hash=content_hash, source_path=run.source(path), stored_path=stored,
                           file_name=path.name, media_type=prepared.media_type,
                           size_bytes=staged.stat().st_size, metadata=metadata, language=prepared.language,
                           page_count=prepared.page_count, extractor=prepared.extractor)
         with catalogue.transaction():
-            previous = None if as_new else catalogue.find_current_by_source(self._source(path))
+            previous = None if run.request.as_new else catalogue.find_current_by_source(run.source(path))
             if previous:  # a changed file: the librarian's metadata stays unless given anew
-                kept = given.merged_over(previous.metadata)
+                kept = run.request.metadata.merged_over(previous.metadata)
                 catalogue.replace_content(previous.id, dataclasses.replace(new, metadata=kept))
                 document_id, kind = previous.id, "updated"
             else:
@@ -373,7 +396,7 @@ class Ingester:
                 kind = "added"
             catalogue.insert_passages(document_id, drafts, prepared.vectors, self.model)
             catalogue.set_pages_needing_ocr(document_id, list(prepared.pages_needing_ocr))
-            notes = self._file_for_review(catalogue, document_id, prepared.minhash, target, kind)
+            notes = self._file_for_review(run, document_id, prepared.minhash, kind)
             if edition_of:  # in the same transaction, so nobody sees it first: collections, review, supersession
                 adopt_edition(catalogue, edition_of, document_id, self.settings.user)
             if prepared.pages_needing_ocr:
@@ -381,7 +404,7 @@ class Ingester:
                                   reason=why_no_ocr()))
         if previous and previous.stored_path != stored:
             self._remove_unreferenced(catalogue, previous.stored_path)
-        return IngestOutcome(self._source(path), kind, (said("ingest_passages", count=len(drafts)), *notes),
+        return IngestOutcome(run.source(path), kind, (said("ingest_passages", count=len(drafts)), *notes),
                              document_id, len(drafts), needs_review=bool(notes))
 
     def _remove_unreferenced(self, catalogue: Catalogue, stored_path: str) -> None:
@@ -394,10 +417,10 @@ class Ingester:
         except OSError:
             pass
 
-    def _file_for_review(self, catalogue: Catalogue, document_id: int, minhash, target: Collection | None,
-                         kind: str) -> list[Phrase]:
+    def _file_for_review(self, run: IngestRun, document_id: int, minhash, kind: str) -> list[Phrase]:
         """Signature, collection, review queue and audit for a stored document; returns notes for the
         outcome (pending, possible near-duplicates)."""
+        catalogue, target = run.catalogue, run.target
         actor = self.settings.user
         catalogue.duplicates.store_signature(document_id, minhash)
         notes = []

@@ -46,6 +46,9 @@ if submitted and files:
     with tempfile.TemporaryDirectory() as folder:
         staged = stage_uploads(Path(folder), ((upload.name, upload.getvalue()) for upload in files))
         try:
+            if collection:
+                with Catalogue(settings.catalogue_path) as catalogue:
+                    catalogue.collections.check_may_add(viewer, collection)
             embedder = get_assistant(Settings.from_env()).searcher.embedder  # the model the chat has loaded
             report = Ingester(settings, embedder).add(list(staged), metadata, on_file=on_file, collection=collection,
                                                       sources=staged, arguments=t("upload_run_by", "sv", name=viewer.name))
