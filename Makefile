@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 CORPUS ?=
 
-.PHONY: setup model ocr browser run sample api test lint robustness-table bench bench-retrieval lexicon calibrate bench-answers bench-answers-quality calibrate-reader train-reader bench-index bench-stages bench-scale bench-distributed clean
+.PHONY: setup model ocr browser run sample api test lint robustness-table bench bench-retrieval lexicon question-shift calibrate bench-answers bench-answers-quality calibrate-reader train-reader bench-index bench-stages bench-scale bench-distributed clean
 
 setup: $(VENV)/.installed model ocr
 
@@ -84,6 +84,11 @@ bench-retrieval: setup
 # pairs and the parallel MNLI subset in ../shared/eval/extra (docs/evaluation.md).
 lexicon: setup
 	$(PY) -m evaluation.lexicon
+
+# The question shift (index/question_shift_en_sv.json): where a Swedish question lies from its English twin,
+# for the embedding model, from the tuning articles' question pairs; the factor cross-fitted within them.
+question-shift: setup
+	$(PY) -m evaluation.question_shift
 
 # Refit when the assistant abstains, on ../shared/eval (writes answer/abstention.json and bench/results/).
 calibrate: setup

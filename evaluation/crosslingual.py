@@ -13,7 +13,9 @@ Each question's candidates are fetched once (Searcher.candidates, as deep as `se
 fetches) and ranked the way Searcher.search ranks them, per fusion: before (one keyword weight for every
 passage, no lexicon) and after (Searcher.keyword_weight: the weight across languages where the passage's
 language is not the question's; an English question's words also searched in Swedish through the lexicon of
-text/translation.py, so its candidates are fetched once per lexicon weight). Query vectors are kept next to the library, so a rerun embeds nothing.
+text/translation.py, so its candidates are fetched once per lexicon weight; a Swedish passage scored against
+the English question's vector moved toward Swedish, index/question_shift.py, fetched once per factor). Query
+vectors are kept next to the library, so a rerun embeds nothing.
 `--dev` ranks the three Swedish dev sets (SweFAQ, SweQUAD-MC, SQuAD-sv) both ways, to show that Swedish
 questions keep their figures.
 """
@@ -37,6 +39,7 @@ from evaluation.beir import load_beir
 from evaluation.metrics import evaluate_run, ndcg_at_k
 from evaluation.retrieval import PASSAGES_PER_QUERY
 from index.manifest import machine
+from index.question_shift import QuestionShift
 from index.search import OVERFETCH, Candidates, Searcher
 from settings import Settings
 
@@ -117,14 +120,20 @@ def passage_facts(settings: Settings) -> dict[int, tuple[str, str | None]]:
                 for document in catalogue.documents() for passage in catalogue.document_passages(document.id)}
 
 
+def remembered_queries(library: Settings) -> RememberedQueries:
+    """The library's embedder with the query vectors kept beside the library."""
+    return RememberedQueries(load_embedder(library),
+                             library.data_dir.parent / f"queries-{safe_key(model_identity(library))}.npz")
+
+
 def fetch_all(questions: list[str], settings: Settings, name: str = "squad-sv",
-              texts: dict[str, str] | None = None) -> dict[str, Fetched]:
-    """Every question fetched once from the library `name` (built once from `texts`, SQuAD-sv by default)."""
+              texts: dict[str, str] | None = None, shift: QuestionShift | None = None) -> dict[str, Fetched]:
+    """Every question fetched once from the library `name` (built once from `texts`, SQuAD-sv by default);
+    `shift`: the question shift to use instead of the shipped one."""
     library = library_settings(settings, name, texts or squad_texts(), log=lambda m: print(m, file=sys.stderr))
     facts = passage_facts(library)
-    queries = RememberedQueries(load_embedder(library),
-                                library.data_dir.parent / f"queries-{safe_key(model_identity(library))}.npz")
-    searcher = Searcher(library, queries)
+    queries = remembered_queries(library)
+    searcher = Searcher(library, queries, shift)
     fetched = {}
     for question in tqdm(list(dict.fromkeys(questions)), unit="fråga", desc=f"Hämtar ({name})", file=sys.stderr):
         candidates = searcher.candidates(question, DEPTH, mode="hybrid")
@@ -136,8 +145,10 @@ def fetch_all(questions: list[str], settings: Settings, name: str = "squad-sv",
 
 def ranked_documents(fetched: Fetched, searcher: Searcher, mode: str) -> list[str]:
     """The paragraphs in the order Searcher.search(question, 50, mode=mode) would rank their passages."""
-    weight = searcher.keyword_weight(fetched.question, fetched.languages)
-    order, _ = fetched.candidates.ranked(mode, searcher.settings.fusion, weight)
+    candidates, weight = fetched.candidates, searcher.settings.keyword_weight
+    if mode == "hybrid":
+        candidates, weight = searcher.across_languages(fetched.question, candidates, fetched.languages)
+    order, _ = candidates.ranked(mode, searcher.settings.fusion, weight)
     return list(dict.fromkeys(fetched.documents[i] for i in order[:PASSAGES_PER_QUERY]))
 
 
@@ -172,25 +183,27 @@ def dev_rows(settings: Settings) -> list[dict]:
 
 
 class Fetcher:
-    """The questions fetched once per keyword query: with the settings' English lexicon weight, or another."""
+    """The questions fetched once per keyword query and question shift: with the settings' English lexicon
+    weight and shift, or others."""
 
     def __init__(self, questions: list[str], settings: Settings, name: str = "squad-sv",
                  texts: dict[str, str] | None = None) -> None:
         self.questions, self.settings, self.name, self.texts = questions, settings, name, texts
-        self.fetched: dict[float, dict[str, Fetched]] = {}
+        self.fetched: dict[tuple[float, float], dict[str, Fetched]] = {}
 
     def __call__(self, variant: Settings) -> dict[str, Fetched]:
-        weight = variant.english_lexicon_weight
-        if weight not in self.fetched:
-            self.fetched[weight] = fetch_all(self.questions, replace(self.settings, english_lexicon_weight=weight),
-                                             self.name, self.texts)
-        return self.fetched[weight]
+        key = (variant.english_lexicon_weight, variant.cross_language_shift)
+        if key not in self.fetched:
+            fetched_with = replace(self.settings, english_lexicon_weight=key[0], cross_language_shift=key[1])
+            self.fetched[key] = fetch_all(self.questions, fetched_with, self.name, self.texts)
+        return self.fetched[key]
 
 
 def variants(settings: Settings) -> dict[str, tuple[str, Settings]]:
-    """What is compared: each side alone, hybrid before (one keyword weight, no lexicon) and after (per
-    language, the English lexicon as set)."""
-    before = replace(settings, cross_language_keyword_weight=settings.keyword_weight, english_lexicon_weight=0.0)
+    """What is compared: each side alone, hybrid before (one keyword weight, no lexicon, no question shift)
+    and after (per language, the English lexicon and the question shift as set)."""
+    before = replace(settings, cross_language_keyword_weight=settings.keyword_weight, english_lexicon_weight=0.0,
+                     cross_language_shift=0.0)
     return {"dense": ("dense", settings), "bm25": ("bm25", settings), "hybrid before": ("hybrid", before),
             "hybrid after": ("hybrid", settings)}
 
@@ -207,6 +220,7 @@ def report(pairs: list[QuestionPair], fetched: Fetcher, settings: Settings) -> l
                              "keyword_weight": variant.keyword_weight,
                              "cross_language_keyword_weight": variant.cross_language_keyword_weight,
                              "english_lexicon_weight": variant.english_lexicon_weight,
+                             "cross_language_shift": variant.cross_language_shift,
                              **scores(chosen, fetched(variant), searcher, mode, language), "model": settings.model,
                              "chunk_chars": settings.chunk_chars, "machine": machine()})
     return rows

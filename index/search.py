@@ -3,12 +3,14 @@
 Filters (language, series, tags, dates) become the set of passage ids a search may return: FAISS
 searches only those ids (an ID selector) and BM25 scores only those rows, so filtering never costs
 recall the way dropping hits after top-k would. In hybrid search the keyword side counts less for a
-passage in another language than the question's (index/language.py).
+passage in another language than the question's (index/language.py), and an English question's vector is
+moved toward Swedish for the Swedish passages (index/question_shift.py).
 """
 from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Sequence
 
 import faiss
@@ -23,6 +25,7 @@ from index.fusion import FUSIONS, Weight
 from index.keywords import top_rows
 from index.kinds import search_parameters
 from index.language import keyword_query, keyword_weights, question_language
+from index.question_shift import QuestionShift, shipped_shift
 from index.store import PublishedIndex, current_version, load_current
 from settings import SearchMode, Settings
 from text.problems import Problem
@@ -44,11 +47,23 @@ class Hit:
 
 @dataclass(frozen=True)
 class Candidates:
-    """Candidate passages with their exact cosine similarity and BM25 score (None for a side not used)."""
+    """Candidate passages with their exact cosine similarity and BM25 score (None for a side not used);
+    for an English question, also the similarity to its vector moved toward Swedish (`shifted`, toward
+    `shifted_language`: index/question_shift.py), None where no shift applies."""
 
     ids: np.ndarray
     similarity: np.ndarray | None
     keyword: np.ndarray | None
+    shifted: np.ndarray | None = None
+    shifted_language: str | None = None
+
+    def across_languages(self, passage_languages: Sequence[str | None]) -> Candidates:
+        """The candidates with the moved question's similarity for each passage in the language it was moved
+        toward; every other passage keeps its own."""
+        if self.shifted is None or self.similarity is None:
+            return self
+        toward = np.asarray([language == self.shifted_language for language in passage_languages], dtype=bool)
+        return replace(self, similarity=np.where(toward, self.shifted, self.similarity).astype(np.float32))
 
     def ranking(self, mode: str, fusion: str, keyword_weight: Weight) -> np.ndarray:
         if mode == SearchMode.DENSE or self.keyword is None:
@@ -84,11 +99,22 @@ class UnknownMode(Problem, ValueError):
 class Searcher:
     """Shared by all sessions of a process: the index is reloaded when a new version is published."""
 
-    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+    def __init__(self, settings: Settings, embedder: Embedder | None = None,
+                 shift: QuestionShift | None = None) -> None:
         self.settings = settings
         self._embedder = embedder
+        self._shift = shift  # None: the shipped one (index/question_shift.py)
         self._published: PublishedIndex | None = None
         self._lock = threading.Lock()
+
+    @cached_property
+    def model(self) -> str:
+        """The identity of the embedding model the settings name."""
+        return model_identity(self.settings)
+
+    @property
+    def shift(self) -> QuestionShift | None:
+        return self._shift or shipped_shift()
 
     @property
     def embedder(self) -> Embedder:
@@ -105,7 +131,7 @@ class Searcher:
             elif self._published is None or self._published.version != version:
                 published = load_current(self.settings.index_dir, mapped=True)
                 if published is not None:
-                    published.manifest.check_model(model_identity(self.settings))
+                    published.manifest.check_model(self.model)
                 self._published = published
             return self._published
 
@@ -119,10 +145,11 @@ class Searcher:
         try:
             passages: dict[int, Passage] = {}
             weight: Weight = self.settings.keyword_weight
-            if mode == SearchMode.HYBRID and self.weighs_languages:  # the candidates' languages: read here, not after
-                passages = catalogue.passages([int(i) for i in candidates.ids])
+            if mode == SearchMode.HYBRID and (self.weighs_languages or candidates.shifted is not None):
+                passages = catalogue.passages([int(i) for i in candidates.ids])  # the languages: read here, not after
                 found = [passages.get(int(i)) for i in candidates.ids]
-                weight = self.keyword_weight(question, [p.language if p else None for p in found])
+                candidates, weight = self.across_languages(question, candidates,
+                                                           [p.language if p else None for p in found])
             order, ranking = candidates.ranked(mode, self.settings.fusion, weight)
             return self._hits(catalogue, candidates, order[:k * OVERFETCH], ranking, k, passages)
         finally:
@@ -140,6 +167,24 @@ class Searcher:
         if not len(weights) or (weights == weights[0]).all():
             return float(weights[0]) if len(weights) else self.settings.keyword_weight
         return weights
+
+    def across_languages(self, question: str, candidates: Candidates,
+                         passage_languages: Sequence[str | None]) -> tuple[Candidates, Weight]:
+        """The candidates and keyword weight as hybrid search ranks them, given each passage's language: the
+        moved question's similarity where a passage is in the shift's target language, the keyword weight
+        across languages where it is in another language than the question's."""
+        return candidates.across_languages(passage_languages), self.keyword_weight(question, passage_languages)
+
+    def moved_query(self, question: str, query: np.ndarray) -> np.ndarray | None:
+        """The question's vector moved toward the shift's target language (index/question_shift.py), or None:
+        the setting is 0, no shift is shipped, it belongs to another embedding model or the question is not in
+        its source language."""
+        shift = self.shift
+        if self.settings.cross_language_shift <= 0 or shift is None:
+            return None
+        if not shift.applies(self.model, question_language(question)):
+            return None
+        return shift.moved(query, self.settings.cross_language_shift)
 
     def candidates(self, question: str, depth: int = CANDIDATES, filters: SearchFilters | None = None,
                    mode: str = SearchMode.HYBRID) -> Candidates:
@@ -168,12 +213,16 @@ class Searcher:
             keyword_scores = keywords.scores(keyword_query(question, self.settings.english_lexicon_weight), mask)
             found.append(keywords.ids[top_rows(keyword_scores, depth)])
         ids = np.unique(np.concatenate(found))
-        similarity = None if query is None else _vectors(published, ids) @ query
+        vectors = None if query is None else _vectors(published, ids)
+        similarity = None if vectors is None else vectors @ query
+        moved = self.moved_query(question, query) if mode == SearchMode.HYBRID and query is not None else None
         keyword = None
         if keyword_scores is not None:
             rows = published.keywords.rows_of(ids)
             keyword = np.where(rows >= 0, keyword_scores[rows.clip(0)], 0.0).astype(np.float32)
-        return Candidates(ids, similarity, keyword)
+        if moved is None:
+            return Candidates(ids, similarity, keyword)
+        return Candidates(ids, similarity, keyword, vectors @ moved, self.shift.target)
 
     def _allowed_ids(self, filters: SearchFilters | None) -> np.ndarray | None:
         """The passage ids the filters allow, or None when they allow everything (one catalogue visit)."""

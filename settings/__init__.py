@@ -47,6 +47,11 @@ class Settings:
     # (text/lexicon_en_sv.tsv, `python -m evaluation.lexicon`), each counted this much times its translation
     # probability; 0 = off. Tuned on the tuning articles (docs/evaluation.md).
     english_lexicon_weight: float = 3.0
+    # An English question's vector moved this many times the shift toward its Swedish twin
+    # (index/question_shift_en_sv.json, `python -m evaluation.question_shift`) when scoring Swedish passages
+    # in hybrid search; used only with the embedding model the shift was computed for. 0 = off. Chosen on
+    # the tuning articles (docs/evaluation.md).
+    cross_language_shift: float = 1.25
     # From this many passages on, the vector index is approximate (IVF with 8-bit scalar quantisation,
     # nprobe tuned at build for recall@10 >= 0.97 against exact search); below it, exact flat search.
     approximate_from: int = 200_000

@@ -41,6 +41,7 @@ RANGES = {
     "cross_language_keyword_weight": SHARE, "approximate_from": Range(0), "min_confidence": SHARE,
     "near_duplicate_threshold": SHARE, "generator_timeout": POSITIVE, "extract_timeout": POSITIVE,
     "extract_memory_mb": Range(1), "batch_size": Range(1), "english_lexicon_weight": Range(0),
+    "cross_language_shift": Range(0),
 }
 
 

@@ -1,13 +1,16 @@
-"""An English question over a library in Swedish and English: the keyword side gives way across languages."""
+"""An English question over a library in Swedish and English: the keyword side gives way across languages, and
+the question's vector moves toward Swedish for the Swedish passages."""
 from dataclasses import replace
 
 import numpy as np
 import pytest
 
+from embedding.loader import model_identity
 from embedding.prepare import prepare_e5_small
 from evaluation.lexicon import lexicon, model_one
 from index.language import keyword_query, keyword_weights, question_language
-from index.search import Searcher
+from index.question_shift import QuestionShift, shipped_shift
+from index.search import Candidates, Searcher
 from ingest.pipeline import Ingester
 from settings import DEFAULT_MODEL, Settings
 from text.analysis import default_analyzer
@@ -93,6 +96,60 @@ def test_the_lexicon_finds_the_swedish_answer_above_english_word_sharing(setting
     assert names[0] == "stad.txt" and "passports.txt" in names
     off = Searcher(replace(settings, english_lexicon_weight=0.0)).search(question, k=3, mode="bm25")
     assert [h.document.file_name for h in off] == ["passports.txt"]
+
+
+def a_shift(model: str = "hashing", dimension: int = 256) -> QuestionShift:
+    vector = np.random.default_rng(0).normal(size=dimension).astype(np.float32)
+    return QuestionShift(model, "en", "sv", vector / np.linalg.norm(vector))
+
+
+def test_the_shift_moves_english_questions_only_with_its_own_model(settings):
+    query = np.ones(256, np.float32) / 16
+    moved = Searcher(settings, shift=a_shift()).moved_query("How many people live in Gothenburg?", query)
+    assert moved is not None and np.isclose(np.linalg.norm(moved), 1.0) and not np.allclose(moved, query)
+    assert Searcher(settings, shift=a_shift()).moved_query("Hur många bor i Göteborg?", query) is None
+    assert Searcher(settings, shift=a_shift("another/model")).moved_query("How many live here?", query) is None
+    off = Searcher(replace(settings, cross_language_shift=0.0), shift=a_shift())
+    assert off.moved_query("How many people live in Gothenburg?", query) is None
+    assert Searcher(settings).moved_query("How many people live in Gothenburg?", query) is None  # shipped: e5 only
+
+
+def test_the_moved_similarity_counts_for_passages_in_the_target_language_only():
+    candidates = Candidates(np.arange(3), np.asarray([0.1, 0.2, 0.3], np.float32), None,
+                            np.asarray([0.9, 0.8, 0.7], np.float32), "sv")
+    assert np.allclose(candidates.across_languages(["sv", "en", None]).similarity, [0.9, 0.2, 0.3])
+    plain = Candidates(np.arange(3), np.asarray([0.1, 0.2, 0.3], np.float32), None)
+    assert plain.across_languages(["sv", "sv", "sv"]) is plain
+
+
+def test_hybrid_search_scores_swedish_passages_with_the_moved_english_question(settings, tmp_path):
+    settings = replace(settings, data_dir=tmp_path / "data")
+    (tmp_path / "docs").mkdir()
+    for name, text in LIBRARY.items():
+        (tmp_path / "docs" / name).write_text(text, encoding="utf-8")
+    Ingester(settings).add([tmp_path / "docs"])
+    shifted, plain = Searcher(settings, shift=a_shift()), Searcher(replace(settings, cross_language_shift=0.0))
+    english = "How many people live in Gothenburg?"
+    moved = {h.passage.id: h for h in shifted.search(english, k=5)}
+    before = {h.passage.id: h for h in plain.search(english, k=5)}
+    assert {h.passage.language for h in moved.values()} == {"sv", "en"}
+    for passage_id, hit in moved.items():
+        same = np.isclose(hit.similarity, before[passage_id].similarity)
+        assert same == (hit.passage.language != "sv")  # Swedish passages moved, English ones as before
+    swedish = "Hur många invånare har Göteborg?"
+    assert ([(h.passage.id, h.similarity) for h in shifted.search(swedish, k=5)]
+            == [(h.passage.id, h.similarity) for h in plain.search(swedish, k=5)])
+    assert [(h.passage.id, h.similarity) for h in shifted.search(english, k=5, mode="dense")] == \
+        [(h.passage.id, h.similarity) for h in plain.search(english, k=5, mode="dense")]  # hybrid only
+
+
+def test_the_shipped_shift_belongs_to_the_default_model():
+    shift = shipped_shift()
+    defaults = Settings()
+    assert shift is not None and shift.model == model_identity(defaults)
+    assert (shift.source, shift.target) == ("en", "sv")
+    assert shift.vector.shape == (384,) and np.isfinite(shift.vector).all()
+    assert shift.alpha == defaults.cross_language_shift > 0
 
 
 @pytest.mark.real_model
