@@ -27,9 +27,7 @@ class AbstentionModel:
         return self.full if embedding_model == self.model else self.lexical
 
     def to_json(self) -> str:
-        rule = lambda r: {"features": list(r.features), "weights": list(r.weights), "bias": r.bias,
-                          "threshold": r.threshold}
-        return json.dumps({"model": self.model, "full": rule(self.full), "lexical": rule(self.lexical),
+        return json.dumps({"model": self.model, "full": self.full.to_dict(), "lexical": self.lexical.to_dict(),
                            "report": self.report}, ensure_ascii=False, indent=1)
 
 
