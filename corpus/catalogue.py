@@ -16,14 +16,16 @@ from corpus.collections import Collections
 from corpus.conversations import Conversations
 from corpus.db import connect, transaction, utc_now
 from corpus.duplicates import Duplicates
+from corpus.editions import Editions
 from corpus.feedback import FeedbackLog
 from corpus.filters import SearchFilters
-from corpus.records import METADATA_FIELDS, STATUSES, Document, DocumentMetadata, Passage, PassageDraft
+from corpus.records import METADATA_FIELDS, STATUSES, Document, DocumentMetadata, IngestEvent, Passage, PassageDraft
 from corpus.review import Review
+from corpus.status import StatusChanges
 from corpus.tokens import Tokens
 from corpus.users import Users
 from text.messages import message
-from text.problems import Problem
+from text.problems import Phrase, Problem, phrases_from_json, phrases_json
 
 
 class UnknownValue(Problem, ValueError):
@@ -49,7 +51,8 @@ class NewDocument:
 class Catalogue:
     """The one door to the database: documents, passages and ingest history as methods here, the rest as
     repositories (`catalogue.users`, `.collections`, `.conversations`, `.tokens`, `.review`, `.audit`,
-    `.duplicates`, `.feedback`). Outside corpus/ nothing touches the connection (tests/test_one_door.py)."""
+    `.duplicates`, `.feedback`, `.editions`, `.status`). Outside corpus/ nothing touches the connection
+    (tests/test_one_door.py)."""
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
@@ -87,6 +90,15 @@ class Catalogue:
     @cached_property
     def feedback(self) -> FeedbackLog:
         return FeedbackLog(self._db)
+
+    # These two work through the catalogue's own methods and repositories (no SQL of their own).
+    @cached_property
+    def editions(self) -> Editions:
+        return Editions(self)
+
+    @cached_property
+    def status(self) -> StatusChanges:
+        return StatusChanges(self)
 
     def close(self) -> None:
         self._db.close()
@@ -297,17 +309,6 @@ class Catalogue:
             "SELECT 1 FROM document_collections dc JOIN collections c ON c.id = dc.collection_id "
             "WHERE dc.document_id = ? AND c.requires_review", (document_id,)).fetchone() is not None
 
-    def editions(self, document_id: int) -> list[Document]:
-        """The document's earlier editions, newest first (following `replaces`)."""
-        found, seen = [], {document_id}
-        document = self.document(document_id)
-        while document and document.replaces and document.replaces not in seen:
-            seen.add(document.replaces)
-            document = self.document(document.replaces)
-            if document:
-                found.append(document)
-        return found
-
     def _set_tags(self, document_id: int, tags: Iterable[str]) -> None:
         self._db.executemany("INSERT OR IGNORE INTO document_tags (document_id, tag) VALUES (?, ?)",
                             [(document_id, tag) for tag in tags])
@@ -428,29 +429,32 @@ class Catalogue:
                         (utc_now(), status, run_id))
 
     def record_event(self, run_id: int, path: str, content_hash: str | None, outcome: str,
-                     message: str = "", document_id: int | None = None) -> None:
+                     notes: Iterable[Phrase] = (), document_id: int | None = None) -> None:
+        """A file's outcome in the run, its notes kept as message ids and values (shown in the reader's language)."""
         self._db.execute(
-            """INSERT INTO ingest_events (run_id, path, content_hash, outcome, message, document_id, at)
+            """INSERT INTO ingest_events (run_id, path, content_hash, outcome, notes, document_id, at)
                VALUES (?, ?, ?, ?, ?, ?, ?)""",
-            (run_id, path, content_hash, outcome, message, document_id, utc_now()))
+            (run_id, path, content_hash, outcome, phrases_json(notes), document_id, utc_now()))
 
-    def ingest_history(self, document_id: int) -> list[sqlite3.Row]:
+    def ingest_history(self, document_id: int) -> list[IngestEvent]:
         """Every ingest event of a document, oldest first, with who ran it."""
-        return self._db.execute("SELECT e.*, r.user FROM ingest_events e JOIN ingest_runs r ON r.id = e.run_id "
-                               "WHERE e.document_id = ? ORDER BY e.id", (document_id,)).fetchall()
+        rows = self._db.execute("SELECT e.*, r.user FROM ingest_events e JOIN ingest_runs r ON r.id = e.run_id "
+                                "WHERE e.document_id = ? ORDER BY e.id", (document_id,))
+        return [_event(row) for row in rows]
 
     def ingest_runs(self) -> list[sqlite3.Row]:
         """Every ingest run, oldest first."""
         return self._db.execute("SELECT * FROM ingest_runs ORDER BY id").fetchall()
 
-    def ingest_events(self) -> list[sqlite3.Row]:
+    def ingest_events(self) -> list[IngestEvent]:
         """Every ingest event, oldest first."""
-        return self._db.execute("SELECT * FROM ingest_events ORDER BY id").fetchall()
+        return [_event(row) for row in self._db.execute("SELECT * FROM ingest_events ORDER BY id")]
 
-    def failures(self, limit: int = 100) -> list[sqlite3.Row]:
-        return self._db.execute(
-            "SELECT * FROM ingest_events WHERE outcome = 'failed' ORDER BY id DESC LIMIT ?",
-            (limit,)).fetchall()
+    def failures(self, limit: int = 100) -> list[IngestEvent]:
+        """The latest failed ingests, latest first."""
+        rows = self._db.execute("SELECT * FROM ingest_events WHERE outcome = 'failed' ORDER BY id DESC LIMIT ?",
+                                (limit,))
+        return [_event(row) for row in rows]
 
     def integrity_problems(self) -> tuple[str, list[tuple[str, int, str]]]:
         """SQLite's own check ('ok' when sound) and the rows pointing at rows that are missing (table, row id,
@@ -516,6 +520,14 @@ class Facets:
     series: list[str]
     tags: list[str]
     years: list[int]
+
+
+def _event(row: sqlite3.Row) -> IngestEvent:
+    """An ingest event as recorded: its notes as codes, or (recorded before those were kept) its Swedish text."""
+    return IngestEvent(id=row["id"], run_id=row["run_id"], path=row["path"], content_hash=row["content_hash"],
+                       outcome=row["outcome"], document_id=row["document_id"], at=row["at"],
+                       notes=phrases_from_json(row["notes"]) if row["notes"] is not None else (),
+                       written=row["message"] or "", user=row["user"] if "user" in row.keys() else None)
 
 
 def _passage(row: sqlite3.Row) -> Passage:

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from corpus.db import transaction
+from corpus.review import open_review
 from text.minhash import PERMUTATIONS, resemblance, signature
 
 
@@ -46,23 +48,6 @@ def near_duplicates(db: sqlite3.Connection, sig: np.ndarray, threshold: float, e
     return sorted(found, key=lambda n: -n.resemblance)
 
 
-def scan_for_duplicates(catalogue, threshold: float) -> int:
-    """Compare every current document with every other (signing those added before signatures existed);
-    each new pair above the threshold goes to the review queue. Returns how many were queued."""
-    duplicates, queued = catalogue.duplicates, 0
-    with catalogue.transaction():
-        for document_id in duplicates.unsigned_document_ids():
-            text = "\n".join(p.text for p in catalogue.document_passages(document_id))
-            duplicates.store_signature(document_id, signature(text))
-        known = duplicates.current_signatures()
-        for document_id, sig in zip(*known):
-            for twin in duplicates.near(sig, threshold, exclude=int(document_id), known=known):
-                if twin.document_id < document_id:
-                    queued += catalogue.review.open(int(document_id), "near_duplicate", twin.document_id,
-                                                    twin.resemblance)
-    return queued
-
-
 class Duplicates:
     """Documents' MinHash signatures and their near-duplicates (`catalogue.duplicates`)."""
 
@@ -84,3 +69,24 @@ class Duplicates:
         """Documents added before signatures existed."""
         return [row[0] for row in self._db.execute(
             "SELECT id FROM documents WHERE id NOT IN (SELECT document_id FROM document_signatures)").fetchall()]
+
+    def scan(self, threshold: float) -> int:
+        """Compare every current document with every other (signing those added before signatures existed);
+        each new pair above the threshold goes to the review queue, in one transaction. Returns how many were
+        queued."""
+        queued = 0
+        with transaction(self._db):
+            for document_id in self.unsigned_document_ids():
+                self.store_signature(document_id, signature(self._text(document_id)))
+            known = self.current_signatures()
+            for document_id, sig in zip(*known):
+                for twin in self.near(sig, threshold, exclude=int(document_id), known=known):
+                    if twin.document_id < document_id:
+                        queued += open_review(self._db, int(document_id), "near_duplicate", twin.document_id,
+                                              twin.resemblance)
+        return queued
+
+    def _text(self, document_id: int) -> str:
+        """The document's passages, in order, one per line."""
+        return "\n".join(row[0] for row in self._db.execute(
+            "SELECT text FROM passages WHERE document_id = ? ORDER BY ordinal", (document_id,)))

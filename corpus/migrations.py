@@ -315,3 +315,14 @@ def m009_share_link_expiry(db: sqlite3.Connection) -> None:
         CREATE INDEX shared_answers_by_user ON shared_answers (user_name, shared_at);
         """
     )
+
+
+@migration
+def m010_ingest_event_notes(db: sqlite3.Connection) -> None:
+    """Ingest events keep their notes as codes (JSON: each a message id and its values), put into the reader's
+    language when shown; `message` stays for the events recorded before, as the Swedish text it was."""
+    run_script(db,
+        """
+        ALTER TABLE ingest_events ADD COLUMN notes TEXT;
+        """
+    )

@@ -112,8 +112,29 @@ class IngestOutcome:
 
     @property
     def message(self) -> str:
-        """The notes in Swedish: what the command line shows and the ingest log keeps."""
+        """The notes in Swedish: what the command line shows."""
         return self.text("sv")
+
+
+@dataclass(frozen=True)
+class IngestEvent:
+    """One file's outcome in an ingest run, as the catalogue keeps it: its notes as message ids and values, put
+    into the reader's language by `text`; an event recorded before those were kept has its Swedish text as
+    it was written (`written`) instead."""
+
+    id: int
+    run_id: int
+    path: str
+    content_hash: str | None
+    outcome: str
+    document_id: int | None
+    at: str
+    notes: tuple[Phrase, ...] = ()
+    written: str = ""  # an old event's text, shown as it is
+    user: str | None = None  # who ran the ingest (in a document's history)
+
+    def text(self, language: str = "sv") -> str:
+        return joined(self.notes, language) if self.notes else self.written
 
 
 @dataclass

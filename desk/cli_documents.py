@@ -57,7 +57,7 @@ def show(document_id: int, all_passages: bool) -> None:
         if document is None or (not viewer.curates and document.status != "active"):
             raise click.ClickException(message("document_missing", id=document_id))
         passages = catalogue.document_passages(document_id)
-        editions = catalogue.editions(document_id)
+        editions = catalogue.editions.earlier(document_id)
         history = catalogue.ingest_history(document_id)
         log = catalogue.audit.entries(document_id=document_id) if viewer.curates else []
         reviews = catalogue.review.items("open", document_id)
@@ -77,8 +77,8 @@ def show(document_id: int, all_passages: bool) -> None:
                    else message("cli_doc_review", id=item.id, kind=item.kind))
     click.echo(message("cli_doc_ingests"))
     for event in history:
-        click.echo(message("cli_doc_ingest", at=event["at"], outcome=event["outcome"], user=event["user"],
-                           text=event["message"]))
+        click.echo(message("cli_doc_ingest", at=event.at, outcome=event.outcome, user=event.user,
+                           text=event.text()))
     if log:
         click.echo(message("cli_doc_log"))
         for entry in log:

@@ -9,7 +9,6 @@ from tqdm import tqdm
 
 from corpus.access import ROLES
 from corpus.catalogue import Catalogue
-from corpus.duplicates import scan_for_duplicates
 from corpus.lock import writer_lock
 from corpus.users import ROLE_NAMES, require
 from desk.accounts import Accounts
@@ -188,7 +187,7 @@ def duplicates() -> None:
       python -m corpus duplicates && python -m corpus review list
     """
     with desk() as (settings, _), writer_lock(settings.data_dir), Catalogue(settings.catalogue_path) as catalogue:
-        found = scan_for_duplicates(catalogue, settings.near_duplicate_threshold)
+        found = catalogue.duplicates.scan(settings.near_duplicate_threshold)
     click.echo(message("cli_duplicates_found", count=found))
 
 
@@ -198,8 +197,8 @@ def failures(limit: int) -> None:
     """Visa misslyckade inläsningar med orsak, senaste först."""
     with desk(role=None) as (settings, _), Catalogue(settings.catalogue_path) as catalogue:
         rows = catalogue.failures(limit)
-    for row in rows:
-        click.echo(f"{row['at']} {row['path']}\n    {row['message']}")
+    for event in rows:
+        click.echo(f"{event.at} {event.path}\n    {event.text()}")
     click.echo(message("cli_failures_count", count=len(rows)), err=True)
 
 

@@ -14,12 +14,10 @@ from typing import Iterator
 from corpus.catalogue import Catalogue
 from corpus.collections import Collection
 from corpus.dates import is_date
-from corpus.editions import supersede
 from corpus.library import Library
 from corpus.lock import writer_lock
 from corpus.records import METADATA_FIELDS, STATUSES, Document, DocumentMetadata
 from corpus.review import document_values
-from corpus.status import change_status
 from corpus.users import require
 from corpus.webaddress import is_web_address
 from embedding.loader import model_identity
@@ -128,7 +126,7 @@ class Curator:
     def _set_status(self, catalogue: Catalogue, document: Document, action: str, status: str,
                     note: str | None, subject: str | None = None) -> Document:
         """Change the status and record it (inside the caller's transaction)."""
-        return change_status(catalogue, document, self.actor, action, status, note, subject)
+        return catalogue.status.change(document, self.actor, action, status, note, subject)
 
     def withdraw(self, document_id: int, reason: str) -> Document:
         """Hide a document from search and answers; kept, and restorable."""
@@ -159,7 +157,7 @@ class Curator:
                 after = self._set_status(catalogue, document, "approve", "active", None)
                 catalogue.review.resolve_all_for(document_id, self.actor, "approved", kind="pending")
                 if document.replaces:
-                    supersede(catalogue, document.replaces, document_id, self.actor)
+                    catalogue.editions.supersede(document.replaces, document_id, self.actor)
             self._sync(catalogue)
             return after
 
@@ -188,7 +186,7 @@ class Curator:
                     catalogue.review.resolve(item_id, self.actor, "kept-both")
                     catalogue.audit.record(self.actor, "keep-both", newer, subject=f"#{older}")
                 elif decision == "supersede":
-                    supersede(catalogue, older, newer, self.actor)
+                    catalogue.editions.supersede(older, newer, self.actor)
                 else:
                     document = self._document(catalogue, newer)
                     self._set_status(catalogue, document, "withdraw", "withdrawn", f"dubblett av #{older}")

@@ -18,7 +18,6 @@ from pathlib import Path
 from corpus.catalogue import Catalogue
 from corpus.library import file_hash, staged_copy
 from corpus.records import IngestReport
-from corpus.status import change_status
 from ingest.extraction import ExtractionError
 from text.problems import Problem, joined, said
 
@@ -168,10 +167,10 @@ def apply_moves_and_withdrawals(catalogue: Catalogue, steps: list[SyncStep], fol
             document = catalogue.document(step.document_id)
             if step.path != document.source_path:
                 catalogue.move_source(document.id, step.path, Path(step.path).name)
-            change_status(catalogue, document, actor, "restore", "active", None,
-                          subject=f"filen finns åter i {folder} (ingest sync)")
+            catalogue.status.change(document, actor, "restore", "active", None,
+                                    subject=f"filen finns åter i {folder} (ingest sync)")
         elif step.action == "withdraw":
             document = catalogue.document(step.document_id)
-            change_status(catalogue, document, actor, "withdraw", "withdrawn",
-                          f"filen finns inte längre i {folder} {SYNC_MARK}")
+            catalogue.status.change(document, actor, "withdraw", "withdrawn",
+                                    f"filen finns inte längre i {folder} {SYNC_MARK}")
             catalogue.review.resolve_all_for(document.id, actor, "withdrawn")

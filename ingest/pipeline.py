@@ -11,7 +11,6 @@ from typing import BinaryIO, Callable, Iterable, Iterator
 
 from corpus.catalogue import Catalogue, NewDocument
 from corpus.collections import Collection
-from corpus.editions import adopt_edition
 from corpus.library import Library, discard_staged
 from corpus.lock import writer_lock
 from corpus.records import Document, DocumentMetadata, IngestOutcome, IngestReport
@@ -270,7 +269,7 @@ class Ingester:
         with self._started(found, request) as run:
             for link in found.links:
                 outcome = skipped_link(link)
-                run.catalogue.record_event(run.run_id, outcome.path, None, outcome.outcome, outcome.message)
+                run.catalogue.record_event(run.run_id, outcome.path, None, outcome.outcome, outcome.notes)
                 run.tell(link, outcome)
             for position, path in enumerate(found.files):
                 for upcoming in found.files[position:position + run.preparer.look_ahead]:  # none for local
@@ -351,7 +350,7 @@ class Ingester:
         finally:
             if staged is not None:
                 discard_staged(staged)
-        run.catalogue.record_event(run.run_id, source, content_hash, outcome.outcome, outcome.message,
+        run.catalogue.record_event(run.run_id, source, content_hash, outcome.outcome, outcome.notes,
                                    outcome.document_id)
         return outcome
 
@@ -398,7 +397,7 @@ class Ingester:
             catalogue.set_pages_needing_ocr(document_id, list(prepared.pages_needing_ocr))
             notes = self._file_for_review(run, document_id, prepared.minhash, kind)
             if edition_of:  # in the same transaction, so nobody sees it first: collections, review, supersession
-                adopt_edition(catalogue, edition_of, document_id, self.settings.user)
+                catalogue.editions.adopt(edition_of, document_id, self.settings.user)
             if prepared.pages_needing_ocr:
                 notes.append(said("ingest_pages_need_ocr", pages=", ".join(map(str, prepared.pages_needing_ocr)),
                                   reason=why_no_ocr()))

@@ -96,7 +96,7 @@ def test_replace_keeps_the_old_edition_and_searches_only_the_new(settings, tmp_p
     old = catalogue.document(old_id)
     assert old.status == "superseded" and new.status == "active" and new.replaces == old_id
     assert new.metadata.series == "myndighetsrapport" and new.metadata.tags == ("arvssystem",)
-    assert [d.id for d in catalogue.editions(new.id)] == [old_id]
+    assert [d.id for d in catalogue.editions.earlier(new.id)] == [old_id]
     assert found_documents(settings) & {old_id, new.id} == {new.id}
     assert_index_matches_catalogue(settings)
     assert not catalogue.review.items()  # the near-duplicate pair is the edition itself: resolved
@@ -128,6 +128,22 @@ def test_a_near_duplicate_edition_is_flagged_for_review(settings, tmp_path):
     catalogue = Catalogue(settings.catalogue_path)
     assert catalogue.document(first).status == "superseded" and catalogue.document(second).replaces == first
     assert not catalogue.review.items()
+
+
+def test_a_duplicate_scan_signs_unsigned_documents_and_queues_new_pairs_once(settings, tmp_path):
+    edited = REPORT + " Ett nytt avsnitt handlar om öppen källkod."
+    (first, second, _), _ = add(settings, write(tmp_path / "a", "rapport.txt", REPORT),
+                                write(tmp_path / "a", "rapport-v2.txt", edited), write(tmp_path / "a", "kommun.txt", OTHER))
+    Curator(settings, "bibliotekarie").resolve_duplicate(Catalogue(settings.catalogue_path).review.items()[0].id, "keep")
+    db = below_the_catalogue(settings.catalogue_path)  # as if added before signatures were kept
+    db.execute("DELETE FROM document_signatures")
+    db.close()
+    with Catalogue(settings.catalogue_path) as catalogue:
+        assert catalogue.duplicates.scan(settings.near_duplicate_threshold) == 1
+        assert catalogue.duplicates.scan(settings.near_duplicate_threshold) == 0  # already open
+        assert not catalogue.duplicates.unsigned_document_ids()
+        items = catalogue.review.items()
+    assert [(i.kind, i.document_id, i.other_document_id) for i in items] == [("near_duplicate", second, first)]
 
 
 def test_a_pending_document_is_never_cited_until_approved(settings, tmp_path):

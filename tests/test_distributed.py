@@ -48,8 +48,7 @@ def library_snapshot(settings):
         passages = [p for d in documents for p in catalogue.document_passages(d.id)]
         published = load_current(settings.index_dir)
         vectors = catalogue.vectors([p.id for p in passages], model_identity(settings), published.index.d)
-        events = [(e["path"], e["content_hash"], e["outcome"], e["message"], e["document_id"])
-                  for e in catalogue.ingest_events()]
+        events = [(e.path, e.content_hash, e.outcome, e.notes, e.document_id) for e in catalogue.ingest_events()]
     return documents, passages, vectors, events, sorted(published.ids())
 
 

@@ -177,7 +177,7 @@ def test_a_file_name_that_is_not_utf8_fails_alone(hashing_env, tmp_path):
     with Catalogue(settings.catalogue_path) as catalogue:
         assert [d.file_name for d in catalogue.documents()] == ["kommun.txt"]
         runs = [run["status"] for run in catalogue.ingest_runs()]
-        failed = [row["path"] for row in catalogue.failures()]
+        failed = [event.path for event in catalogue.failures()]
     assert runs == ["failed", "failed"] and failed == [str(folder.resolve() / "r\\xe4pport.txt")] * 2
     assert Searcher(settings).search("e-tjänster för bygglov", 1)[0].document.file_name == "kommun.txt"
 

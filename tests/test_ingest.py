@@ -10,6 +10,7 @@ from helpers import SWEDISH_PAGES, make_pdf
 from index.store import current_version, load_current
 from ingest.cli import cli
 from ingest.pipeline import Ingester
+from text.problems import Term, joined, said
 
 
 def write_folder(folder):
@@ -87,7 +88,41 @@ def test_one_bad_file_fails_alone_and_is_recorded(settings, tmp_path):
     report = Ingester(settings).add([folder])
     assert report.count("added") == 3 and report.count("failed") == 1
     failures = Catalogue(settings.catalogue_path).failures()
-    assert failures[0]["path"].endswith("trasig.pdf") and failures[0]["message"]
+    assert failures[0].path.endswith("trasig.pdf") and failures[0].text()
+    assert failures[0].notes[0].key == "pdf_broken" and failures[0].text("en").startswith("broken or invalid PDF")
+
+
+def test_an_ingest_event_is_kept_as_codes_and_read_in_the_readers_language(tmp_path):
+    notes = (said("pdf_no_text_layer", pages=2, reason=said("ocr_no_tesseract")),
+             said("file_type_unsupported", suffix=Term("file_type_none"), supported=".pdf"),
+             said("ingest_resembles", id=4, share=0.875))
+    with Catalogue(tmp_path / "c.sqlite") as catalogue:
+        run = catalogue.start_run("bo", "add")
+        catalogue.record_event(run, "/mapp/skannad.pdf", "abc", "failed", notes, document_id=None)
+        (event,) = catalogue.failures()
+    assert event.notes == notes and event.written == ""
+    assert event.text("en") == ("the PDF has no text layer on any of its 2 pages (scanned?) and needs OCR: Tesseract "
+                                "is missing (install tesseract-ocr and tesseract-ocr-swe); the file type (none) is not "
+                                "supported (supported: .pdf); resembles document #4 (88%): see the review queue")
+    assert event.text() == joined(notes, "sv") and "Tesseract saknas" in event.text()
+
+
+def test_ingest_events_recorded_before_codes_keep_their_text_after_the_upgrade(tmp_path, monkeypatch):
+    names = [m.__name__ for m in MIGRATIONS]
+    monkeypatch.setattr("corpus.db.MIGRATIONS", MIGRATIONS[:names.index("m010_ingest_event_notes")])
+    old = connect(tmp_path / "c.sqlite")  # a catalogue made at the version before
+    old.execute("INSERT INTO ingest_runs (started_at, user) VALUES ('2026-01-01T10:00:00+00:00', 'bo')")
+    old.execute("INSERT INTO ingest_events (run_id, path, outcome, message, document_id, at) VALUES "
+                "(1, '/mapp/trasig.pdf', 'failed', 'trasig eller ogiltig PDF (fel)', NULL, '2026-01-01T10:00:01+00:00')")
+    old.close()
+    monkeypatch.undo()
+    with Catalogue(tmp_path / "c.sqlite") as catalogue:
+        catalogue.record_event(catalogue.start_run("bo", "add"), "/mapp/ny.pdf", None, "failed", (said("pdf_password"),))
+        new, upgraded = catalogue.failures()
+    assert upgraded.text("en") == upgraded.text() == "trasig eller ogiltig PDF (fel)" and upgraded.notes == ()
+    assert new.text("en") == said("pdf_password").text("en") != new.text("sv")
+    applied = [row[0] for row in connect(tmp_path / "c.sqlite").execute("SELECT name FROM _migrations")]
+    assert applied == names
 
 
 def test_metadata_from_command_line_and_sidecar(settings, tmp_path):

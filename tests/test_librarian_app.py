@@ -122,6 +122,18 @@ def test_librarian_approves_a_pending_document_in_the_review_queue(hashing_env, 
     assert app.info[0].value == "Inga öppna ärenden."
 
 
+def test_a_failed_ingest_shows_its_reason_in_the_interface_language(hashing_env, tmp_path):
+    settings = library(tmp_path)
+    (tmp_path / "trasig.pdf").write_bytes(b"%PDF-1.4 trasig")
+    assert Ingester(settings).add([tmp_path / "trasig.pdf"]).failed
+    app = log_in(start(), "anna")
+    app.sidebar.radio(key="ui_language").set_value("en").run()
+    app.switch_page("ui/pages/granskning.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    reasons = [reason for frame in app.dataframe if "reason" in frame.value.columns for reason in frame.value["reason"]]
+    assert len(reasons) == 1 and reasons[0].startswith("broken or invalid PDF"), reasons
+
+
 def test_admin_pages_and_statistics_render(hashing_env, tmp_path):
     settings = library(tmp_path)
     Catalogue(settings.catalogue_path).users.add("root", PASSWORD, "admin")

@@ -1,7 +1,8 @@
 """The catalogue is the one door to the database: outside corpus/ no code touches a catalogue's connection
 (`catalogue.db`, `self.catalogue._db`, `Catalogue(path).db`, ...), opens the database itself, or hands SQL to
 `execute`. What the catalogue holds is reached through its methods and its repositories (`catalogue.users`,
-`.collections`, `.conversations`, `.tokens`, `.review`, `.audit`, `.duplicates`, `.feedback`).
+`.collections`, `.conversations`, `.tokens`, `.review`, `.audit`, `.duplicates`, `.feedback`,
+`.editions`, `.status`).
 
 Read from the syntax tree, so neither line breaks nor names (`cat`, `self._catalogue`) hide a use."""
 from __future__ import annotations

@@ -3,6 +3,7 @@ command line and the logs show), `problem.text(language)` the text in another la
 be words from the catalogue (`Term`, `AnyOf`), put into the reader's language when the text is made."""
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -46,6 +47,56 @@ def said(key: str, **params: object) -> Phrase:
 
 def joined(phrases: Iterable[Phrase], language: str = "sv", separator: str = "; ") -> str:
     return separator.join(phrase.text(language) for phrase in phrases)
+
+
+def phrases_json(phrases: Iterable[Phrase]) -> str:
+    """Phrases as data to store (JSON: each a message id and its values), never as words in one language."""
+    return json.dumps([_coded(phrase) for phrase in phrases], ensure_ascii=False)
+
+
+def phrases_from_json(stored: str) -> tuple[Phrase, ...]:
+    """The phrases `phrases_json` stored."""
+    return tuple(_phrase(entry) for entry in json.loads(stored))
+
+
+def phrase_data(phrase: Phrase) -> dict[str, object]:
+    """One phrase as JSON-safe data ({"key": …, "params": {…}}), as `phrases_json` stores each."""
+    return _coded(phrase)
+
+
+def phrase_from_data(data: dict) -> Phrase:
+    """The phrase `phrase_data` gave."""
+    return _phrase(data)
+
+
+def _coded(phrase: Phrase) -> dict[str, object]:
+    return {"key": phrase.key, "params": {name: _coded_value(value) for name, value in phrase.params.items()}}
+
+
+def _coded_value(value: object) -> object:
+    """A value as JSON: numbers, text and truth as they are; words from the catalogue tagged; anything else as
+    the text it is shown as."""
+    if isinstance(value, Phrase):
+        return {"phrase": _coded(value)}
+    if isinstance(value, Term):
+        return {"term": value.key}
+    if isinstance(value, AnyOf):
+        return {"any_of": list(value.keys)}
+    return value if value is None or isinstance(value, str | int | float | bool) else str(value)
+
+
+def _phrase(entry: dict) -> Phrase:
+    return Phrase(entry["key"], {name: _value(value) for name, value in entry["params"].items()})
+
+
+def _value(value: object) -> object:
+    if isinstance(value, dict):
+        if "phrase" in value:
+            return _phrase(value["phrase"])
+        if "term" in value:
+            return Term(value["term"])
+        return AnyOf(tuple(value["any_of"]))
+    return value
 
 
 class Problem(Exception):

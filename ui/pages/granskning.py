@@ -57,6 +57,6 @@ with failures_tab:
         failures = catalogue.failures(200)
     if not failures:
         st.info(t("no_failures", ui), icon=":material/task_alt:")
-    st.dataframe([{t("column_when", ui): row["at"], t("column_file", ui): row["path"], t("column_reason", ui): row["message"]}
-                  for row in failures],
+    st.dataframe([{t("column_when", ui): event.at, t("column_file", ui): event.path, t("column_reason", ui): event.text(ui)}
+                  for event in failures],
                  hide_index=True, width="stretch")

@@ -88,7 +88,7 @@ with documents_tab:
 
         with Catalogue(settings.catalogue_path) as catalogue:
             history = catalogue.audit.entries(document_id=document.id)
-            editions = catalogue.editions(document.id)
+            editions = catalogue.editions.earlier(document.id)
         if editions:
             st.caption(escape_label(t("earlier_editions", ui, editions="; ".join(document_label(e, ui) for e in editions))))
         st.subheader(t("document_history", ui))
