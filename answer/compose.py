@@ -48,7 +48,7 @@ def compose_answer(question: str, hits: Sequence[Hit], idf: Callable[[list[str]]
     sentences = [AnswerSentence(c.text, c.hit.rank) for c in chosen]
     cited = {s.source for s in sentences}
     return Answer(question, sentences, hits, cited=cited, language=language,
-                  notes=source_notes([h for h in hits if h.rank in cited], language))
+                  notes=source_notes([h for h in hits if h.rank in cited]))
 
 
 def _candidates(hits: list[Hit], terms: list[str], weights: np.ndarray) -> list[_Candidate]:

@@ -44,12 +44,12 @@ def to_markdown(answer: Answer, when: datetime | None = None) -> str:
         lines += [f"*{words['searched']}: {markdown_text(answer.search_query)}*", ""]
     lines += [f"## {words['answer']}", ""]
     if answer.notice:
-        lines += [markdown_text(answer.notice), ""]
+        lines += [markdown_text(answer.notice_text), ""]
     if answer.short_answer_line:
         lines += [f"**{markdown_text(answer.short_answer_line)}**", ""]
     if answer.sentences:
         lines += [" ".join(f"{markdown_text(s.text)} \\[{s.source}\\]" for s in answer.sentences), ""]
-    lines += [f"> {markdown_text(note)}" for note in answer.notes] + ([""] if answer.notes else [])
+    lines += [f"> {markdown_text(note)}" for note in answer.note_texts] + ([""] if answer.notes else [])
     hits = references(answer)
     if hits:
         lines += [f"## {words['sources'] if answer.sentences else words['related']}", ""]
@@ -87,12 +87,12 @@ def to_pdf(answer: Answer, when: datetime | None = None) -> bytes:
         paragraph(f"{words['searched']}: {answer.search_query}", 9)
     paragraph(words["answer"], 13, "B", 1)
     if answer.notice:
-        paragraph(answer.notice)
+        paragraph(answer.notice_text)
     if answer.short_answer_line:
         paragraph(answer.short_answer_line, style="B")
     if answer.sentences:
         paragraph(" ".join(f"{s.text} [{s.source}]" for s in answer.sentences))
-    for note in answer.notes:
+    for note in answer.note_texts:
         paragraph(note, 10)
     hits = references(answer)
     if hits:

@@ -14,7 +14,7 @@ def record_feedback(catalogue_path: Path, answer: Answer, useful: bool, session:
                     user: str | None = None, comment: str | None = None) -> int:
     judged = NewFeedback(
         useful=useful, question=answer.question, search_query=answer.search_query,
-        answer=answer.text or (answer.notice or ""), abstained=answer.abstained, confidence=answer.confidence,
+        answer=answer.text or (answer.notice_text or ""), abstained=answer.abstained, confidence=answer.confidence,
         written_by=answer.written_by, cited_passage_ids=[h.passage.id for h in answer.cited_hits],
         shown_passage_ids=[h.passage.id for h in answer.hits], session=session, user=user, comment=comment)
     with Catalogue(catalogue_path) as catalogue:

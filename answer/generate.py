@@ -24,8 +24,7 @@ from answer.result import Answer, AnswerSentence, source_notes
 from corpus.citation import citation_line
 from settings import Generator, Settings
 from text.analysis import default_analyzer
-from text.messages import message
-from text.problems import Problem
+from text.problems import Phrase, Problem, said
 
 CITATION = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 MIN_SUPPORT = 0.5      # share of a sentence's terms that must occur in the passage it cites
@@ -145,22 +144,22 @@ def grounded_sentences(text: str, answer: Answer) -> tuple[list[AnswerSentence],
 
 def write_grounded(writer: Writer, answer: Answer) -> Answer:
     """The model's answer where it holds up, else the extractive `answer` with a notice saying why."""
-    def fallback(reason: str) -> Answer:
-        return replace(answer, notice=message("generator_fallback", answer.language, reason=reason))
+    def fallback(reason: Phrase | str) -> Answer:
+        return replace(answer, notice=said("generator_fallback", reason=reason))
 
     try:
         system, user = prompt(answer)
         reply = writer.complete(system, user)
     except GeneratorFailed as exc:
-        return fallback(exc.text(answer.language))
+        return fallback(exc.phrase)
     except Exception as exc:  # a model or server failing in any way must not break the chat
         return fallback(f"{type(exc).__name__}: {exc}")
     if NO_ANSWER in reply.upper():
-        return fallback(message("generator_found_nothing", answer.language))
+        return fallback(said("generator_found_nothing"))
     sentences, removed = grounded_sentences(reply, answer)
     if not sentences:
-        return fallback(message("generator_no_cited_sentence", answer.language))
+        return fallback(said("generator_no_cited_sentence"))
     cited = {s.source for s in sentences}
-    notice = message("generator_pruned", answer.language, count=removed) if removed else None
+    notice = said("generator_pruned", count=removed) if removed else None
     return replace(answer, sentences=sentences, cited=cited, written_by=writer.name, notice=notice,
-                   notes=source_notes([h for h in answer.hits if h.rank in cited], answer.language))
+                   notes=source_notes([h for h in answer.hits if h.rank in cited]))

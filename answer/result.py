@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from answer.conversation import Turn
 from index.search import Hit
 from text.messages import message
+from text.problems import Phrase, said
 
 
 @dataclass(frozen=True)
@@ -24,12 +25,12 @@ class Answer:
     sentences: list[AnswerSentence]
     hits: list[Hit]
     abstained: bool = False
-    notice: str | None = None
+    notice: Phrase | None = None         # put into words where shown: `notice_text`
     cited: set[int] = field(default_factory=set)
     language: str = "sv"
     search_query: str | None = None      # set when the question was searched as a follow-up
     confidence: float | None = None      # the abstention model's confidence that the library answers it
-    notes: tuple[str, ...] = ()          # how the sources differ (kind, year)
+    notes: tuple[Phrase, ...] = ()       # how the sources differ (kind, year, answer): `note_texts`
     written_by: str = "extractive"       # or the language model that wrote it
     turn: Turn | None = None             # what the next follow-up builds on
     short_answer: str | None = None      # the reader's answer span, given first as "Svar: …"
@@ -40,6 +41,16 @@ class Answer:
     @property
     def text(self) -> str:
         return " ".join(f"{s.text} [{s.source}]" for s in self.sentences)
+
+    @property
+    def notice_text(self) -> str | None:
+        """The notice in the answer's language."""
+        return None if self.notice is None else self.notice.text(self.language)
+
+    @property
+    def note_texts(self) -> tuple[str, ...]:
+        """The notes in the answer's language."""
+        return tuple(note.text(self.language) for note in self.notes)
 
     @property
     def short_answer_line(self) -> str | None:
@@ -56,11 +67,10 @@ class Answer:
 def abstaining(question: str, hits: list[Hit], key: str, language: str, values: dict | None = None,
                **fields) -> Answer:
     """An answer that only gives the notice `key` (formatted with `values`) and, where any, related hits."""
-    return Answer(question, [], hits, abstained=True, notice=message(key, language, **(values or {})),
-                  language=language, **fields)
+    return Answer(question, [], hits, abstained=True, notice=Phrase(key, values or {}), language=language, **fields)
 
 
-def source_notes(cited: list[Hit], language: str) -> tuple[str, ...]:
+def source_notes(cited: list[Hit]) -> tuple[Phrase, ...]:
     """Say so when the cited sources differ in kind (series/type) or come from different years."""
     notes = []
     kinds: dict[str, list[int]] = {}
@@ -70,10 +80,9 @@ def source_notes(cited: list[Hit], language: str) -> tuple[str, ...]:
             kinds.setdefault(kind, []).append(hit.rank)
     if len(kinds) > 1:
         listed = ", ".join(f"{kind} [{', '.join(map(str, ranks))}]" for kind, ranks in kinds.items())
-        notes.append(message("kinds_differ", language, kinds=listed))
+        notes.append(said("kinds_differ", kinds=listed))
     years = {hit.rank: hit.document.metadata.year for hit in cited if hit.document.metadata.year}
     if len(set(years.values())) > 1:
         latest = max(years, key=lambda rank: years[rank])
-        notes.append(message("years_differ", language, first=min(years.values()), last=max(years.values()),
-                             latest=f"[{latest}]"))
+        notes.append(said("years_differ", first=min(years.values()), last=max(years.values()), latest=f"[{latest}]"))
     return tuple(notes)

@@ -3,6 +3,7 @@ their passages verbatim, abstention, follow-ups, sources of different kinds, exp
 from __future__ import annotations
 
 import io
+import json
 import re
 
 import pytest
@@ -14,6 +15,9 @@ from answer.examples import answered_examples
 from answer.export import to_markdown, to_pdf
 from answer.feedback import all_feedback, record_feedback
 from answer.language import question_language
+from answer.records import answer_from_record, answer_record
+from corpus.access import ANONYMOUS
+from corpus.catalogue import Catalogue
 from corpus.records import DocumentMetadata
 from helpers import SWEDISH_PAGES, make_pdf
 from ingest.pipeline import Ingester
@@ -53,7 +57,7 @@ QUESTIONS = ["Varför försvårar föråldrade it-system digitaliseringen?", "Va
 @pytest.mark.parametrize("question", QUESTIONS)
 def test_every_citation_points_to_a_passage_containing_that_sentence(library, question):
     answer = Assistant(library).ask(question)
-    assert not answer.abstained and answer.sentences, answer.notice
+    assert not answer.abstained and answer.sentences, answer.notice_text
     for sentence, marker in zip(answer.sentences, re.findall(r"\[(\d+)\]", answer.text)):
         assert int(marker) == sentence.source
         cited = answer.hits[sentence.source - 1]
@@ -65,7 +69,7 @@ def test_every_citation_points_to_a_passage_containing_that_sentence(library, qu
 def test_question_the_library_cannot_answer_abstains_and_shows_related_passages(library):
     answer = Assistant(library).ask("Hur många älgar sköts under jakten i Jämtland förra hösten?")
     assert answer.abstained and not answer.sentences
-    assert "inget säkert svar" in answer.notice and "möjligen relaterade" in answer.notice
+    assert "inget säkert svar" in answer.notice_text and "möjligen relaterade" in answer.notice_text
     assert answer.hits, "the nearest passages are still shown"
 
 
@@ -89,7 +93,7 @@ def test_only_example_questions_the_library_answers_are_offered(library):
 def test_english_question_gets_english_notices(library):
     answer = Assistant(library).ask("How many moose were shot in Jämtland during last year's hunt?")
     assert answer.language == "en" and answer.abstained
-    assert "does not answer" in answer.notice
+    assert "does not answer" in answer.notice_text
 
 
 def test_follow_up_is_searched_with_the_topic_of_the_first_question(library):
@@ -98,7 +102,7 @@ def test_follow_up_is_searched_with_the_topic_of_the_first_question(library):
     assert not first.abstained
     follow_up = assistant.ask("Vad säger de om kostnaderna?", history=[first.turn])
     assert follow_up.search_query and "it-system" in follow_up.search_query
-    assert not follow_up.abstained, follow_up.notice
+    assert not follow_up.abstained, follow_up.notice_text
     top = follow_up.hits[follow_up.sentences[0].source - 1]
     assert top.document.file_name == "legacy.txt"
     assert any("systemen" in s.text for s in follow_up.sentences)
@@ -132,9 +136,45 @@ def test_sources_of_different_kinds_and_years_are_pointed_out(library):
     answer = Assistant(library).ask("Är det billigare att byta ut de föråldrade it-systemen än att förvalta dem?")
     kinds = {answer.hits[s.source - 1].document.metadata.series for s in answer.sentences}
     if len(kinds) > 1:
-        assert any("olika slag" in note for note in answer.notes), answer.notes
+        assert any("olika slag" in note for note in answer.note_texts), answer.note_texts
     else:
         pytest.fail(f"expected two kinds of sources to be cited, got {kinds}: {answer.text}")
+
+
+def reopened(record: dict, settings: Settings):
+    """A stored answer record (as JSON, as the catalogue keeps it) opened again."""
+    with Catalogue(settings.catalogue_path) as catalogue:
+        return answer_from_record(json.loads(json.dumps(record)), catalogue, ANONYMOUS)
+
+
+def test_a_stored_answer_keeps_its_notice_and_notes_as_codes_and_shows_them_in_its_language(library):
+    assistant = Assistant(library)
+    refused = assistant.ask("How many moose were shot in Jämtland during last year's hunt?")
+    record = answer_record(refused)
+    assert record["notice_phrase"]["key"] == "no_support" and record["notice"] == refused.notice_text
+    again = reopened(record, library)
+    assert again.language == "en" and again.notice == refused.notice
+    assert "does not answer" in again.notice_text and again.notice.text("sv") != again.notice_text
+    noted = assistant.ask("Är det billigare att byta ut de föråldrade it-systemen än att förvalta dem?")
+    record = answer_record(noted)
+    assert noted.notes and [n["key"] for n in record["note_phrases"]] == [n.key for n in noted.notes]
+    again = reopened(record, library)
+    assert again.notes == noted.notes and again.note_texts == noted.note_texts == tuple(record["notes"])
+    assert any("different kinds" in note.text("en") for note in again.notes)
+
+
+def test_an_answer_stored_before_notices_were_codes_still_opens_with_its_words(library):
+    record = answer_record(Assistant(library).ask("Är det billigare att byta ut de föråldrade it-systemen än att "
+                                                  "förvalta dem?"))
+    old = {key: value for key, value in record.items() if key not in ("notice_phrase", "note_phrases")}
+    old |= {"notice": "Ett meddelande som det skrevs.", "notes": ["Källorna är av olika slag: se upp."]}
+    again = reopened(old, library)
+    assert again is not None and again.sentences
+    assert again.notice_text == "Ett meddelande som det skrevs." and again.notice.text("en") == again.notice_text
+    assert again.note_texts == ("Källorna är av olika slag: se upp.",)
+    assert answer_record(again)["notice"] == "Ett meddelande som det skrevs."  # stored again, still its words
+    gone = record | {"notice_phrase": {"key": "no_such_message", "params": {}}, "notice": "Som det visades."}
+    assert reopened(gone, library).notice_text == "Som det visades."
 
 
 def test_markdown_export_quotes_sources_and_escapes_markup(hashing_env, tmp_path):

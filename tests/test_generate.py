@@ -84,7 +84,7 @@ def test_supported_cited_sentences_are_kept_and_the_rest_removed(library, server
     assert answer.written_by == "openai:test-model"
     assert [s.text for s in answer.sentences] == ["Många myndigheter har föråldrade it-system som är dyra att underhålla."]
     assert answer.sentences[0].source == source and not answer.sentences[0].verbatim
-    assert "3 mening" in answer.notice
+    assert "3 mening" in answer.notice_text
     request = server.requests[0]
     assert request["path"] == "/v1/chat/completions" and request["auth"] == "Bearer hemlig"
     prompt = request["body"]["messages"][1]["content"]
@@ -108,7 +108,7 @@ def test_any_failure_falls_back_to_the_extractive_answer(library, server, failur
     answer = assistant.ask(QUESTION)
     assert answer.written_by == "extractive"
     assert [s.text for s in answer.sentences] == [s.text for s in extractive.sentences]
-    assert answer.notice and "Språkmodellen kunde inte användas" in answer.notice
+    assert answer.notice and "Språkmodellen kunde inte användas" in answer.notice_text
 
 
 def test_abstention_is_decided_before_the_model_is_asked(library, server):

@@ -243,6 +243,8 @@ def test_the_first_quote_weighs_the_readers_margin_with_the_search_rank():
     answer = compose_read_answer("Hur många?", hits, readings, "sv")
     assert (answer.short_answer, answer.short_answer_source) == ("elva", 1)
     assert [s.source for s in answer.sentences] == [1, 4]  # the other answer is still quoted, second
+    assert [note.key for note in answer.notes] == ["answers_differ"]  # a code, put into words where shown
+    assert "”elva” [1], ”tolv” [4]" in answer.note_texts[0] and answer.notes[0].text("en").startswith("The sources")
     readings[1] = reading(3, 2.0 + 3 * RANK_PRIOR + 0.5, fourth, "tolv")
     assert compose_read_answer("Hur många?", hits, readings, "sv").short_answer == "tolv"
 

@@ -149,7 +149,7 @@ def test_the_real_model_answers_from_the_sample_with_the_sentence_quoted_and_cit
     from answer.assistant import Assistant
 
     answer = Assistant(real_sample).ask(ANSWERED)
-    assert not answer.abstained, answer.notice
+    assert not answer.abstained, answer.notice_text
     quoted = [s for s in answer.sentences if s.text == ANSWER_SENTENCE]
     assert quoted, [s.text for s in answer.sentences]
     cited = next(h for h in answer.hits if h.rank == quoted[0].source)

@@ -73,7 +73,7 @@ def render_answer(answer: Answer, message_key: str, settings: Settings, ui: str)
     if answer.search_query:
         st.caption(escape_text(message("follow_up", ui, query=answer.search_query)), unsafe_allow_html=True)
     if answer.notice:
-        (st.warning if answer.hits else st.info)(escape_label(answer.notice))
+        (st.warning if answer.hits else st.info)(escape_label(answer.notice_text))
     if answer.short_answer:
         st.markdown(f'<p class="kalla-short-answer"><strong>{t("short_answer", ui)}:</strong> '
                     f'<mark>{escape_text(answer.short_answer)}</mark> '
@@ -83,7 +83,7 @@ def render_answer(answer: Answer, message_key: str, settings: Settings, ui: str)
         body = " ".join(f"{marked_sentence(s)} <span class=\"kalla-sentence-source\">[{s.source}]</span>"
                         for s in answer.sentences)
         st.markdown(f'<p class="kalla-answer">{body}</p>', unsafe_allow_html=True)
-        for note in answer.notes:
+        for note in answer.note_texts:
             st.info(escape_label(note), icon=":material/balance:")
         provenance = t("extractive", ui) if answer.written_by == "extractive" else \
             t("written_by", ui, name=escape_label(answer.written_by))

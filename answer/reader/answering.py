@@ -14,7 +14,7 @@ from answer.question_kind import EXPLANATION_KINDS, FACT_KINDS, question_kind
 from answer.reader.reading import Reading
 from answer.result import Answer, AnswerSentence, source_notes
 from index.search import Hit
-from text.messages import message
+from text.problems import Phrase
 from text.sentences import sentence_spans
 
 MAX_SOURCES = 3
@@ -207,11 +207,11 @@ def compose_read_answer(question: str, hits: Sequence[Hit], readings: Sequence[R
         chosen.append((hit, reading, quoted))
     sentences = [s for _, _, quoted in chosen for s in quoted]
     cited = {s.source for s in sentences}
-    notes = list(source_notes([h for h in hits if h.rank in cited], language))
+    notes = list(source_notes([h for h in hits if h.rank in cited]))
     answers = [(reading.span_of(hit.passage.text).strip(), hit.rank) for hit, reading, _ in chosen]
     if kind in FACT_KINDS and len({_normal(text) for text, _ in answers}) > 1:
         listed = ", ".join(f"”{text}” [{rank}]" for text, rank in answers)
-        notes.append(message("answers_differ", language, answers=listed))
+        notes.append(Phrase("answers_differ", {"answers": listed}))
     short, source = answers[0] if answers else (None, None)  # the first quoted source's own span
     if kind in EXPLANATION_KINDS or kind == "yesno":
         short, source = None, None

@@ -38,7 +38,7 @@ def test_assistant_answers_or_refuses_cleanly(library, kind):
 
 def test_huge_question_is_refused_with_its_length(library):
     answer = Assistant(library).ask("a" * (MAX_QUESTION_CHARS + 1))
-    assert "för lång (2 001 tecken)" in answer.notice and "högst 2 000 tecken, gärna" in answer.notice
+    assert "för lång (2 001 tecken)" in answer.notice_text and "högst 2 000 tecken, gärna" in answer.notice_text
 
 
 @pytest.mark.parametrize("kind", ["huge", "markup", "punctuation", "other scripts"])

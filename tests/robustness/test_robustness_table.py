@@ -220,7 +220,7 @@ def question_rows(settings: Settings) -> list[Row]:
         answer = assistant.ask(question)
         happened = ("answered" if not answer.abstained else "no sure answer" if answer.hits else "refused") + (
             ", the library changed" if library_state(settings) != before else "")
-        said = answer.notice or f"answered, {len(answer.sentences)} quoted sentence(s), shown escaped"
+        said = answer.notice_text or f"answered, {len(answer.sentences)} quoted sentence(s), shown escaped"
         rows.append(Row("question", what, expected, happened, said))
     return rows
 
