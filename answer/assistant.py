@@ -40,6 +40,7 @@ class Assistant:
         self.reader = reader if reader is not None else load_reader(settings)
         self.calibration = calibration if calibration is not None else \
             (self.reader.calibration if self.reader is not None else {})
+        self._reader_rules: dict[str, Rule] = {}  # the reader's rule per question language, built once
         self.shaped = shaped
         self.abstention = abstention or load_abstention_model()
         self.rule = self.abstention.rule_for(model_identity(settings))
@@ -57,8 +58,8 @@ class Assistant:
             return refusal
         turn = next_turn(question, history or [])
         follow_up = turn.search_query if turn.search_query != question else None
-        try:
-            hits = self.searcher.search(turn.search_query, k, filters)
+        try:  # a follow-up is searched with its topic, whose language the search tells itself
+            hits = self.searcher.search(turn.search_query, k, filters, language=None if follow_up else language)
         except EmptyLibrary:
             return abstaining(question, [], "empty_library", language, turn=turn)
         if not hits and filters is not None and not filters.is_empty:
@@ -84,7 +85,7 @@ class Assistant:
         """The answer from the reader's readings of the hits: whether the library answers (the calibrated
         rule) and, if so, the answer shaped by the question; if not, the notice and the closest sentence."""
         crossing = crosses_languages(language, hits)
-        rule = reader_rule(self.calibration, language)
+        rule = self.reader_rule(language)
         evidence = gather_evidence(question, hits, self._idf(), turn.search_query if follow_up and turn else "")
         confidence = reader_confidence(readings, hits, rule, evidence, crossing)
         common = dict(search_query=follow_up, confidence=confidence, turn=turn)
@@ -92,6 +93,12 @@ class Assistant:
             return abstaining(question, hits, "no_support", language, read_by="reader",
                               unconfirmed=closest_sentence(question, hits, readings, language), **common)
         return replace(compose_read_answer(question, hits, readings, language, shaped=self.shaped), **common)
+
+    def reader_rule(self, language: str) -> Rule:
+        """The reader's rule for a question in `language` (answer/decision.py), built on first use."""
+        if language not in self._reader_rules:
+            self._reader_rules[language] = reader_rule(self.calibration, language)
+        return self._reader_rules[language]
 
     def _heuristic(self, question: str, hits, language: str, follow_up: str | None, turn: Turn) -> Answer:
         """Whether and what to answer from lexical coverage and similarity (the reader off)."""

@@ -526,8 +526,19 @@ def _event(row: sqlite3.Row) -> IngestEvent:
     """An ingest event as recorded: its notes as codes, or (recorded before those were kept) its Swedish text."""
     return IngestEvent(id=row["id"], run_id=row["run_id"], path=row["path"], content_hash=row["content_hash"],
                        outcome=row["outcome"], document_id=row["document_id"], at=row["at"],
-                       notes=phrases_from_json(row["notes"]) if row["notes"] is not None else (),
-                       written=row["message"] or "", user=row["user"] if "user" in row.keys() else None)
+                       notes=_readable_notes(row["notes"]), written=row["message"] or "",
+                       user=row["user"] if "user" in row.keys() else None, stored_notes=row["notes"])
+
+
+def _readable_notes(stored: str | None) -> tuple[Phrase, ...]:
+    """An event's stored notes as phrases; none where one names a message id since removed from
+    text/messages.json (IngestEvent.text then shows them as stored)."""
+    if stored is None:
+        return ()
+    try:
+        return phrases_from_json(stored)
+    except (TypeError, KeyError, ValueError):
+        return ()
 
 
 def _passage(row: sqlite3.Row) -> Passage:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from text.problems import Phrase, joined, said
+from text.problems import Phrase, joined, phrases_as_stored, said
 
 
 @dataclass(frozen=True)
@@ -120,7 +120,8 @@ class IngestOutcome:
 class IngestEvent:
     """One file's outcome in an ingest run, as the catalogue keeps it: its notes as message ids and values, put
     into the reader's language by `text`; an event recorded before those were kept has its Swedish text as
-    it was written (`written`) instead."""
+    it was written (`written`) instead. `stored_notes`: the notes as the catalogue stores them (JSON), shown plainly
+    where they can no longer be put into words (a message id since removed from text/messages.json)."""
 
     id: int
     run_id: int
@@ -132,9 +133,17 @@ class IngestEvent:
     notes: tuple[Phrase, ...] = ()
     written: str = ""  # an old event's text, shown as it is
     user: str | None = None  # who ran the ingest (in a document's history)
+    stored_notes: str | None = None
 
     def text(self, language: str = "sv") -> str:
-        return joined(self.notes, language) if self.notes else self.written
+        """The notes in `language`; where they cannot be put into words any more, the old text as written, or
+        else each note's message id and values as stored. Never raises."""
+        if self.notes:
+            try:
+                return joined(self.notes, language)
+            except (KeyError, IndexError, ValueError):  # a value's id or a placeholder gone from messages.json
+                pass
+        return self.written or (phrases_as_stored(self.stored_notes) if self.stored_notes else "")
 
 
 @dataclass

@@ -42,12 +42,14 @@ def question_language(question: str) -> str:
     return "en" if english > swedish else "sv"
 
 
-def keyword_query(question: str, lexicon_weight: float, lexicon: Lexicon | None = None) -> dict[str, float]:
+def keyword_query(question: str, lexicon_weight: float, lexicon: Lexicon | None = None,
+                  language: str | None = None) -> dict[str, float]:
     """The keyword side's query: the question's own terms (each counted as often as it occurs) and, for an
     English question, the Swedish terms its words translate to (text/translation.py), each weighed
-    `lexicon_weight` times its translation probability (0: no translation)."""
+    `lexicon_weight` times its translation probability (0: no translation). `language`: the question's, where
+    the caller has told it already."""
     query: dict[str, float] = dict(Counter(default_analyzer().terms(question)))
-    if lexicon_weight > 0 and question_language(question) == "en":
+    if lexicon_weight > 0 and (language or question_language(question)) == "en":
         translated = (lexicon or default_lexicon()).translate(english_terms(question))
         for term, probability in translated.items():
             query[term] = query.get(term, 0.0) + lexicon_weight * probability

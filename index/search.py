@@ -136,11 +136,13 @@ class Searcher:
             return self._published
 
     def search(self, question: str, k: int | None = None, filters: SearchFilters | None = None,
-               mode: str | None = None) -> list[Hit]:
-        """The `k` best passages for the question, among those the filters allow."""
+               mode: str | None = None, language: str | None = None) -> list[Hit]:
+        """The `k` best passages for the question, among those the filters allow. `language`: the question's
+        (index/language.py), where the caller has told it already; else it is told here, once."""
         k = k or self.settings.k
         mode = mode or self.settings.search_mode
-        candidates = self.candidates(question, max(CANDIDATES, k * OVERFETCH), filters, mode)
+        language = language or question_language(question)
+        candidates = self.candidates(question, max(CANDIDATES, k * OVERFETCH), filters, mode, language)
         catalogue = Catalogue(self.settings.catalogue_path)
         try:
             passages: dict[int, Passage] = {}
@@ -149,7 +151,7 @@ class Searcher:
                 passages = catalogue.passages([int(i) for i in candidates.ids])  # the languages: read here, not after
                 found = [passages.get(int(i)) for i in candidates.ids]
                 candidates, weight = self.across_languages(question, candidates,
-                                                           [p.language if p else None for p in found])
+                                                           [p.language if p else None for p in found], language)
             order, ranking = candidates.ranked(mode, self.settings.fusion, weight)
             return self._hits(catalogue, candidates, order[:k * OVERFETCH], ranking, k, passages)
         finally:
@@ -160,35 +162,40 @@ class Searcher:
         """Whether the keyword weight depends on the passage's language (else no language is looked up)."""
         return self.settings.cross_language_keyword_weight != self.settings.keyword_weight
 
-    def keyword_weight(self, question: str, passage_languages: Sequence[str | None]) -> Weight:
-        """The keyword weight for each candidate, given its language: one number where all are the same."""
-        weights = keyword_weights(question_language(question), passage_languages, self.settings.keyword_weight,
-                                  self.settings.cross_language_keyword_weight)
+    def keyword_weight(self, question: str, passage_languages: Sequence[str | None],
+                       language: str | None = None) -> Weight:
+        """The keyword weight for each candidate, given its language: one number where all are the same
+        (`language`: the question's, told here when not given)."""
+        weights = keyword_weights(language or question_language(question), passage_languages,
+                                  self.settings.keyword_weight, self.settings.cross_language_keyword_weight)
         if not len(weights) or (weights == weights[0]).all():
             return float(weights[0]) if len(weights) else self.settings.keyword_weight
         return weights
 
-    def across_languages(self, question: str, candidates: Candidates,
-                         passage_languages: Sequence[str | None]) -> tuple[Candidates, Weight]:
+    def across_languages(self, question: str, candidates: Candidates, passage_languages: Sequence[str | None],
+                         language: str | None = None) -> tuple[Candidates, Weight]:
         """The candidates and keyword weight as hybrid search ranks them, given each passage's language: the
         moved question's similarity where a passage is in the shift's target language, the keyword weight
-        across languages where it is in another language than the question's."""
-        return candidates.across_languages(passage_languages), self.keyword_weight(question, passage_languages)
+        across languages where it is in another language than the question's (`language`). The one place
+        both are applied, so that evaluation/crosslingual.py ranks as search does."""
+        return (candidates.across_languages(passage_languages),
+                self.keyword_weight(question, passage_languages, language))
 
-    def moved_query(self, question: str, query: np.ndarray) -> np.ndarray | None:
+    def moved_query(self, question: str, query: np.ndarray, language: str | None = None) -> np.ndarray | None:
         """The question's vector moved toward the shift's target language (index/question_shift.py), or None:
-        the setting is 0, no shift is shipped, it belongs to another embedding model or the question is not in
-        its source language."""
+        the setting is 0, no shift is shipped, it belongs to another embedding model or the question
+        (`language`: its language, told here when not given) is not in its source language."""
         shift = self.shift
         if self.settings.cross_language_shift <= 0 or shift is None:
             return None
-        if not shift.applies(self.model, question_language(question)):
+        if not shift.applies(self.model, language or question_language(question)):
             return None
         return shift.moved(query, self.settings.cross_language_shift)
 
     def candidates(self, question: str, depth: int = CANDIDATES, filters: SearchFilters | None = None,
-                   mode: str = SearchMode.HYBRID) -> Candidates:
-        """Up to `depth` passages from each side the mode uses, each scored exactly by both."""
+                   mode: str = SearchMode.HYBRID, language: str | None = None) -> Candidates:
+        """Up to `depth` passages from each side the mode uses, each scored exactly by both (`language`: the
+        question's, told here when not given)."""
         if mode not in MODES:
             raise UnknownMode("search_unknown_mode", mode=mode, modes=", ".join(MODES))
         published = self.published()
@@ -198,6 +205,7 @@ class Searcher:
         if allowed is not None and not len(allowed):
             return Candidates(np.zeros(0, np.int64), np.zeros(0, np.float32), np.zeros(0, np.float32))
         depth = min(published.index.ntotal, depth)
+        language = language or question_language(question)
         found: list[np.ndarray] = []
         query = None
         if mode != SearchMode.BM25:
@@ -210,12 +218,13 @@ class Searcher:
         if mode != SearchMode.DENSE:
             keywords = published.keywords
             mask = np.isin(keywords.ids, allowed) if allowed is not None else None
-            keyword_scores = keywords.scores(keyword_query(question, self.settings.english_lexicon_weight), mask)
+            keyword_scores = keywords.scores(keyword_query(question, self.settings.english_lexicon_weight,
+                                                           language=language), mask)
             found.append(keywords.ids[top_rows(keyword_scores, depth)])
         ids = np.unique(np.concatenate(found))
         vectors = None if query is None else _vectors(published, ids)
         similarity = None if vectors is None else vectors @ query
-        moved = self.moved_query(question, query) if mode == SearchMode.HYBRID and query is not None else None
+        moved = self.moved_query(question, query, language) if mode == SearchMode.HYBRID and query is not None else None
         keyword = None
         if keyword_scores is not None:
             rows = published.keywords.rows_of(ids)

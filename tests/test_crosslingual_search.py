@@ -5,6 +5,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from answer.assistant import Assistant
 from embedding.loader import model_identity
 from embedding.prepare import prepare_e5_small
 from evaluation.lexicon import lexicon, model_one
@@ -141,6 +142,30 @@ def test_hybrid_search_scores_swedish_passages_with_the_moved_english_question(s
             == [(h.passage.id, h.similarity) for h in plain.search(swedish, k=5)])
     assert [(h.passage.id, h.similarity) for h in shifted.search(english, k=5, mode="dense")] == \
         [(h.passage.id, h.similarity) for h in plain.search(english, k=5, mode="dense")]  # hybrid only
+
+
+def test_a_question_s_language_is_told_once_per_search_and_per_question(settings, tmp_path, monkeypatch):
+    """Hybrid search weighs keywords by language, translates and moves an English question: all from one
+    telling of its language, which the assistant passes on to the search."""
+    settings = replace(settings, data_dir=tmp_path / "data")
+    (tmp_path / "docs").mkdir()
+    for name, text in LIBRARY.items():
+        (tmp_path / "docs" / name).write_text(text, encoding="utf-8")
+    Ingester(settings).add([tmp_path / "docs"])
+    told = []
+
+    def counted(question: str) -> str:
+        told.append(question)
+        return question_language(question)
+
+    for module in ("index.language", "index.search", "answer.assistant"):
+        monkeypatch.setattr(f"{module}.question_language", counted)
+    searcher = Searcher(settings, shift=a_shift())
+    assert searcher.weighs_languages and settings.english_lexicon_weight > 0
+    english = "How many people live in Gothenburg?"
+    assert searcher.search(english, k=3) and told == [english]
+    told.clear()
+    assert Assistant(settings, searcher).ask(english).hits and told == [english]
 
 
 def test_the_shipped_shift_belongs_to_the_default_model():

@@ -1,5 +1,7 @@
 """The ingest pipeline on real files, real SQLite and real FAISS, with the hashing embedder."""
 
+import json
+
 from click.testing import CliRunner
 
 from corpus.catalogue import Catalogue
@@ -123,6 +125,32 @@ def test_ingest_events_recorded_before_codes_keep_their_text_after_the_upgrade(t
     assert new.text("en") == said("pdf_password").text("en") != new.text("sv")
     applied = [row[0] for row in connect(tmp_path / "c.sqlite").execute("SELECT name FROM _migrations")]
     assert applied == names
+
+
+def test_an_ingest_event_whose_message_id_has_left_the_catalogue_is_shown_as_stored(tmp_path):
+    """Reading never raises: the old text where there is one, else each note's id and values as stored."""
+    with Catalogue(tmp_path / "c.sqlite") as catalogue:
+        run = catalogue.start_run("bo", "add")
+        for path in ("/mapp/borta.pdf", "/mapp/gammal.pdf", "/mapp/term.pdf", "/mapp/trasig.pdf"):
+            catalogue.record_event(run, path, None, "failed", (said("pdf_password"),))
+    gone = [{"key": "pdf_gone", "params": {"pages": 2, "reason": {"phrase": {"key": "ocr_no_tesseract", "params": {}}},
+                                           "kind": {"term": "kind_gone"}, "either": {"any_of": ["a_gone", "b_gone"]}}}]
+    db = connect(tmp_path / "c.sqlite")
+    db.execute("UPDATE ingest_events SET notes = ? WHERE path LIKE '%borta.pdf'", (json.dumps(gone),))
+    db.execute("UPDATE ingest_events SET notes = ?, message = 'gammal text' WHERE path LIKE '%gammal.pdf'",
+               (json.dumps(gone),))
+    term_gone = [{"key": "file_type_unsupported", "params": {"suffix": {"term": "kind_gone"}, "supported": ".pdf"}}]
+    db.execute("UPDATE ingest_events SET notes = ? WHERE path LIKE '%term.pdf'", (json.dumps(term_gone),))
+    db.execute("UPDATE ingest_events SET notes = 'inte json' WHERE path LIKE '%trasig.pdf'")
+    db.close()
+    with Catalogue(tmp_path / "c.sqlite") as catalogue:
+        events = {event.path.rsplit("/", 1)[1]: event for event in catalogue.ingest_events()}
+    plain = "pdf_gone (pages=2, reason=ocr_no_tesseract, kind=kind_gone, either=a_gone | b_gone)"
+    assert events["borta.pdf"].notes == () and events["borta.pdf"].text() == events["borta.pdf"].text("en") == plain
+    assert events["gammal.pdf"].text("en") == "gammal text"
+    assert events["term.pdf"].notes and events["term.pdf"].text() == "file_type_unsupported (suffix=kind_gone, " \
+                                                                     "supported=.pdf)"
+    assert events["trasig.pdf"].text() == "inte json"
 
 
 def test_metadata_from_command_line_and_sidecar(settings, tmp_path):

@@ -12,23 +12,27 @@ import pytest
 
 from corpus.access import ROLES
 from corpus.records import METADATA_FIELDS, STATUSES
+from ingest.folders import ACTIONS
 from settings import PROJECT_ROOT
 from text.messages import catalogue, message, preferred_language
 
-SOURCE_FOLDERS = ("answer", "corpus", "desk", "index", "ingest", "ui", "text", "evaluation", "settings")
+SOURCE_FOLDERS = ("answer", "api", "corpus", "desk", "index", "ingest", "ui", "text", "evaluation", "settings")
 UI_FILES = sorted([PROJECT_ROOT / "app.py", *(PROJECT_ROOT / "ui").rglob("*.py")])
 # Words the pages may write themselves: the product's name, and "okänd" stored as an unknown client address.
 OWN_WORDS = {"Källa", "okänd"}
 # Keys the code builds from a prefix and a code; each code of each kind must be in the catalogue.
 BUILT_KEYS = {"status_": STATUSES, "statuses_": STATUSES, "role_": ROLES, "field_": METADATA_FIELDS,
               "outcome_": ("added", "updated", "unchanged", "duplicate", "failed"),
+              "ingest_count_": ("added", "updated", "unchanged", "duplicate", "skipped", "failed"),
+              "sync_count_": ACTIONS,
               "column_": ("id", "status", "title", "series", "identifier", "published", "authority", "tags",
                           "collections")}
 
 
-# Calls whose first argument is a message id: the words, and the errors that carry one (text.problems).
-ASKERS = ("t", "message", "Term", "CurationError", "NotAllowed", "UnknownCollection", "AccountProblem",
-          "CollectionProblem", "Problem", "SettingsError")
+# Calls whose first argument is a message id: the words, words to be put into a language later (said, Phrase),
+# and the errors that carry one (text.problems).
+ASKERS = ("t", "message", "Term", "said", "Phrase", "CurationError", "NotAllowed", "UnknownCollection",
+          "AccountProblem", "CollectionProblem", "Problem", "SettingsError")
 
 
 def placeholders(text: str) -> set[str]:
@@ -42,21 +46,32 @@ def test_every_message_is_in_both_languages_with_the_same_placeholders():
     assert len(catalogue()) > 200 and not wrong, wrong
 
 
+def literal_strings(node: ast.expr) -> list[str]:
+    """The key a call's first argument names: a literal, or either literal of `"a" if … else "b"`."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, ast.IfExp):
+        return literal_strings(node.body) + literal_strings(node.orelse)
+    return []
+
+
 def literal_keys() -> set[tuple[str, str]]:
-    """(file, key) for every t("key", …), message("key", …) or error("key", …) with a literal key in the project."""
+    """(file, key) for every t("key", …), message("key", …), said("key", …) or error("key", …) with a literal
+    key in the project."""
     found = set()
     for folder in SOURCE_FOLDERS:
         for path in (PROJECT_ROOT / folder).rglob("*.py"):
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-                if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ASKERS
-                        and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
-                    found.add((str(path.relative_to(PROJECT_ROOT)), node.args[0].value))
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ASKERS \
+                        and node.args:
+                    found.update((str(path.relative_to(PROJECT_ROOT)), key) for key in literal_strings(node.args[0]))
     return found
 
 
 def test_every_key_the_code_asks_for_is_in_the_catalogue():
     keys = literal_keys()
     assert len(keys) > 100  # the scan finds the calls
+    assert {("corpus/records.py", "ingest_summary"), ("ingest/ocr.py", "ocr_no_swedish")} <= keys  # said(…) too
     missing = sorted((path, key) for path, key in keys if key not in catalogue())
     assert not missing, missing
     built = [prefix + code for prefix, codes in BUILT_KEYS.items() for code in codes]

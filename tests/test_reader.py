@@ -12,6 +12,7 @@ from dataclasses import replace
 import pytest
 
 from answer.assistant import Assistant
+from answer.decision import reader_rule
 from answer.reader import load_reader, reader_available
 from answer.reader.answering import (
     ALTERNATIVE_GAP,
@@ -96,6 +97,18 @@ def test_with_the_reader_off_the_lexical_abstention_still_decides(default_settin
 def test_another_embedding_model_gets_no_reader(default_settings):
     assert not reader_available(replace(default_settings, model="hashing"))
     assert not reader_available(replace(default_settings, model="KBLab/sentence-bert-swedish-cased"))
+
+
+def test_the_readers_rule_is_built_once_per_language(settings, monkeypatch):
+    calibration = {"weights": {"margin": 1.0}, "bias": 0.0, "threshold": 0.5,
+                   "cross_lingual": {"weights": {"margin": 2.0}, "bias": -1.0, "threshold": 0.4}}
+    assistant = Assistant(settings, reader=object(), calibration=calibration)
+    built = []
+    monkeypatch.setattr("answer.assistant.reader_rule",
+                        lambda calibration, language: built.append(language) or reader_rule(calibration, language))
+    rules = [assistant.reader_rule(language) for language in ("sv", "en", "sv", "en")]
+    assert built == ["sv", "en"] and rules[0] is rules[2] and rules[1] is rules[3]
+    assert rules[:2] == [reader_rule(calibration, "sv"), reader_rule(calibration, "en")] and rules[0] != rules[1]
 
 
 def test_a_heading_is_not_glued_to_the_sentence_after_it():

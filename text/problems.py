@@ -59,6 +59,16 @@ def phrases_from_json(stored: str) -> tuple[Phrase, ...]:
     return tuple(_phrase(entry) for entry in json.loads(stored))
 
 
+def phrases_as_stored(stored: str) -> str:
+    """Stored phrases shown plainly, each as its message id and values ("pdf_broken (reason=…)"), for phrases
+    that can no longer be put into words (an id since removed from text/messages.json); the stored text itself
+    where it is not stored phrases."""
+    try:
+        return "; ".join(_as_stored(entry) for entry in json.loads(stored))
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return stored
+
+
 def phrase_data(phrase: Phrase) -> dict[str, object]:
     """One phrase as JSON-safe data ({"key": …, "params": {…}}), as `phrases_json` stores each."""
     return _coded(phrase)
@@ -83,6 +93,21 @@ def _coded_value(value: object) -> object:
     if isinstance(value, AnyOf):
         return {"any_of": list(value.keys)}
     return value if value is None or isinstance(value, str | int | float | bool) else str(value)
+
+
+def _as_stored(entry: dict) -> str:
+    values = ", ".join(f"{name}={_value_as_stored(value)}" for name, value in entry["params"].items())
+    return f"{entry['key']} ({values})" if values else str(entry["key"])
+
+
+def _value_as_stored(value: object) -> str:
+    if isinstance(value, dict):
+        if "phrase" in value:
+            return _as_stored(value["phrase"])
+        if "term" in value:
+            return str(value["term"])
+        return " | ".join(str(key) for key in value["any_of"])
+    return str(value)
 
 
 def _phrase(entry: dict) -> Phrase:
