@@ -120,7 +120,8 @@ def calibrate(settings: Settings, eval_dir: Path, artifact_dir: Path, limit: int
     log(f"Kalibrerar på {len(questions)} frågor ur {', '.join(sorted({q.group for q in questions}))} …")
     rows = observe(reader, searcher, questions, settings.k)
     english_rows = observe(reader, searcher, english, settings.k)
-    realistic_rows = [] if limit else observe_realistic(settings, reader, log, libraries)
+    adapted = "adaptation" in reader.config  # its realistic questions are only those it was not adapted on
+    realistic_rows = [] if limit else observe_realistic(settings, reader, log, libraries, calibration_half=adapted)
     (Path(libraries).parent / "reader_calibration_rows.jsonl").write_text(
         "".join(json.dumps(r) + "\n" for r in rows + english_rows + realistic_rows), encoding="utf-8")
     calibration = fit_single_rule(rows + english_rows + realistic_rows)
@@ -133,19 +134,22 @@ def calibrate(settings: Settings, eval_dir: Path, artifact_dir: Path, limit: int
     return calibration
 
 
-def observe_realistic(settings: Settings, reader, log=print, libraries: Path = LIBRARIES) -> list[dict]:
-    """The tuning part of the project's realistic questions (evaluation/realistic/) over ../shared/corpus,
-    where that is there; none otherwise."""
+def observe_realistic(settings: Settings, reader, log=print, libraries: Path = LIBRARIES,
+                      calibration_half: bool = False) -> list[dict]:
+    """The tuning part of the project's realistic questions (evaluation/realistic/) over ../shared/corpus, or
+    with `calibration_half` only the half of it that a reader adapted on the other half has not seen
+    (realistic_set.adaptation_half), where ../shared/corpus is there; none otherwise."""
     from embedding import load_embedder
     from evaluation.answers import CORPUS_DIR, Question
-    from evaluation.realistic_set import quotes_answer, realistic_questions
+    from evaluation.realistic_set import adaptation_half, quotes_answer, realistic_questions
     from index.search import Searcher
 
     if not CORPUS_DIR.is_dir():
         log(f"{CORPUS_DIR} finns inte: kalibrerar utan de realistiska frågorna")
         return []
     library = library_settings(settings, "shared-corpus", folder=CORPUS_DIR, log=log, libraries=libraries)
-    tuning = realistic_questions(part="tuning")
+    tuning = [q for q in realistic_questions(part="tuning")
+              if not calibration_half or adaptation_half(q.document) == "calibrate"]
     questions = [Question(q.id, q.text, q.answerable, q.sentences, q.language, q.document) for q in tuning]
     return observe(reader, Searcher(library, load_embedder(library)), questions, settings.k,
                    right=lambda question, quoted: quotes_answer(quoted, question.golds), set_name="realistic")

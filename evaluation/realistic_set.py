@@ -7,6 +7,7 @@ figure is reported on the hold-out part. An answer counts as quoting the answeri
 text holds most of the words of one of the answer sentences (`quotes_answer`)."""
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import unicodedata
@@ -46,6 +47,12 @@ def realistic_questions(folder: Path = FOLDER, part: str | None = None) -> list[
                 tuple(item["answer_sentences"]), item.get("short_answer"), item["document"], item.get("page"),
                 "holdout" if item["document"] in held_out else "tuning"))
     return [q for q in found if part is None or q.part == part]
+
+
+def adaptation_half(document: str) -> str:
+    """Which half of the tuning part a document's questions fall in, fixed by document: "adapt" (they train
+    the reader: evaluation/adapt_reader.py) or "calibrate" (they fit its decision to answer, unseen by it)."""
+    return "adapt" if int(hashlib.sha1(("adapt" + document).encode()).hexdigest(), 16) % 2 == 0 else "calibrate"
 
 
 def words(text: str) -> list[str]:
