@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 import math
 import random
-import time
 import unicodedata
 from dataclasses import replace
 from pathlib import Path
@@ -203,7 +202,7 @@ def adapt(base_folder: Path, artifact_dir: Path, out_dir: Path, examples: list[E
           seed: int = 13, log=print) -> dict:
     import torch
 
-    from evaluation.reader_training import _native_bf16, batches, collate, save_artifact
+    from evaluation.reader_training import _native_bf16, run_steps, save_artifact
 
     torch.manual_seed(seed)
     config = json.loads((Path(artifact_dir) / "reader.json").read_text(encoding="utf-8"))
@@ -219,38 +218,12 @@ def adapt(base_folder: Path, artifact_dir: Path, out_dir: Path, examples: list[E
     body = [p for n, p in model.named_parameters() if p.requires_grad and not n.startswith(("span.", "answerable."))]
     optimiser = torch.optim.AdamW([{"params": body, "lr": learning_rate},
                                    {"params": heads, "lr": learning_rate * 3}], weight_decay=0.01)
-    warmup = max(1, total_steps // 10)
-    schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimiser, lambda s: min(1.0, (s + 1) / warmup) * max(0.0, (total_steps - s) / max(1, total_steps - warmup)))
-    use_bf16 = _native_bf16()
-    rng = random.Random(seed)
-    step, started, running = 0, time.perf_counter(), 0.0
-    while step < total_steps:
-        for batch in batches(windows, batch_size, rng):
-            if step >= total_steps:
-                break
-            tensors = collate(batch, tokenizer.pad_token_id)
-            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=use_bf16):
-                start_logits, end_logits, answerable = model(tensors["input_ids"], tensors["attention_mask"])
-            loss = (torch.nn.functional.cross_entropy(start_logits, tensors["start"])
-                    + torch.nn.functional.cross_entropy(end_logits, tensors["end"])) / 2
-            loss = loss + torch.nn.functional.binary_cross_entropy_with_logits(answerable, (tensors["start"] > 0).float())
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(body + heads, 1.0)
-            optimiser.step()
-            schedule.step()
-            optimiser.zero_grad(set_to_none=True)
-            step += 1
-            value = float(loss.detach())
-            running = 0.98 * running + 0.02 * value if step > 1 else value
-            if step % 20 == 0 or step == total_steps:
-                elapsed = time.perf_counter() - started
-                log(f"steg {step}/{total_steps}  förlust {running:.3f}  {elapsed / step:.2f} s/steg  "
-                    f"kvar ~{(total_steps - step) * elapsed / step / 60:.1f} min")
+    seconds = run_steps(model, tokenizer, windows, optimiser, body + heads, total_steps, batch_size,
+                        random.Random(seed), 1.0, log, log_every=20)
     config = {**config, "adaptation": {"examples": len(examples), "windows": len(windows), "steps": total_steps,
                                        "epochs": epochs, "learning_rate": learning_rate,
-                                       "train_adapters": train_adapters, "bf16": use_bf16,
-                                       "seconds": round(time.perf_counter() - started, 1)}}
+                                       "train_adapters": train_adapters, "bf16": _native_bf16(),
+                                       "seconds": seconds}}
     config.pop("calibration", None)
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "reader.json").write_text(json.dumps(config, indent=2, ensure_ascii=False), encoding="utf-8")

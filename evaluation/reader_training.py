@@ -73,14 +73,33 @@ def train(base_folder: Path, eval_dir: Path, out_dir: Path, *, layers: int = 5, 
                                    {"params": groups["adapters"], "lr": learning_rate * 5},
                                    {"params": groups["head"], "lr": learning_rate * 10}], weight_decay=0.01)
     trainable = [p for group in groups.values() for p in group]
+    use_bf16 = _native_bf16()
+    model.train()
+    seconds = run_steps(model, tokenizer, train_features, optimiser, trainable, total_steps, batch_size, rng,
+                        answerability_weight, log, log_every=50)
+    model.eval()
+    config = {"base_model": "intfloat/multilingual-e5-small", "base_folder": DEFAULT_MODEL, "layers": layers,
+              "mined_negatives": len(extra), "passage_chars": passage_chars, "overlap_sentences": overlap_sentences,
+              "lora_rank": lora_rank, "answerability_weight": answerability_weight, "max_length": max_length, "stride": stride, "trained_parameters": names,
+              "training": {"examples": len(examples), "windows": len(train_features), "steps": total_steps,
+                           "epochs": epochs, "batch_size": batch_size, "learning_rate": learning_rate,
+                           "seed": seed, "bf16": use_bf16, "seconds": seconds}}
+    save_artifact(model, names, config, out_dir)
+    return config
+
+
+def run_steps(model, tokenizer, windows: list, optimiser, trainable: list, total_steps: int, batch_size: int,
+              rng: random.Random, answerability_weight: float, log, log_every: int) -> float:
+    """`total_steps` optimiser steps over batches of `windows` (linear warm-up over the first 10 %, then linear
+    decay; bf16 autocast where the CPU has it natively); loss = mean of the start and end cross-entropies +
+    `answerability_weight` x the answerability head's binary cross-entropy. The seconds it took."""
     warmup = max(1, total_steps // 10)
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optimiser, lambda s: min(1.0, (s + 1) / warmup) * max(0.0, (total_steps - s) / max(1, total_steps - warmup)))
     use_bf16 = _native_bf16()
-    model.train()
     step, started, running = 0, time.perf_counter(), 0.0
     while step < total_steps:
-        for batch in batches(train_features, batch_size, rng):
+        for batch in batches(windows, batch_size, rng):
             if step >= total_steps:
                 break
             tensors = collate(batch, tokenizer.pad_token_id)
@@ -99,19 +118,11 @@ def train(base_folder: Path, eval_dir: Path, out_dir: Path, *, layers: int = 5, 
             step += 1
             value = float(loss.detach())
             running = 0.98 * running + 0.02 * value if step > 1 else value
-            if step % 50 == 0 or step == total_steps:
+            if step % log_every == 0 or step == total_steps:
                 elapsed = time.perf_counter() - started
                 log(f"steg {step}/{total_steps}  förlust {running:.3f}  {elapsed / step:.2f} s/steg  "
                     f"kvar ~{(total_steps - step) * elapsed / step / 60:.1f} min")
-    model.eval()
-    config = {"base_model": "intfloat/multilingual-e5-small", "base_folder": DEFAULT_MODEL, "layers": layers,
-              "mined_negatives": len(extra), "passage_chars": passage_chars, "overlap_sentences": overlap_sentences,
-              "lora_rank": lora_rank, "answerability_weight": answerability_weight, "max_length": max_length, "stride": stride, "trained_parameters": names,
-              "training": {"examples": len(examples), "windows": len(train_features), "steps": total_steps,
-                           "epochs": epochs, "batch_size": batch_size, "learning_rate": learning_rate,
-                           "seed": seed, "bf16": use_bf16, "seconds": round(time.perf_counter() - started, 1)}}
-    save_artifact(model, names, config, out_dir)
-    return config
+    return round(time.perf_counter() - started, 1)
 
 
 def save_artifact(model, names: list[str], config: dict, out_dir: Path) -> None:
