@@ -9,13 +9,14 @@ built once with the project's own ingest and kept in bench/results/tmp/libraries
 The 18 articles are split by article, fixed below: the keyword weight across languages is chosen on the
 tuning articles (`--tune`) and reported on the held-out ones.
 
-Each question's candidates are fetched once (Searcher.candidates, as deep as `search(question, 50)`
-fetches) and ranked the way Searcher.search ranks them, per fusion: before (one keyword weight for every
-passage, no lexicon) and after (Searcher.keyword_weight: the weight across languages where the passage's
-language is not the question's; an English question's words also searched in Swedish through the lexicon of
-text/translation.py, so its candidates are fetched once per lexicon weight; a Swedish passage scored against
-the English question's vector moved toward Swedish, index/question_shift.py, fetched once per factor). Query
-vectors are kept next to the library, so a rerun embeds nothing.
+Each question's language is told once (index/language.py) and passed to every fetch and ranking of it, as
+Searcher.search passes it down. Its candidates are fetched once (Searcher.candidates, as deep as
+`search(question, 50)` fetches) and ranked the way Searcher.search ranks them, per fusion: before (one
+keyword weight for every passage, no lexicon) and after (Searcher.keyword_weight: the weight across languages
+where the passage's language is not the question's; an English question's words also searched in Swedish
+through the lexicon of text/translation.py, so its candidates are fetched once per lexicon weight; a Swedish
+passage scored against the English question's vector moved toward Swedish, index/question_shift.py, fetched
+once per factor). Query vectors are kept next to the library, so a rerun embeds nothing.
 `--dev` ranks the three Swedish dev sets (SweFAQ, SweQUAD-MC, SQuAD-sv) both ways, to show that Swedish
 questions keep their figures.
 """
@@ -25,7 +26,7 @@ import json
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import click
 import numpy as np
@@ -38,6 +39,7 @@ from evaluation.answers import EVAL_DIR, library_key, library_settings, safe_key
 from evaluation.beir import load_beir
 from evaluation.metrics import evaluate_run, ndcg_at_k
 from evaluation.retrieval import PASSAGES_PER_QUERY
+from index.language import question_language
 from index.manifest import machine
 from index.question_shift import QuestionShift
 from index.search import OVERFETCH, Candidates, Searcher
@@ -72,6 +74,7 @@ class Fetched:
     candidates: Candidates
     documents: list[str]
     languages: list[str | None]
+    question_language: str  # 'sv' or 'en', told once for the fetch and every ranking of it
 
 
 def question_pairs(eval_dir: Path = EVAL_DIR) -> list[QuestionPair]:
@@ -127,27 +130,38 @@ def remembered_queries(library: Settings) -> RememberedQueries:
 
 
 def fetch_all(questions: list[str], settings: Settings, name: str = "squad-sv",
-              texts: dict[str, str] | None = None, shift: QuestionShift | None = None) -> dict[str, Fetched]:
+              texts: dict[str, str] | None = None, shift: QuestionShift | None = None,
+              languages: Mapping[str, str] | None = None) -> dict[str, Fetched]:
     """Every question fetched once from the library `name` (built once from `texts`, SQuAD-sv by default);
-    `shift`: the question shift to use instead of the shipped one."""
+    `shift`: the question shift to use instead of the shipped one; `languages`: the questions' languages where
+    they were told already."""
     library = library_settings(settings, name, texts or squad_texts(), log=lambda m: print(m, file=sys.stderr))
     facts = passage_facts(library)
     queries = remembered_queries(library)
     searcher = Searcher(library, queries, shift)
     fetched = {}
     for question in tqdm(list(dict.fromkeys(questions)), unit="fråga", desc=f"Hämtar ({name})", file=sys.stderr):
-        candidates = searcher.candidates(question, DEPTH, mode="hybrid")
-        found = [facts.get(int(i), ("", None)) for i in candidates.ids]
-        fetched[question] = Fetched(question, candidates, [doc for doc, _ in found], [lang for _, lang in found])
+        fetched[question] = fetched_question(searcher, question, facts, (languages or {}).get(question))
     queries.save()
     return fetched
+
+
+def fetched_question(searcher: Searcher, question: str, facts: dict[int, tuple[str, str | None]],
+                     language: str | None = None) -> Fetched:
+    """One question's candidates, as deep as Searcher.search(question, 50) fetches them, with each one's
+    paragraph and language (`facts`: passage_facts); `language`: the question's, told here when not given."""
+    language = language or question_language(question)
+    candidates = searcher.candidates(question, DEPTH, mode="hybrid", language=language)
+    found = [facts.get(int(i), ("", None)) for i in candidates.ids]
+    return Fetched(question, candidates, [doc for doc, _ in found], [lang for _, lang in found], language)
 
 
 def ranked_documents(fetched: Fetched, searcher: Searcher, mode: str) -> list[str]:
     """The paragraphs in the order Searcher.search(question, 50, mode=mode) would rank their passages."""
     candidates, weight = fetched.candidates, searcher.settings.keyword_weight
     if mode == "hybrid":
-        candidates, weight = searcher.across_languages(fetched.question, candidates, fetched.languages)
+        candidates, weight = searcher.across_languages(fetched.question, candidates, fetched.languages,
+                                                       fetched.question_language)
     order, _ = candidates.ranked(mode, searcher.settings.fusion, weight)
     return list(dict.fromkeys(fetched.documents[i] for i in order[:PASSAGES_PER_QUERY]))
 
@@ -184,18 +198,20 @@ def dev_rows(settings: Settings) -> list[dict]:
 
 class Fetcher:
     """The questions fetched once per keyword query and question shift: with the settings' English lexicon
-    weight and shift, or others."""
+    weight and shift, or others. Each question's language is told once, for all of them."""
 
     def __init__(self, questions: list[str], settings: Settings, name: str = "squad-sv",
                  texts: dict[str, str] | None = None) -> None:
         self.questions, self.settings, self.name, self.texts = questions, settings, name, texts
+        self.languages = {question: question_language(question) for question in dict.fromkeys(questions)}
         self.fetched: dict[tuple[float, float], dict[str, Fetched]] = {}
 
     def __call__(self, variant: Settings) -> dict[str, Fetched]:
         key = (variant.english_lexicon_weight, variant.cross_language_shift)
         if key not in self.fetched:
             fetched_with = replace(self.settings, english_lexicon_weight=key[0], cross_language_shift=key[1])
-            self.fetched[key] = fetch_all(self.questions, fetched_with, self.name, self.texts)
+            self.fetched[key] = fetch_all(self.questions, fetched_with, self.name, self.texts,
+                                          languages=self.languages)
         return self.fetched[key]
 
 

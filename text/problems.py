@@ -56,7 +56,7 @@ def phrases_json(phrases: Iterable[Phrase]) -> str:
 
 def phrases_from_json(stored: str) -> tuple[Phrase, ...]:
     """The phrases `phrases_json` stored."""
-    return tuple(_phrase(entry) for entry in json.loads(stored))
+    return tuple(_phrase(entry) for entry in _decoded_all(stored))
 
 
 def phrases_as_stored(stored: str) -> str:
@@ -64,7 +64,7 @@ def phrases_as_stored(stored: str) -> str:
     that can no longer be put into words (an id since removed from text/messages.json); the stored text itself
     where it is not stored phrases."""
     try:
-        return "; ".join(_as_stored(entry) for entry in json.loads(stored))
+        return "; ".join(_as_stored(entry) for entry in _decoded_all(stored))
     except (ValueError, TypeError, KeyError, AttributeError):
         return stored
 
@@ -76,7 +76,7 @@ def phrase_data(phrase: Phrase) -> dict[str, object]:
 
 def phrase_from_data(data: dict) -> Phrase:
     """The phrase `phrase_data` gave."""
-    return _phrase(data)
+    return _phrase(_decoded(data))
 
 
 def _coded(phrase: Phrase) -> dict[str, object]:
@@ -95,33 +95,53 @@ def _coded_value(value: object) -> object:
     return value if value is None or isinstance(value, str | int | float | bool) else str(value)
 
 
-def _as_stored(entry: dict) -> str:
-    values = ", ".join(f"{name}={_value_as_stored(value)}" for name, value in entry["params"].items())
-    return f"{entry['key']} ({values})" if values else str(entry["key"])
+@dataclass(frozen=True)
+class _Stored:
+    """A stored phrase read back: its message id and values (a value may be a Term, an AnyOf or another
+    _Stored), not yet checked against the catalogue, so that one whose id has since left it can still be shown."""
+    key: object
+    params: dict[str, object]
 
 
-def _value_as_stored(value: object) -> str:
+def _decoded_all(stored: str) -> list[_Stored]:
+    """The one reading of what `phrases_json` stored."""
+    return [_decoded(entry) for entry in json.loads(stored)]
+
+
+def _decoded(entry: dict) -> _Stored:
+    return _Stored(entry["key"], {name: _decoded_value(value) for name, value in entry["params"].items()})
+
+
+def _decoded_value(value: object) -> object:
     if isinstance(value, dict):
         if "phrase" in value:
-            return _as_stored(value["phrase"])
-        if "term" in value:
-            return str(value["term"])
-        return " | ".join(str(key) for key in value["any_of"])
-    return str(value)
-
-
-def _phrase(entry: dict) -> Phrase:
-    return Phrase(entry["key"], {name: _value(value) for name, value in entry["params"].items()})
-
-
-def _value(value: object) -> object:
-    if isinstance(value, dict):
-        if "phrase" in value:
-            return _phrase(value["phrase"])
+            return _decoded(value["phrase"])
         if "term" in value:
             return Term(value["term"])
         return AnyOf(tuple(value["any_of"]))
     return value
+
+
+def _phrase(stored: _Stored) -> Phrase:
+    """A stored phrase as a Phrase again (TypeError where an id has left text/messages.json)."""
+    return Phrase(stored.key, {name: _phrase(value) if isinstance(value, _Stored) else value
+                               for name, value in stored.params.items()})
+
+
+def _as_stored(stored: _Stored) -> str:
+    """A stored phrase as its message id and values ("pdf_broken (reason=…)")."""
+    values = ", ".join(f"{name}={_value_as_stored(value)}" for name, value in stored.params.items())
+    return f"{stored.key} ({values})" if values else str(stored.key)
+
+
+def _value_as_stored(value: object) -> str:
+    if isinstance(value, _Stored):
+        return _as_stored(value)
+    if isinstance(value, Term):
+        return str(value.key)
+    if isinstance(value, AnyOf):
+        return " | ".join(str(key) for key in value.keys)
+    return str(value)
 
 
 class Problem(Exception):
