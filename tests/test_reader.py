@@ -17,6 +17,7 @@ from answer.reader import load_reader, reader_available
 from answer.reader.answering import (
     ALTERNATIVE_GAP,
     RANK_PRIOR,
+    RANK_PRIOR_CROSSING,
     compose_read_answer,
     quote_units,
     quote_window,
@@ -260,6 +261,17 @@ def test_the_first_quote_weighs_the_readers_margin_with_the_search_rank():
     assert "”elva” [1], ”tolv” [4]" in answer.note_texts[0] and answer.notes[0].text("en").startswith("The sources")
     readings[1] = reading(3, 2.0 + 3 * RANK_PRIOR + 0.5, fourth, "tolv")
     assert compose_read_answer("Hur många?", hits, readings, "sv").short_answer == "tolv"
+
+
+def test_across_languages_the_search_order_weighs_more_than_the_readers_margin():
+    first = "Granskningen omfattade elva myndigheter."
+    second = "Granskningen omfattade tolv kommuner."
+    hits = [passage_hit(1, first), passage_hit(2, second)]
+    between = (RANK_PRIOR + RANK_PRIOR_CROSSING) / 2  # the second hit's margin is this much higher
+    readings = [Reading(0, 2.0, first.index("elva"), first.index("elva") + 4),
+                Reading(1, 2.0 + between, second.index("tolv"), second.index("tolv") + 4)]
+    assert compose_read_answer("Hur många granskades?", hits, readings, "sv").short_answer == "tolv"
+    assert compose_read_answer("How many were audited?", hits, readings, "en").short_answer == "elva"
 
 
 def test_where_the_reader_hesitates_between_two_sentences_both_are_quoted_and_marked():
