@@ -8,7 +8,10 @@ import pytest
 from answer.assistant import Assistant
 from embedding.loader import model_identity
 from embedding.prepare import prepare_e5_small
+from evaluation.answers import library_key
+from evaluation.crosslingual import fetched_question, passage_facts, ranked_documents, variants
 from evaluation.lexicon import lexicon, model_one
+from evaluation.retrieval import PASSAGES_PER_QUERY
 from index.language import keyword_query, keyword_weights, question_language
 from index.question_shift import QuestionShift, shipped_shift
 from index.search import Candidates, Searcher
@@ -33,6 +36,29 @@ LEXICON_LIBRARY = {
     "passports.txt": LIBRARY["passports.txt"],
     "skog.txt": LIBRARY["skog.txt"],
 }
+
+
+def ingested(settings: Settings, tmp_path, texts: dict[str, str], **changes) -> Settings:
+    """Settings over a fresh library in tmp_path, one text file per entry of `texts`, ingested."""
+    settings = replace(settings, data_dir=tmp_path / "data", **changes)
+    (tmp_path / "docs").mkdir()
+    for name, text in texts.items():
+        (tmp_path / "docs" / name).write_text(text, encoding="utf-8")
+    Ingester(settings).add([tmp_path / "docs"])
+    return settings
+
+
+def languages_told(monkeypatch, *modules: str) -> list[str]:
+    """The questions whose language is told from now on, through question_language as `modules` import it."""
+    told: list[str] = []
+
+    def counted(question: str) -> str:
+        told.append(question)
+        return question_language(question)
+
+    for module in modules:
+        monkeypatch.setattr(f"{module}.question_language", counted)
+    return told
 
 
 @pytest.mark.parametrize("question, language", [
@@ -87,11 +113,7 @@ def test_keyword_query_adds_translations_to_english_questions_only():
 def test_the_lexicon_finds_the_swedish_answer_above_english_word_sharing(settings, tmp_path):
     """The keyword side alone: with the shipped lexicon the Swedish passage that answers comes first; without
     it, English words find only the English passage that shares them."""
-    settings = replace(settings, data_dir=tmp_path / "data")
-    (tmp_path / "docs").mkdir()
-    for name, text in LEXICON_LIBRARY.items():
-        (tmp_path / "docs" / name).write_text(text, encoding="utf-8")
-    Ingester(settings).add([tmp_path / "docs"])
+    settings = ingested(settings, tmp_path, LEXICON_LIBRARY)
     question = "How many people live in the city?"
     names = [h.document.file_name for h in Searcher(settings).search(question, k=3, mode="bm25")]
     assert names[0] == "stad.txt" and "passports.txt" in names
@@ -124,11 +146,7 @@ def test_the_moved_similarity_counts_for_passages_in_the_target_language_only():
 
 
 def test_hybrid_search_scores_swedish_passages_with_the_moved_english_question(settings, tmp_path):
-    settings = replace(settings, data_dir=tmp_path / "data")
-    (tmp_path / "docs").mkdir()
-    for name, text in LIBRARY.items():
-        (tmp_path / "docs" / name).write_text(text, encoding="utf-8")
-    Ingester(settings).add([tmp_path / "docs"])
+    settings = ingested(settings, tmp_path, LIBRARY)
     shifted, plain = Searcher(settings, shift=a_shift()), Searcher(replace(settings, cross_language_shift=0.0))
     english = "How many people live in Gothenburg?"
     moved = {h.passage.id: h for h in shifted.search(english, k=5)}
@@ -147,19 +165,8 @@ def test_hybrid_search_scores_swedish_passages_with_the_moved_english_question(s
 def test_a_question_s_language_is_told_once_per_search_and_per_question(settings, tmp_path, monkeypatch):
     """Hybrid search weighs keywords by language, translates and moves an English question: all from one
     telling of its language, which the assistant passes on to the search."""
-    settings = replace(settings, data_dir=tmp_path / "data")
-    (tmp_path / "docs").mkdir()
-    for name, text in LIBRARY.items():
-        (tmp_path / "docs" / name).write_text(text, encoding="utf-8")
-    Ingester(settings).add([tmp_path / "docs"])
-    told = []
-
-    def counted(question: str) -> str:
-        told.append(question)
-        return question_language(question)
-
-    for module in ("index.language", "index.search", "answer.assistant"):
-        monkeypatch.setattr(f"{module}.question_language", counted)
+    settings = ingested(settings, tmp_path, LIBRARY)
+    told = languages_told(monkeypatch, "index.language", "index.search", "answer.assistant")
     searcher = Searcher(settings, shift=a_shift())
     assert searcher.weighs_languages and settings.english_lexicon_weight > 0
     english = "How many people live in Gothenburg?"
@@ -181,14 +188,26 @@ def test_the_shipped_shift_belongs_to_the_default_model():
 def test_english_question_finds_the_swedish_answer_above_english_word_sharing(tmp_path):
     settings = Settings.from_env()
     prepare_e5_small(settings.models_dir / DEFAULT_MODEL)
-    settings = replace(settings, data_dir=tmp_path / "data", model=DEFAULT_MODEL)
-    (tmp_path / "docs").mkdir()
-    for name, text in LIBRARY.items():
-        (tmp_path / "docs" / name).write_text(text, encoding="utf-8")
-    Ingester(settings).add([tmp_path / "docs"])
+    settings = ingested(settings, tmp_path, LIBRARY, model=DEFAULT_MODEL)
     hits = Searcher(settings).search("How many people live in Gothenburg?", k=3)
     assert [h.passage.language for h in hits[:1]] == ["sv"]
     assert hits[0].document.file_name == "goteborg.txt"
     names = [h.document.file_name for h in hits]
     assert names.index("goteborg.txt") < names.index("passports.txt")  # it shares "how many people live"
     assert hits[names.index("passports.txt")].keyword_score > hits[0].keyword_score
+
+
+def test_the_evaluation_tells_a_question_s_language_once_for_every_variant_and_ranks_as_search_does(
+        settings, tmp_path, monkeypatch):
+    """evaluation/crosslingual.py ranks each fetched question as Searcher.search would, from one telling of its
+    language for every variant it is ranked in."""
+    settings = ingested(settings, tmp_path, LIBRARY, cross_language_keyword_weight=0.1, english_lexicon_weight=0.5)
+    told = languages_told(monkeypatch, "evaluation.crosslingual", "index.language", "index.search")
+    english = "How many people live in Gothenburg?"
+    fetched = fetched_question(Searcher(settings), english, passage_facts(settings))
+    assert fetched.question_language == "en"
+    ranked = {name: ranked_documents(fetched, Searcher(variant), mode)
+              for name, (mode, variant) in variants(settings).items()}
+    assert told == [english] and all(ranked.values())
+    searched = Searcher(settings).search(english, PASSAGES_PER_QUERY, language="en")
+    assert ranked["hybrid after"] == list(dict.fromkeys(library_key(h.document.file_name) for h in searched))
